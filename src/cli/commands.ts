@@ -1,0 +1,6 @@
+// The CLI's sub-command modules, one line each; every module exports `register(program)`.
+import type { Command } from 'commander';
+
+type CommandModule = () => Promise<{ register: (program: Command) => void }>;
+
+export const COMMAND_MODULES: CommandModule[] = [() => import('./models.command.ts')];

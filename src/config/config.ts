@@ -1,0 +1,96 @@
+// Reads configuration once from the environment (FACEGATE_*) and an optional JSON file (FACEGATE_CONFIG_FILE),
+// validates it, and freezes it. Nothing else in the code base reads process.env.
+import { readFileSync } from 'node:fs';
+import { configSchema, type Config } from './config.schema.ts';
+
+/** env var → path in the config object. One table, so the README's configuration list can be generated from it. */
+export const ENV_VARS: Record<string, string> = {
+  FACEGATE_ENV: 'env',
+  FACEGATE_LOG_LEVEL: 'logLevel',
+  FACEGATE_DATA_DIR: 'dataDir',
+  FACEGATE_HOST: 'server.host',
+  FACEGATE_PORT: 'server.port',
+  FACEGATE_AUTH_DISABLED: 'auth.disabled',
+  FACEGATE_ACCESS_KEY_ID: 'auth.accessKeyId',
+  FACEGATE_SECRET_ACCESS_KEY: 'auth.secretAccessKey',
+  FACEGATE_KEYS_FILE: 'auth.keysFile',
+  FACEGATE_MAX_CLOCK_SKEW_SECONDS: 'auth.maxClockSkewSeconds',
+  FACEGATE_MAX_IMAGE_BYTES: 'images.maxInlineBytes',
+  FACEGATE_MAX_OBJECT_BYTES: 'images.maxObjectBytes',
+  FACEGATE_MAX_IMAGE_PIXELS: 'images.maxPixels',
+  FACEGATE_MIN_IMAGE_SIDE: 'images.minSide',
+  FACEGATE_MODELS_DIR: 'models.cacheDir',
+  FACEGATE_THREADS: 'models.threads',
+  FACEGATE_MODELS: 'models.pack',
+};
+
+type Tree = { [k: string]: string | Tree };
+
+function setPath(tree: Tree, path: string, value: string): void {
+  const keys = path.split('.');
+  let node = tree;
+  for (const k of keys.slice(0, -1)) node = (node[k] ??= {}) as Tree;
+  node[keys[keys.length - 1]!] = value;
+}
+
+function deepMerge(a: Tree, b: Tree): Tree {
+  const out: Tree = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] = typeof v === 'object' && typeof cur === 'object' ? deepMerge(cur, v) : v;
+  }
+  return out;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Builds the config from (lowest to highest precedence) the file, the environment, and explicit overrides
+ * (CLI flags, tests). Throws ConfigError naming every invalid setting.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Tree = {}): Readonly<Config> {
+  let tree: Tree = { server: {}, auth: {}, images: {}, models: {} };
+  const file = env.FACEGATE_CONFIG_FILE;
+  if (file) {
+    try {
+      tree = deepMerge(tree, JSON.parse(readFileSync(file, 'utf8')) as Tree);
+    } catch (e) {
+      throw new ConfigError([`FACEGATE_CONFIG_FILE (${file}): ${(e as Error).message}`]);
+    }
+  }
+  const fromEnv: Tree = {};
+  for (const [name, path] of Object.entries(ENV_VARS)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') setPath(fromEnv, path, v);
+  }
+  tree = deepMerge(deepMerge(tree, fromEnv), overrides);
+  const parsed = configSchema.safeParse(tree);
+  if (!parsed.success) {
+    const byPath = Object.fromEntries(Object.entries(ENV_VARS).map(([k, v]) => [v, k]));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const path = i.path.join('.');
+        return `${byPath[path] ?? path}: ${i.message}`;
+      }),
+    );
+  }
+  return deepFreeze(parsed.data);
+}
+
+/** Log level before the full config is loaded (the logger is created first). */
+export function bootLogLevel(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FACEGATE_LOG_LEVEL ?? 'info';
+}

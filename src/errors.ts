@@ -1,0 +1,88 @@
+// The one error catalogue. Every failure a client can see is one of these codes. Codes are stable: never reuse or
+// rename one. `aws` is the error type the Rekognition protocol reports (`__type`); `status` the HTTP status on both APIs.
+
+export const ERRORS = {
+  INVALID_IMAGE_FORMAT: {
+    status: 400,
+    aws: 'InvalidImageFormatException',
+    message: 'The image is not a valid JPEG, PNG or WebP',
+  },
+  IMAGE_TOO_LARGE: {
+    status: 400,
+    aws: 'ImageTooLargeException',
+    message: 'The image is larger than the allowed limit',
+  },
+  IMAGE_TOO_SMALL: {
+    status: 400,
+    aws: 'InvalidParameterException',
+    message: 'The image is smaller than the minimum size',
+  },
+  NO_FACE: { status: 400, aws: 'InvalidParameterException', message: 'There are no faces in the image' },
+  INVALID_PARAMETER: { status: 400, aws: 'InvalidParameterException', message: 'A parameter is invalid' },
+  INVALID_PAGINATION_TOKEN: {
+    status: 400,
+    aws: 'InvalidPaginationTokenException',
+    message: 'The pagination token is invalid',
+  },
+  INVALID_S3_OBJECT: {
+    status: 400,
+    aws: 'InvalidS3ObjectException',
+    message: 'The object could not be read from the object store',
+  },
+  NOT_FOUND: { status: 404, aws: 'ResourceNotFoundException', message: 'The resource does not exist' },
+  ALREADY_EXISTS: { status: 409, aws: 'ResourceAlreadyExistsException', message: 'The resource already exists' },
+  CONFLICT: { status: 409, aws: 'ConflictException', message: 'The request conflicts with the current state' },
+  IDEMPOTENCY_MISMATCH: {
+    status: 409,
+    aws: 'IdempotentParameterMismatchException',
+    message: 'The request token was used with other parameters',
+  },
+  LIMIT_EXCEEDED: { status: 400, aws: 'LimitExceededException', message: 'A limit was exceeded' },
+  SERVICE_QUOTA_EXCEEDED: {
+    status: 400,
+    aws: 'ServiceQuotaExceededException',
+    message: 'A service quota was exceeded',
+  },
+  THROTTLED: { status: 429, aws: 'ThrottlingException', message: 'Too many requests' },
+  UNAUTHENTICATED: {
+    status: 401,
+    aws: 'UnrecognizedClientException',
+    message: 'The security token included in the request is invalid',
+  },
+  INVALID_SIGNATURE: { status: 403, aws: 'InvalidSignatureException', message: 'The request signature does not match' },
+  ACCESS_DENIED: { status: 403, aws: 'AccessDeniedException', message: 'Access denied' },
+  UNKNOWN_OPERATION: { status: 400, aws: 'UnknownOperationException', message: 'The operation is not supported' },
+  MODEL_MISMATCH: {
+    status: 409,
+    aws: 'InvalidParameterException',
+    message: 'Descriptors of different face models cannot be mixed',
+  },
+  NOT_READY: { status: 503, aws: 'ServiceUnavailableException', message: 'The service is starting' },
+  INTERNAL: { status: 500, aws: 'InternalServerError', message: 'Internal server error' },
+} as const satisfies Record<string, { status: number; aws: string; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class FacegateError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly aws: string;
+  /** Extra fields safe to show the client (never internals). */
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message ?? ERRORS[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'FacegateError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.aws = ERRORS[code].aws;
+    this.details = options?.details;
+  }
+}
+
+export const isFacegateError = (e: unknown): e is FacegateError => e instanceof FacegateError;
+
+/** Any thrown value as a FacegateError; unknown failures become INTERNAL with the original kept as `cause`. */
+export function toFacegateError(e: unknown): FacegateError {
+  return isFacegateError(e) ? e : new FacegateError('INTERNAL', undefined, { cause: e });
+}
