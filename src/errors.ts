@@ -51,6 +51,17 @@ export const ERRORS = {
   },
   INVALID_SIGNATURE: { status: 403, aws: 'InvalidSignatureException', message: 'The request signature does not match' },
   ACCESS_DENIED: { status: 403, aws: 'AccessDeniedException', message: 'Access denied' },
+  MISSING_AUTHENTICATION: {
+    status: 403,
+    aws: 'MissingAuthenticationTokenException',
+    message: 'Missing Authentication Token',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    aws: 'ImageTooLargeException',
+    message: 'The request body is larger than the allowed limit',
+  },
+  ROUTE_NOT_FOUND: { status: 404, aws: 'UnknownOperationException', message: 'No such route' },
   UNKNOWN_OPERATION: { status: 400, aws: 'UnknownOperationException', message: 'The operation is not supported' },
   MODEL_MISMATCH: {
     status: 409,
