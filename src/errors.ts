@@ -68,6 +68,13 @@ export const ERRORS = {
     aws: 'InvalidParameterException',
     message: 'Descriptors of different face models cannot be mixed',
   },
+  MODEL_NOT_AVAILABLE: {
+    status: 503,
+    aws: 'ServiceUnavailableException',
+    message: 'A model is not prepared: run `facegate models prepare`',
+  },
+  MODEL_CONVERSION_FAILED: { status: 500, aws: 'InternalServerError', message: 'A model could not be converted' },
+  MODEL_LOAD_FAILED: { status: 500, aws: 'InternalServerError', message: 'A model could not be loaded' },
   NOT_READY: { status: 503, aws: 'ServiceUnavailableException', message: 'The service is starting' },
   INTERNAL: { status: 500, aws: 'InternalServerError', message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; aws: string; message: string }>;
