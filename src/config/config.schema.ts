@@ -41,6 +41,43 @@ export const configSchema = z.object({
     threads: int(0, 64).default(2),
     pack: z.string().default('default'),
   }),
+  /** The REST API under /v1 (api/rest): API keys, bearer JWTs, quotas. Writes always need a principal. */
+  rest: z
+    .object({
+      /** When true, GET routes under /v1 answer without a key; writes still need one. */
+      publicReads: bool.default(false),
+      /** Requests per UTC day for a key created without its own quota (0 = unlimited). */
+      defaultDailyQuota: int(0, 1_000_000_000).default(10_000),
+      /** Token bucket per principal: steady rate (requests/second) and burst size. */
+      ratePerSecond: z.coerce.number().positive().max(100_000).default(10),
+      burst: int(1, 100_000).default(20),
+      /** Bearer JWTs (a Cognito-style authorizer): issuer, and a JWKS URL or file; audience optional. */
+      jwtIssuer: z.string().min(1).optional(),
+      jwtJwksUrl: z.url().optional(),
+      jwtJwksFile: z.string().min(1).optional(),
+      jwtAudience: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  /** apps/verify and apps/proctor: collections they use and decision thresholds (similarity, 0–100). */
+  apps: z
+    .object({
+      verifyCollection: z
+        .string()
+        .regex(/^[a-zA-Z0-9_.-]+$/)
+        .default('people'),
+      verifyThreshold: z.coerce.number().min(0).max(100).default(80),
+      proctorCollection: z
+        .string()
+        .regex(/^[a-zA-Z0-9_.-]+$/)
+        .default('proctor'),
+      proctorMinConfidence: z.coerce.number().min(0).max(100).default(85),
+      proctorFaceMatchThreshold: z.coerce.number().min(0).max(100).default(85),
+      /** Comma-separated label names that fail "Objects of Interest". */
+      proctorObjectsOfInterest: z.string().default('Mobile Phone,Cell Phone'),
+      /** Moderation labels at or above this confidence fail "Unsafe Content". */
+      proctorModerationThreshold: z.coerce.number().min(0).max(100).default(85),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -22,6 +22,21 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_MODELS_DIR: 'models.cacheDir',
   FACEGATE_THREADS: 'models.threads',
   FACEGATE_MODELS: 'models.pack',
+  FACEGATE_REST_PUBLIC_READS: 'rest.publicReads',
+  FACEGATE_REST_DAILY_QUOTA: 'rest.defaultDailyQuota',
+  FACEGATE_REST_RATE_PER_SECOND: 'rest.ratePerSecond',
+  FACEGATE_REST_BURST: 'rest.burst',
+  FACEGATE_JWT_ISSUER: 'rest.jwtIssuer',
+  FACEGATE_JWT_JWKS_URL: 'rest.jwtJwksUrl',
+  FACEGATE_JWT_JWKS_FILE: 'rest.jwtJwksFile',
+  FACEGATE_JWT_AUDIENCE: 'rest.jwtAudience',
+  FACEGATE_VERIFY_COLLECTION: 'apps.verifyCollection',
+  FACEGATE_VERIFY_THRESHOLD: 'apps.verifyThreshold',
+  FACEGATE_PROCTOR_COLLECTION: 'apps.proctorCollection',
+  FACEGATE_PROCTOR_MIN_CONFIDENCE: 'apps.proctorMinConfidence',
+  FACEGATE_PROCTOR_FACE_MATCH_THRESHOLD: 'apps.proctorFaceMatchThreshold',
+  FACEGATE_PROCTOR_OBJECTS_OF_INTEREST: 'apps.proctorObjectsOfInterest',
+  FACEGATE_PROCTOR_MODERATION_THRESHOLD: 'apps.proctorModerationThreshold',
 };
 
 type Tree = { [k: string]: string | Tree };
