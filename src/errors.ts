@@ -44,6 +44,16 @@ export const ERRORS = {
     message: 'A service quota was exceeded',
   },
   THROTTLED: { status: 429, aws: 'ThrottlingException', message: 'Too many requests' },
+  QUOTA_EXCEEDED: {
+    status: 429,
+    aws: 'LimitExceededException',
+    message: 'The daily request quota of this key is used up',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    aws: 'InvalidParameterException',
+    message: 'The request body has an unsupported content type',
+  },
   UNAUTHENTICATED: {
     status: 401,
     aws: 'UnrecognizedClientException',
