@@ -3,4 +3,7 @@ import type { Command } from 'commander';
 
 type CommandModule = () => Promise<{ register: (program: Command) => void }>;
 
-export const COMMAND_MODULES: CommandModule[] = [() => import('./models.command.ts')];
+export const COMMAND_MODULES: CommandModule[] = [
+  () => import('./models.command.ts'),
+  () => import('./serve.command.ts'),
+];

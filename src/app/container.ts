@@ -1,0 +1,165 @@
+// The composition root: builds every service once from the frozen config, hands them to the server and the CLI, and
+// closes them in reverse order. Each part is one `part(...)` line below; F and G add theirs the same way.
+//
+// Parts load in the background so that the HTTP server can answer /healthz at once and /readyz with 503 until the
+// models are loaded. A part whose module is not in the tree yet (teammates land them during the build-out) is reported
+// as "pending" by name: callers get NOT_READY naming the missing part, never a fake result.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Config } from '../config/config.schema.ts';
+import { FacegateError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { FaceEngine } from '../vision/vision.types.ts';
+
+/** Every service a handler may ask for. F and G add their fields here (one line each). */
+export interface Services {
+  /** C: detection, descriptors, attributes, labels, moderation. */
+  engine: FaceEngine;
+  /** D: collections, faces, users (typed once D's service lands; see `collections` part below). */
+  collections: unknown;
+  /** D: images kept as objects; Image.S3Object reads from here. */
+  objects: unknown;
+}
+
+export type PartName = keyof Services;
+
+type PartState = { status: 'loading' } | { status: 'ready' } | { status: 'failed'; reason: string };
+
+export interface Container {
+  readonly config: Readonly<Config>;
+  readonly logger: Logger;
+  /** The service, once loaded; waits while it loads; NOT_READY if it failed or is not in this build. */
+  get<K extends PartName>(name: K): Promise<Services[K]>;
+  /** Loading state of each part, for /readyz. */
+  status(): Record<string, PartState>;
+  /** True once every part that gates readiness (the models) is loaded. */
+  isReady(): boolean;
+  /** Resolves when every part has settled (loaded or failed). */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ContainerOptions {
+  /** Replace a part with an instance or a promise of one (tests, tools); its loader is not run and the caller closes it. */
+  overrides?: { [K in PartName]?: Services[K] | Promise<Services[K]> };
+  /** Parts that need not be ready for /readyz (default: only the engine gates readiness). */
+  readinessParts?: PartName[];
+}
+
+interface Loaded<T> {
+  value: T;
+  close?: () => Promise<void>;
+}
+
+type Loader<K extends PartName> = (ctx: {
+  config: Readonly<Config>;
+  logger: Logger;
+  dataDir: string;
+  get: Container['get'];
+}) => Promise<Loaded<Services[K]>>;
+
+/** A module not present yet in this build: import it by a computed path so the type checker does not require it. */
+async function optionalModule(rel: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await import(new URL(rel, import.meta.url).href)) as Record<string, unknown>;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String(e).includes(rel.replace('../', ''))) {
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+/** A part whose code is not in the tree yet: expected during the build-out, so logged without a stack. */
+class PartPending extends Error {}
+
+function pending(part: string, module: string): never {
+  throw new PartPending(`${part} is not in this build yet (${module} pending)`);
+}
+
+// ---- the parts, in dependency order. One line per part; loaders stay small and call the owning part's factory. ----
+const LOADERS: { [K in PartName]: Loader<K> } = {
+  engine: async ({ config, logger }) => {
+    // Pending C: src/vision/face.engine.ts (`createFaceEngine(config, logger)`).
+    const mod = await optionalModule('../vision/face.engine.ts');
+    const create = mod?.createFaceEngine as ((c: Readonly<Config>, l: Logger) => Promise<FaceEngine>) | undefined;
+    if (!create) pending('the face engine', 'src/vision/face.engine.ts');
+    const engine = await create(config, logger);
+    return { value: engine, close: () => engine.close() };
+  },
+  objects: async () => pending('the object store', 'src/storage'),
+  collections: async () => pending('the collection service', 'src/collections'),
+};
+
+export function createContainer(config: Readonly<Config>, logger: Logger, options: ContainerOptions = {}): Container {
+  const log = logger.child({ module: 'container' });
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const gating = new Set<PartName>(options.readinessParts ?? ['engine']);
+  const states = new Map<PartName, PartState>();
+  const promises = new Map<PartName, Promise<unknown>>();
+  const closers: { name: PartName; close: () => Promise<void> }[] = [];
+  let closed = false;
+
+  const get = <K extends PartName>(name: K): Promise<Services[K]> => {
+    if (closed) return Promise.reject(new FacegateError('NOT_READY', 'The service is shutting down'));
+    const p = promises.get(name) as Promise<Services[K]> | undefined;
+    if (!p) return Promise.reject(new FacegateError('INTERNAL', `unknown part ${name}`));
+    return p.catch((e: unknown) => {
+      throw new FacegateError('NOT_READY', `Not available: ${(e as Error).message}`, { cause: e });
+    });
+  };
+
+  const start = <K extends PartName>(name: K): void => {
+    states.set(name, { status: 'loading' });
+    const override = options.overrides?.[name];
+    const loading: Promise<Loaded<Services[K]>> =
+      override !== undefined
+        ? Promise.resolve(override as Services[K] | Promise<Services[K]>).then((value) => ({ value }))
+        : Promise.resolve().then(() => (LOADERS[name] as Loader<K>)({ config, logger, dataDir, get }));
+    const value = loading.then(
+      (loaded) => {
+        states.set(name, { status: 'ready' });
+        if (loaded.close) closers.push({ name, close: loaded.close });
+        log.info({ part: name }, 'part ready');
+        return loaded.value;
+      },
+      (e: unknown) => {
+        const reason = e instanceof Error ? e.message : String(e);
+        states.set(name, { status: 'failed', reason });
+        if (e instanceof PartPending) log.warn({ part: name, reason }, 'part not available');
+        else log.error({ part: name, err: e }, 'part failed to load');
+        throw e;
+      },
+    );
+    // Failures are reported through get() and status(); this only keeps the rejection from going unhandled.
+    value.catch(() => undefined);
+    promises.set(name, value);
+  };
+
+  for (const name of Object.keys(LOADERS) as PartName[]) start(name);
+
+  return {
+    config,
+    logger,
+    get,
+    status: () => Object.fromEntries(states),
+    isReady: () => [...gating].every((n) => states.get(n)?.status === 'ready'),
+    settled: async () => {
+      await Promise.allSettled(promises.values());
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled(promises.values());
+      // Reverse order: a part may depend on the ones loaded before it.
+      for (const { name, close } of closers.reverse()) {
+        try {
+          await close();
+        } catch (e) {
+          log.error({ part: name, err: e }, 'close failed');
+        }
+      }
+    },
+  };
+}

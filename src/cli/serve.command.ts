@@ -1,0 +1,92 @@
+// `facegate serve`: loads the config, builds the services and the HTTP server, prints how to reach it, and shuts down
+// cleanly on SIGINT/SIGTERM (stop accepting, finish in-flight requests, close the services).
+import type { Command } from 'commander';
+import { createContainer } from '../app/container.ts';
+import { loadKeyRing, credentialsPath, type KeyRing } from '../auth/access.keys.ts';
+import { loadConfig, ConfigError } from '../config/config.ts';
+import { createLogger } from '../logger.ts';
+import { buildApp } from '../server/app.ts';
+
+interface ServeFlags {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  auth: boolean;
+}
+
+function banner(url: string, keys: KeyRing | undefined, dataDir: string): string {
+  const lines = [
+    `Facegate is listening on ${url}`,
+    `  Rekognition API: new RekognitionClient({ endpoint: '${url}', region: 'us-east-1' }) (any region works)`,
+    `  health: ${url}/healthz   readiness (models loaded): ${url}/readyz`,
+  ];
+  if (!keys) {
+    lines.push('', '  !!! AUTHENTICATION IS DISABLED (--no-auth): anyone who can reach this port can use the API. !!!');
+    return lines.join('\n');
+  }
+  lines.push(`  sign requests (SigV4) with access key id: ${keys.ids.join(', ')} (keys from: ${keys.source})`);
+  if (keys.generated) {
+    lines.push(
+      '',
+      '  A key pair was generated for this data directory. The secret is shown only this once:',
+      `    AWS_ACCESS_KEY_ID=${keys.generated.accessKeyId}`,
+      `    AWS_SECRET_ACCESS_KEY=${keys.generated.secretAccessKey}`,
+      `  (kept in ${credentialsPath(dataDir)}, mode 0600)`,
+    );
+  }
+  return lines.join('\n');
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const server: Record<string, string> = {};
+  if (flags.port) server.port = flags.port;
+  if (flags.host) server.host = flags.host;
+  const auth: Record<string, string> = flags.auth ? {} : { disabled: 'true' };
+  const overrides = { server, auth, ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) };
+  let config;
+  try {
+    config = loadConfig(process.env, overrides);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = createLogger(config.logLevel);
+  const container = createContainer(config, logger);
+  const keys = config.auth.disabled ? undefined : loadKeyRing(config.auth, config.dataDir);
+  const app = await buildApp(container, keys ? { keys } : { noAuth: true });
+  const address = await app.listen({ port: config.server.port, host: config.server.host });
+  const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  console.log(banner(url, keys, config.dataDir));
+  if (!keys) logger.warn('authentication is disabled (--no-auth)');
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await app.close();
+      await container.close();
+      process.exit(0);
+    } catch (e) {
+      logger.error({ err: e }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve the Rekognition-compatible API, the REST API and the console')
+    .option('-p, --port <port>', 'HTTP port (default 8080, FACEGATE_PORT)')
+    .option('--host <host>', 'bind address (default 0.0.0.0, FACEGATE_HOST)')
+    .option('--data-dir <dir>', 'data directory (default ./data, FACEGATE_DATA_DIR)')
+    .option('--no-auth', 'accept unsigned requests (development only; prints a warning)')
+    .action((flags: ServeFlags) => serve(flags));
+}

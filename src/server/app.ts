@@ -1,0 +1,43 @@
+// The HTTP server's composition: one fastify instance, request ids and a request-scoped logger, body limits, the
+// health routes, the one error handler, and the list of API plugins. Every route lives in its part's plugin.
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Container } from '../app/container.ts';
+import type { KeyRing } from '../auth/access.keys.ts';
+import { installErrorHandling } from './error.handler.ts';
+import { healthRoutes } from './health.routes.ts';
+
+/** Either the SigV4 keys to verify against, or an explicit opt-out (`facegate serve --no-auth`). */
+export type AppOptions = { keys: KeyRing; noAuth?: false } | { keys?: undefined; noAuth: true };
+
+/** Room for the base64 of the largest stored-object image (4/3 of the bytes) plus JSON around it. */
+export function bodyLimitFor(maxObjectBytes: number): number {
+  return Math.ceil((maxObjectBytes * 4) / 3) + 256 * 1024;
+}
+
+export async function buildApp(container: Container, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the instance typed with fastify's default logger type.
+    loggerInstance: container.logger.child({ module: 'http' }) as FastifyBaseLogger,
+    bodyLimit: bodyLimitFor(container.config.images.maxObjectBytes),
+    // Ids are ours, never the client's: a client-chosen id could collide or smuggle text into logs.
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    // The AWS SDK reports this as $metadata.requestId.
+    reply.header('x-amzn-requestid', request.id);
+  });
+  installErrorHandling(app);
+
+  await app.register(healthRoutes(container));
+
+  // ---- API plugins: one line per part. ----
+  // E: the Rekognition protocol (POST / with X-Amz-Target) — registered here once it lands.
+  // F: pipeline REST routes — app.register(pipelinePlugin(container))
+  // G: REST API, console — app.register(restPlugin(container))
+  void options;
+
+  return app;
+}

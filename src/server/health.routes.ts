@@ -1,0 +1,14 @@
+// Liveness and readiness. /healthz answers as long as the process serves HTTP; /readyz only once the models are
+// loaded, so a load balancer or `docker compose` health check holds traffic back during start-up.
+import type { FastifyInstance } from 'fastify';
+import type { Container } from '../app/container.ts';
+
+export function healthRoutes(container: Container) {
+  return async (app: FastifyInstance): Promise<void> => {
+    app.get('/healthz', async () => ({ status: 'ok' }));
+    app.get('/readyz', async (_request, reply) => {
+      const ready = container.isReady();
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'starting', parts: container.status() });
+    });
+  };
+}
