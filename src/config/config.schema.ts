@@ -78,6 +78,68 @@ export const configSchema = z.object({
       proctorModerationThreshold: z.coerce.number().min(0).max(100).default(85),
     })
     .prefault({}),
+  /** Durable background work (F): the pipeline's steps and notification deliveries. */
+  jobs: z
+    .object({
+      /** sqlite: <dataDir>/jobs.db, in-process workers; postgres: pg-boss on jobs.databaseUrl. */
+      driver: z.enum(['sqlite', 'postgres']).default('sqlite'),
+      databaseUrl: z.string().optional(),
+      /** Jobs of one kind run at most this many at a time per process. */
+      concurrency: int(1, 64).default(2),
+      pollMs: int(10, 60_000).default(250),
+      /** A claimed job whose worker stops heart-beating for this long is taken over (crash recovery). */
+      leaseMs: int(500, 3_600_000).default(30_000),
+      maxAttempts: int(1, 100).default(5),
+      /** First retry delay; doubles per attempt. */
+      backoffMs: int(1, 3_600_000).default(1000),
+    })
+    .prefault({}),
+  /** Notification channels (F). A channel with no settings is off, except SMS, which then lands in an outbox table. */
+  notify: z
+    .object({
+      maxAttempts: int(1, 100).default(6),
+      backoffMs: int(1, 3_600_000).default(2000),
+      webhookTimeoutMs: int(100, 120_000).default(10_000),
+      smtp: z
+        .object({
+          host: z.string().optional(),
+          port: int(1, 65535).default(587),
+          secure: bool.default(false),
+          user: z.string().optional(),
+          password: z.string().optional(),
+          from: z.string().default('facegate@localhost'),
+        })
+        .prefault({}),
+      sms: z
+        .object({
+          /** Twilio-style: POST form (To, From, Body) with HTTP basic auth accountSid:authToken. */
+          url: z.url().optional(),
+          accountSid: z.string().optional(),
+          authToken: z.string().optional(),
+          from: z.string().optional(),
+        })
+        .prefault({}),
+      mqtt: z
+        .object({
+          url: z.string().optional(),
+          /** Retained messages let Home Assistant show the last event after a restart. */
+          retain: bool.default(true),
+        })
+        .prefault({}),
+      sns: z
+        .object({
+          endpoint: z.string().optional(),
+          region: z.string().default('us-east-1'),
+          accessKeyId: z.string().optional(),
+          secretAccessKey: z.string().optional(),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  /** Upload pipelines (F), from the config file; each is validated again by apps/pipeline at start-up. */
+  pipelines: z.array(z.looseObject({ name: z.string().min(1) })).default([]),
+  /** How often watched directories are scanned (ms). */
+  watchPollMs: int(50, 3_600_000).default(2000),
 });
 
 export type Config = z.infer<typeof configSchema>;
