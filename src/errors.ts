@@ -61,6 +61,11 @@ export const ERRORS = {
   },
   INVALID_SIGNATURE: { status: 403, aws: 'InvalidSignatureException', message: 'The request signature does not match' },
   ACCESS_DENIED: { status: 403, aws: 'AccessDeniedException', message: 'Access denied' },
+  INCOMPLETE_SIGNATURE: {
+    status: 403,
+    aws: 'IncompleteSignatureException',
+    message: 'The request signature is incomplete or malformed',
+  },
   MISSING_AUTHENTICATION: {
     status: 403,
     aws: 'MissingAuthenticationTokenException',
