@@ -1,0 +1,71 @@
+// Runs a TFJS graph model in TensorFlow.js itself (the wasm backend, else the pure-JS cpu backend): the reference
+// that every converted model is checked against before it is used.
+import * as tf from '@tensorflow/tfjs-core';
+import { GraphModel } from '@tensorflow/tfjs-converter';
+import '@tensorflow/tfjs-backend-cpu';
+import type { TfjsModelJson } from './tfjs-model.reader.ts';
+import { logger } from '../../logger.ts';
+
+const log = logger.child({ module: 'tfjs.reference' });
+
+let backendReady: Promise<string> | undefined;
+
+async function initBackend(): Promise<string> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (await tf.setBackend('wasm')) return 'wasm';
+  } catch (e) {
+    log.debug({ err: e }, 'tfjs wasm backend unavailable, using cpu');
+  }
+  await tf.setBackend('cpu');
+  return 'cpu';
+}
+
+/** The tfjs backend in use ('wasm' or 'cpu'). */
+export function tfjsBackend(): Promise<string> {
+  backendReady ??= initBackend().then(async (b) => {
+    await tf.ready();
+    return b;
+  });
+  return backendReady;
+}
+
+export interface ReferenceInput {
+  data: Float32Array | Int32Array;
+  dims: number[];
+}
+
+/** Executes the original model on one input and returns the requested outputs (TF tensor names) as float32. */
+export async function runTfjsReference(
+  json: TfjsModelJson,
+  weightData: Uint8Array,
+  inputs: Record<string, ReferenceInput>,
+  outputNames: string[],
+): Promise<Record<string, { data: Float32Array; dims: number[] }>> {
+  await tfjsBackend();
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
+  const buffer = weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength);
+  const handler = tf.io.fromMemorySync({
+    modelTopology: json.modelTopology as object,
+    weightSpecs,
+    weightData: buffer as ArrayBuffer,
+    ...(json.signature ? { signature: json.signature as object } : {}),
+  });
+  const model = new GraphModel(handler);
+  model.load();
+  const feeds: tf.NamedTensorMap = {};
+  for (const [name, t] of Object.entries(inputs)) feeds[name] = tf.tensor(t.data, t.dims);
+  try {
+    const out = (await model.executeAsync(feeds, outputNames)) as tf.Tensor | tf.Tensor[];
+    const list = Array.isArray(out) ? out : [out];
+    const result: Record<string, { data: Float32Array; dims: number[] }> = {};
+    for (const [i, t] of list.entries()) {
+      result[outputNames[i]!] = { data: Float32Array.from(await t.data()), dims: t.shape };
+      t.dispose();
+    }
+    return result;
+  } finally {
+    for (const t of Object.values(feeds)) t.dispose();
+    model.dispose();
+  }
+}
