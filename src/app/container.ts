@@ -6,19 +6,21 @@
 // as "pending" by name: callers get NOT_READY naming the missing part, never a fake result.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
 /** Every service a handler may ask for. F and G add their fields here (one line each). */
 export interface Services {
   /** C: detection, descriptors, attributes, labels, moderation. */
   engine: FaceEngine;
-  /** D: collections, faces, users (typed once D's service lands; see `collections` part below). */
-  collections: unknown;
+  /** D: collections, faces, users, search. */
+  collections: CollectionService;
   /** D: images kept as objects; Image.S3Object reads from here. */
-  objects: unknown;
+  objects: ObjectStore;
 }
 
 export type PartName = keyof Services;

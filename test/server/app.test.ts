@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContainer } from '../../src/app/container.ts';
+import type { CollectionService } from '../../src/collections/collection.service.ts';
+import type { ObjectStore } from '../../src/storage/object-store.port.ts';
 import { loadKeyRing } from '../../src/auth/access.keys.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { FacegateError } from '../../src/errors.ts';
@@ -18,7 +20,11 @@ const logger = createLogger('silent');
 
 const fakeEngine = (): FaceEngine => ({ close: async () => undefined }) as unknown as FaceEngine;
 /** Every part stubbed, so these tests never load models or open stores. */
-const stubs = () => ({ engine: fakeEngine(), collections: {}, objects: {} });
+const stubs = () => ({
+  engine: fakeEngine(),
+  collections: {} as CollectionService,
+  objects: {} as ObjectStore,
+});
 
 describe('server composition', () => {
   test('healthz answers while the models are still loading and readyz says 503 until they are', async () => {
