@@ -1,0 +1,87 @@
+// SQLite driver of the ApiKeyStore. Takes an open better-sqlite3 handle (the composition root owns the file) and
+// creates its two tables through numbered migrations recorded in `schema_migrations` under the part name 'apikeys'.
+import type { Database } from 'better-sqlite3';
+import type { ApiKeyRow, ApiKeyStore, Role } from './apikey.port.ts';
+import { migrate } from '../../../apps/sqlite.migrate.ts';
+
+const MIGRATIONS = [
+  `CREATE TABLE api_keys (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('admin', 'user')),
+     secret_hash TEXT NOT NULL,
+     daily_quota INTEGER,
+     created_at INTEGER NOT NULL,
+     revoked_at INTEGER,
+     last_used_at INTEGER
+   );
+   CREATE TABLE api_key_usage (
+     key_id TEXT NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
+     day TEXT NOT NULL,
+     count INTEGER NOT NULL,
+     PRIMARY KEY (key_id, day)
+   );`,
+];
+
+interface Row {
+  id: string;
+  name: string;
+  role: Role;
+  secret_hash: string;
+  daily_quota: number | null;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+function fromRow(r: Row): ApiKeyRow {
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    secretHash: r.secret_hash,
+    dailyQuota: r.daily_quota,
+    createdAt: new Date(r.created_at),
+    revokedAt: toDate(r.revoked_at),
+    lastUsedAt: toDate(r.last_used_at),
+  };
+}
+
+export function sqliteApiKeyStore(db: Database): ApiKeyStore {
+  migrate(db, 'apikeys', MIGRATIONS);
+  const insert = db.prepare(
+    `INSERT INTO api_keys (id, name, role, secret_hash, daily_quota, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const get = db.prepare<[string], Row>(`SELECT * FROM api_keys WHERE id = ?`);
+  const list = db.prepare<[], Row>(`SELECT * FROM api_keys ORDER BY created_at DESC, id`);
+  const revoke = db.prepare(`UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`);
+  const bump = db.prepare<[string, string], { count: number }>(
+    `INSERT INTO api_key_usage (key_id, day, count) VALUES (?, ?, 1)
+     ON CONFLICT (key_id, day) DO UPDATE SET count = count + 1 RETURNING count`,
+  );
+  const touch = db.prepare(`UPDATE api_keys SET last_used_at = ? WHERE id = ?`);
+  const usage = db.prepare<[string, string], { count: number }>(
+    `SELECT count FROM api_key_usage WHERE key_id = ? AND day = ?`,
+  );
+  // One transaction: the counter and last-used time move together.
+  const count = db.transaction((id: string, day: string, at: number) => {
+    touch.run(at, id);
+    return bump.get(id, day)?.count ?? 0;
+  });
+  return {
+    insert: async (k) => {
+      insert.run(k.id, k.name, k.role, k.secretHash, k.dailyQuota, k.createdAt.getTime());
+    },
+    get: async (id) => {
+      const r = get.get(id);
+      return r && fromRow(r);
+    },
+    list: async () => list.all().map(fromRow),
+    revoke: async (id, at) => revoke.run(at.getTime(), id).changes === 1,
+    countRequest: async (id, day, at) => count(id, day, at.getTime()),
+    usage: async (id, day) => usage.get(id, day)?.count ?? 0,
+    close: async () => undefined,
+  };
+}

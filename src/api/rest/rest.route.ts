@@ -1,0 +1,105 @@
+// Schema-first routes: each REST route is declared once, with zod schemas for params, query, body and response.
+// The same declaration registers the fastify handler (validating input, stripping unknown response fields) and
+// describes the operation in the OpenAPI document, so the two cannot drift apart.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { FacegateError } from '../../errors.ts';
+import type { Principal } from './rest.auth.ts';
+
+/** public: anyone; read: a principal unless reads are public; write: always a principal; admin: an admin key/token. */
+export type Access = 'public' | 'read' | 'write' | 'admin';
+
+/** How the request body carries data, for the OpenAPI document (validation is the handler's job for images). */
+export type BodyKind = 'json' | 'image' | 'image-or-json' | 'multipart-or-json';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export interface HandlerContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** fastify syntax, relative to /v1: `/people/:personId`. */
+  url: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  /** The JSON body schema; for image routes the JSON alternative (base64). */
+  body?: z.ZodType<B>;
+  bodyKind?: BodyKind;
+  /** Bytes; defaults to the plugin's JSON limit. Image routes set the inline image limit (plus base64 overhead). */
+  bodyLimit?: number;
+  /** Success status (default 200). */
+  status?: number;
+  /** Omitted for routes that send their own body (binary, HTML). */
+  response?: z.ZodType<R>;
+  /** Error codes this route may answer with, for the document. */
+  errors?: string[];
+  handler(ctx: HandlerContext<P, Q, B>): Promise<R>;
+}
+
+// Specs are heterogeneous; erase their types for the registry.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRouteSpec = RouteSpec<any, any, any, any>;
+
+/** Identity helper that infers the generic parameters from the schemas. */
+export function route<P, Q, B, R>(spec: RouteSpec<P, Q, B, R>): AnyRouteSpec {
+  return spec as AnyRouteSpec;
+}
+
+/** A ZodError as INVALID_PARAMETER naming each bad field: `fullName: Required; image: Invalid base64`. */
+export function invalid(where: string, error: z.ZodError): FacegateError {
+  const text = error.issues
+    .map((i) => `${[where, ...i.path.map(String)].filter(Boolean).join('.')}: ${i.message}`)
+    .join('; ');
+  return new FacegateError('INVALID_PARAMETER', text);
+}
+
+function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const r = schema.safeParse(value);
+  if (!r.success) throw invalid(where, r.error);
+  return r.data;
+}
+
+export function registerRoute(app: FastifyInstance, spec: AnyRouteSpec): void {
+  app.route({
+    method: spec.method,
+    url: spec.url,
+    config: { access: spec.access },
+    ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
+    handler: async (request, reply) => {
+      const params = parse(spec.params, request.params, 'params');
+      const query = parse(spec.query, request.query, 'query');
+      // Multipart and raw-image bodies are read by the handler; JSON bodies are validated here.
+      const isJson = (request.headers['content-type'] ?? '').startsWith('application/json');
+      const body =
+        spec.body && (isJson || spec.bodyKind === undefined || spec.bodyKind === 'json')
+          ? parse(spec.body, request.body ?? {}, 'body')
+          : undefined;
+      const result: unknown = await spec.handler({ params, query, body, request, reply });
+      if (!spec.response) return reply;
+      // Parsing the response strips fields the schema does not declare: nothing internal leaks by accident.
+      const out = spec.response.safeParse(result);
+      if (!out.success) {
+        throw new FacegateError('INTERNAL', 'response did not match its schema', { cause: out.error });
+      }
+      return reply.code(spec.status ?? 200).send(out.data);
+    },
+  });
+}
