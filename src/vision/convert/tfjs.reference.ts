@@ -56,7 +56,13 @@ export async function runTfjsReference(
   const feeds: tf.NamedTensorMap = {};
   for (const [name, t] of Object.entries(inputs)) feeds[name] = tf.tensor(t.data, t.dims);
   try {
-    const out = (await model.executeAsync(feeds, outputNames)) as tf.Tensor | tf.Tensor[];
+    // execute() is synchronous and silent; graphs with dynamic ops need executeAsync().
+    let out: tf.Tensor | tf.Tensor[];
+    try {
+      out = model.execute(feeds, outputNames);
+    } catch {
+      out = await model.executeAsync(feeds, outputNames);
+    }
     const list = Array.isArray(out) ? out : [out];
     const result: Record<string, { data: Float32Array; dims: number[] }> = {};
     for (const [i, t] of list.entries()) {
