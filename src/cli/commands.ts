@@ -6,4 +6,5 @@ type CommandModule = () => Promise<{ register: (program: Command) => void }>;
 export const COMMAND_MODULES: CommandModule[] = [
   () => import('./models.command.ts'),
   () => import('./serve.command.ts'),
+  () => import('./keys.command.ts'),
 ];

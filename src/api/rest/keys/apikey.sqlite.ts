@@ -1,5 +1,5 @@
 // SQLite driver of the ApiKeyStore. Takes an open better-sqlite3 handle (the composition root owns the file) and
-// creates its two tables through numbered migrations recorded in `schema_migrations` under the part name 'apikeys'.
+// creates its two tables through numbered migrations recorded in `app_migrations` under the part name 'apikeys'.
 import type { Database } from 'better-sqlite3';
 import type { ApiKeyRow, ApiKeyStore, Role } from './apikey.port.ts';
 import { migrate } from '../../../apps/sqlite.migrate.ts';

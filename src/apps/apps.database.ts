@@ -1,0 +1,17 @@
+// The apps' own SQLite file (<dataDir>/apps.sqlite): API keys, people, proctor candidates. Kept apart from the
+// collections database so each part migrates its own schema; both live under the one data directory.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+
+export function openAppsDatabase(dataDir: string): Database {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new BetterSqlite3(join(dataDir, 'apps.sqlite'));
+  db.pragma('journal_mode = WAL');
+  // FULL: an acknowledged key, person or candidate survives power loss, like the collections database.
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}

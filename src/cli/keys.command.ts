@@ -1,0 +1,71 @@
+// `facegate keys create|list|revoke`: REST API keys, managed on this machine's data directory. The full key is
+// printed once, at creation; only its hash is stored.
+import type { Command } from 'commander';
+import { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
+import { sqliteApiKeyStore } from '../api/rest/keys/apikey.sqlite.ts';
+import { openAppsDatabase } from '../apps/apps.database.ts';
+import { loadConfig } from '../config/config.ts';
+
+async function withKeys<T>(fn: (keys: ApiKeyService) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = openAppsDatabase(config.dataDir);
+  try {
+    return await fn(
+      new ApiKeyService({ store: sqliteApiKeyStore(db), defaultDailyQuota: config.rest.defaultDailyQuota }),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+export function register(program: Command): void {
+  const keys = program.command('keys').description('REST API keys: create, list, revoke');
+  keys
+    .command('create')
+    .description('Create a key and print it (shown once)')
+    .requiredOption('-n, --name <name>', 'who or what the key is for')
+    .option('--admin', 'may manage keys', false)
+    .option('-q, --quota <n>', 'requests per UTC day (0 = unlimited; default from FACEGATE_REST_DAILY_QUOTA)')
+    .option('--json', 'print JSON', false)
+    .action(async (o: { name: string; admin: boolean; quota?: string; json: boolean }) => {
+      const quota = o.quota === undefined ? null : Number(o.quota);
+      if (quota !== null && (!Number.isInteger(quota) || quota < 0)) {
+        program.error(`--quota must be a whole number ≥ 0, got ${o.quota}`);
+      }
+      const { key, view } = await withKeys((k) =>
+        k.create({ name: o.name, role: o.admin ? 'admin' : 'user', dailyQuota: quota }),
+      );
+      if (o.json) console.log(JSON.stringify({ key, apiKey: view }));
+      else
+        console.log(
+          `${key}\n(id ${view.id}, role ${view.role}, quota ${view.dailyQuota || 'unlimited'}/day; store it now: it is not shown again)`,
+        );
+    });
+  keys
+    .command('list')
+    .description('List keys with today’s usage')
+    .option('--json', 'print JSON', false)
+    .action(async (o: { json: boolean }) => {
+      const list = await withKeys((k) => k.list());
+      if (o.json) return console.log(JSON.stringify(list));
+      for (const k of list) {
+        const state = k.revokedAt ? `revoked ${k.revokedAt}` : 'active';
+        console.log(
+          `${k.id}  ${k.role.padEnd(5)}  ${String(k.usedToday).padStart(6)}/${k.dailyQuota || '∞'}  ${state}  ${k.name}`,
+        );
+      }
+    });
+  keys
+    .command('revoke')
+    .description('Revoke a key by id')
+    .argument('<id>', 'the 12-character key id')
+    .action(async (id: string) => {
+      try {
+        await withKeys((k) => k.revoke(id));
+        console.log(`revoked ${id}`);
+      } catch (e) {
+        console.error((e as Error).message);
+        process.exitCode = 1;
+      }
+    });
+}
