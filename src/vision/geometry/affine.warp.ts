@@ -83,12 +83,24 @@ export function warpAffineAntialiased(
   let level = image;
   let factor = 1;
   while (scale * factor < 0.5 && level.width >= 4 && level.height >= 4) {
-    level = halve(level);
+    level = halfOf(level);
     factor *= 2;
   }
   if (factor === 1) return warpAffine(image, srcFromDst, width, height, fill);
   const levelFromSrc: Affine = [level.width / image.width, 0, 0, 0, level.height / image.height, 0];
   return warpAffine(level, compose(levelFromSrc, srcFromDst), width, height, fill);
+}
+
+// Pyramid levels are kept per source image (weakly, so they go with it): an image scanned in several tiles and
+// several faces is halved once, not once per crop. Images are treated as immutable once decoded.
+const halves = new WeakMap<RgbImage, RgbImage>();
+function halfOf(image: RgbImage): RgbImage {
+  let h = halves.get(image);
+  if (!h) {
+    h = halve(image);
+    halves.set(image, h);
+  }
+  return h;
 }
 
 export interface TensorOptions {

@@ -1,0 +1,109 @@
+// Image → faces with a 468-point mesh: BlazeFace proposes, FaceMesh confirms and locates. Each proposal is meshed
+// once from the detector's box and once more from the first mesh's own box (MediaPipe's tracking ROI), which makes
+// the result independent of how good the proposal was (tiles can propose half a face). Proposals that fall inside
+// an accepted face are skipped, and the confirmed faces go through a final NMS.
+import type { RgbImage } from '../embed/embedder.port.ts';
+import { boundingRect, nms, type Rect } from '../geometry/box.geometry.ts';
+import { fullRegion, tileRegions, type BlazefaceDetector } from './blazeface.detector.ts';
+import type { BlazeCandidate } from './blazeface.decode.ts';
+import { roiFromEyes, type FaceRoi, type FacemeshRefiner } from './facemesh.refiner.ts';
+import { MESH, fivePoints, pt } from './mesh.landmarks.ts';
+
+export interface MeshFace {
+  /** The mesh's bounding box in image pixels (forehead to chin, cheek to cheek). */
+  rect: Rect;
+  /** Face presence from the mesh model, 0–1: the confidence reported to clients. */
+  score: number;
+  /** BlazeFace's score for the proposal, 0–1. */
+  detectorScore: number;
+  /** 468 × (x, y, z), image pixels. */
+  mesh: Float32Array;
+  /** Image-left eye, image-right eye, nose tip, mouth corners (the Embedder port's order), image pixels. */
+  points5: [number, number][];
+  /** The rotated square the final mesh was computed on (reused by attribute models). */
+  roi: FaceRoi;
+}
+
+export interface FaceDetectorOptions {
+  /** FaceMesh presence threshold (0–1). */
+  minFaceScore: number;
+  /** Faces whose mesh box overlaps an already accepted one by more than this IoU are duplicates. */
+  nmsIou: number;
+  /** Upper bound on proposals meshed per pass (each costs up to two mesh runs). */
+  maxProposals: number;
+  /** Small-face tiles: always, never, or 'auto' (skipped when the full pass found a portrait-sized face). */
+  tiling: 'always' | 'auto' | 'never';
+  /** A face at least this fraction of the image's long side makes the image a portrait for `tiling: 'auto'`. */
+  portraitFaceRatio: number;
+}
+
+export const DEFAULT_FACE_DETECTOR_OPTIONS: FaceDetectorOptions = {
+  minFaceScore: 0.5,
+  nmsIou: 0.3,
+  maxProposals: 100,
+  tiling: 'auto',
+  portraitFaceRatio: 0.2,
+};
+
+const meshRect = (mesh: Float32Array): Rect => boundingRect(mesh, 3);
+
+/** MediaPipe's ROI from landmarks: eyes level (outer corners), square, 1.5× the mesh box. */
+export function roiFromMesh(mesh: Float32Array, scale = 1.5): FaceRoi {
+  return roiFromEyes(meshRect(mesh), pt(mesh, MESH.imageLeftEye.outer), pt(mesh, MESH.imageRightEye.outer), scale);
+}
+
+const inside = (x: number, y: number, r: Rect) => x >= r.x && x <= r.x + r.width && y >= r.y && y <= r.y + r.height;
+
+export class FaceDetector {
+  constructor(
+    private readonly blazeface: BlazefaceDetector,
+    private readonly facemesh: FacemeshRefiner,
+    private readonly options: FaceDetectorOptions = DEFAULT_FACE_DETECTOR_OPTIONS,
+  ) {}
+
+  /**
+   * Confirmed faces, largest first. The whole image is scanned first; tiles (for small faces in big images) are
+   * scanned unless `tiling` is 'never', or it is 'auto' and the full pass found a face big enough that this is a
+   * portrait rather than a group photo.
+   */
+  async detect(image: RgbImage): Promise<MeshFace[]> {
+    const faces: MeshFace[] = [];
+    const full = fullRegion(image.width, image.height);
+    await this.confirm(image, await this.blazeface.detectRegions(image, [full]), faces);
+    const long = Math.max(image.width, image.height);
+    const portrait = faces.some((f) => Math.max(f.rect.width, f.rect.height) >= long * this.options.portraitFaceRatio);
+    const tiles = tileRegions(image.width, image.height, this.blazeface.options);
+    if (tiles.length > 0 && (this.options.tiling === 'always' || (this.options.tiling === 'auto' && !portrait))) {
+      await this.confirm(image, await this.blazeface.detectRegions(image, tiles), faces);
+    }
+    const kept = nms(
+      faces.map((f) => ({ ...f, score: f.score + f.detectorScore })),
+      this.options.nmsIou,
+    ).map((k) => faces.find((f) => f.mesh === k.mesh)!);
+    return kept.sort((a, b) => b.rect.width * b.rect.height - a.rect.width * a.rect.height);
+  }
+
+  /** Meshes each proposal that is not inside an accepted face; appends the confirmed ones to `faces`. */
+  private async confirm(image: RgbImage, proposals: readonly BlazeCandidate[], faces: MeshFace[]): Promise<void> {
+    for (const p of proposals.slice(0, this.options.maxProposals)) {
+      const cx = p.rect.x + p.rect.width / 2;
+      const cy = p.rect.y + p.rect.height / 2;
+      if (faces.some((f) => inside(cx, cy, f.rect))) continue;
+      const kp = p.keypoints;
+      const first = await this.facemesh.run(image, roiFromEyes(p.rect, [kp[0]!, kp[1]!], [kp[2]!, kp[3]!]));
+      if (first.score < this.options.minFaceScore) continue;
+      const roi = roiFromMesh(first.mesh);
+      const second = await this.facemesh.run(image, roi);
+      // A face that only the rough first crop "saw" is not trusted.
+      if (second.score < this.options.minFaceScore) continue;
+      faces.push({
+        rect: meshRect(second.mesh),
+        score: Math.min(first.score, second.score),
+        detectorScore: p.score,
+        mesh: second.mesh,
+        points5: fivePoints(second.mesh),
+        roi,
+      });
+    }
+  }
+}
