@@ -2,6 +2,7 @@
 // health routes, the one error handler, and the list of API plugins. Every route lives in its part's plugin.
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { rekognitionPlugin } from '../api/rekognition/rekognition.plugin.ts';
 import type { Container } from '../app/container.ts';
 import type { KeyRing } from '../auth/access.keys.ts';
 import { installErrorHandling } from './error.handler.ts';
@@ -34,10 +35,8 @@ export async function buildApp(container: Container, options: AppOptions): Promi
   await app.register(healthRoutes(container));
 
   // ---- API plugins: one line per part. ----
-  // E: the Rekognition protocol (POST / with X-Amz-Target) — registered here once it lands.
+  await app.register(rekognitionPlugin(container, { keys: options.keys }));
   // F: pipeline REST routes — app.register(pipelinePlugin(container))
   // G: REST API, console — app.register(restPlugin(container))
-  void options;
-
   return app;
 }

@@ -1,0 +1,59 @@
+// The AWS JSON 1.1 protocol on `POST /`: verify SigV4 over the raw body, resolve X-Amz-Target to an operation,
+// validate the JSON body with the operation's schema, run it, answer `application/x-amz-json-1.1`. Errors on this
+// route render in the AWS shape (see server/error.handler.ts).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Container } from '../../app/container.ts';
+import type { KeyRing } from '../../auth/access.keys.ts';
+import { verifySigV4 } from '../../auth/sigv4.verifier.ts';
+import { FacegateError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+import { resolveOperation } from './rekognition.operations.ts';
+import { describeIssues } from './rekognition.schemas.ts';
+
+export interface RekognitionPluginOptions {
+  /** Undefined only with `--no-auth`. */
+  keys: KeyRing | undefined;
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+function parseJson(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new FacegateError('INVALID_PARAMETER', 'The request body is not valid JSON');
+  }
+}
+
+export function rekognitionPlugin(container: Container, options: RekognitionPluginOptions) {
+  const { keys } = options;
+  const maxSkew = container.config.auth.maxClockSkewSeconds;
+  return async (app: FastifyInstance): Promise<void> => {
+    // The signature covers the exact bytes, so every body on this route is read raw, whatever its content type.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+    app.post('/', { config: { errorFormat: 'aws' } }, async (request, reply) => {
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      if (keys) {
+        const who = verifySigV4({ method: request.method, url: request.url, headers: request.headers, body }, keys, {
+          service: 'rekognition',
+          now: new Date(),
+          maxClockSkewSeconds: maxSkew,
+        });
+        request.log = request.log.child({ accessKeyId: who.accessKeyId });
+      }
+      const { name, op } = resolveOperation(header(request, 'x-amz-target'));
+      const parsed = op.schema.safeParse(parseJson(body));
+      if (!parsed.success) throw new FacegateError('INVALID_PARAMETER', describeIssues(parsed.error));
+      // request.log is a child of our pino root logger (server/app.ts), so it is a full pino Logger.
+      const log = request.log.child({ operation: name }) as Logger;
+      const result = await op.handle(parsed.data, { container, log });
+      return reply.header('content-type', 'application/x-amz-json-1.1').send(JSON.stringify(result));
+    });
+  };
+}
