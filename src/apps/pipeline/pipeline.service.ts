@@ -1,0 +1,139 @@
+// The pipeline's use cases, as the REST routes, the directory watcher and the CLI call them: define pipelines,
+// start runs from uploads, bucket writes and S3 notifications, and read runs back.
+import { randomUUID } from 'node:crypto';
+import { FacegateError } from '../../errors.ts';
+import type { ObjectStore } from '../../storage/object-store.port.ts';
+import type { Logger } from '../../logger.ts';
+import { createdObjects } from './s3-event.schema.ts';
+import {
+  pipelineDefinitionSchema,
+  type PipelineDefinition,
+  type PipelineStore,
+  type Run,
+  type RunFilter,
+  type RunInput,
+} from './pipeline.types.ts';
+import type { WorkflowEngine } from './workflow.engine.ts';
+
+export interface PipelineServiceDeps {
+  store: PipelineStore;
+  engine: WorkflowEngine;
+  objects: ObjectStore;
+  logger: Logger;
+}
+
+/** File extension from the image's magic bytes; the object key keeps it so that people recognise the file. */
+export function imageExtension(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return '.jpg';
+  if (bytes[0] === 0x89 && bytes[1] === 0x50) return '.png';
+  if (Buffer.from(bytes.subarray(8, 12)).toString('latin1') === 'WEBP') return '.webp';
+  return '';
+}
+
+/** Thumbnails are written beside originals: a bucket trigger must not start a run for its own output. */
+const isThumbnail = (key: string): boolean => key.endsWith('.thumb.jpg');
+
+export class PipelineService {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: PipelineServiceDeps) {
+    this.log = deps.logger.child({ module: 'pipeline' });
+  }
+
+  async define(input: unknown): Promise<PipelineDefinition> {
+    const parsed = pipelineDefinitionSchema.safeParse(input);
+    if (!parsed.success) {
+      const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'pipeline'}: ${i.message}`).join('; ');
+      throw new FacegateError('INVALID_PARAMETER', msg);
+    }
+    await this.deps.store.savePipeline(parsed.data);
+    return parsed.data;
+  }
+
+  async get(name: string): Promise<PipelineDefinition> {
+    const def = await this.deps.store.getPipeline(name);
+    if (!def) throw new FacegateError('NOT_FOUND', `Pipeline ${name} does not exist`);
+    return def;
+  }
+
+  list(): Promise<PipelineDefinition[]> {
+    return this.deps.store.listPipelines();
+  }
+
+  /** Stores the photo in the pipeline's bucket and starts a run on it. */
+  async upload(name: string, bytes: Uint8Array, opts: { userId?: string; key?: string } = {}): Promise<Run> {
+    const def = await this.get(name);
+    if (bytes.byteLength === 0) throw new FacegateError('INVALID_PARAMETER', 'The upload is empty');
+    const key = opts.key ?? `${def.name}/${randomUUID()}${imageExtension(bytes)}`;
+    await this.deps.objects.put(def.bucket, key, bytes);
+    return this.start(def, { bucket: def.bucket, key, userId: opts.userId, source: 'upload' });
+  }
+
+  /**
+   * An object was written to a bucket (a PUT through the object API, or an S3 notification): one run per pipeline
+   * bound to that bucket. `version` makes a re-sent notification start nothing new.
+   */
+  async objectCreated(
+    bucket: string,
+    key: string,
+    opts: { version?: string; source: 'bucket' | 's3-event'; pipeline?: string; userId?: string },
+  ): Promise<Run[]> {
+    if (isThumbnail(key)) return [];
+    const defs = opts.pipeline ? [await this.get(opts.pipeline)] : await this.list();
+    const runs: Run[] = [];
+    for (const def of defs.filter((d) => d.bucket === bucket)) {
+      const idem =
+        opts.version === undefined ? undefined : `${opts.source}:${def.name}:${bucket}:${key}:${opts.version}`;
+      runs.push(await this.start(def, { bucket, key, userId: opts.userId, source: opts.source }, idem));
+    }
+    if (runs.length === 0) this.log.info({ bucket, key }, 'object created in a bucket no pipeline watches');
+    return runs;
+  }
+
+  /** An S3/MinIO event notification body: one run per created object whose bucket a pipeline is bound to. */
+  async s3Event(body: unknown, pipeline?: string): Promise<Run[]> {
+    let refs;
+    try {
+      refs = createdObjects(body);
+    } catch (e) {
+      throw new FacegateError(
+        'INVALID_PARAMETER',
+        'Not an S3 event notification (Records[].s3.bucket.name, object.key)',
+        {
+          cause: e,
+        },
+      );
+    }
+    const runs: Run[] = [];
+    for (const r of refs) {
+      runs.push(...(await this.objectCreated(r.bucket, r.key, { version: r.version, source: 's3-event', pipeline })));
+    }
+    return runs;
+  }
+
+  /** A watched directory's file: stored under a key derived from its path, started once (keyed by the path). */
+  async ingestFile(name: string, relPath: string, bytes: Uint8Array): Promise<Run> {
+    const def = await this.get(name);
+    const key = `watch/${relPath.split(/[\\/]/).join('/')}`;
+    await this.deps.objects.put(def.bucket, key, bytes);
+    return this.start(def, { bucket: def.bucket, key, source: 'watch' }, `watch:${def.name}:${relPath}`);
+  }
+
+  async run(id: string): Promise<Run> {
+    const run = await this.deps.store.getRun(id);
+    if (!run) throw new FacegateError('NOT_FOUND', `Run ${id} does not exist`);
+    return run;
+  }
+
+  runs(filter: RunFilter = {}): Promise<Run[]> {
+    return this.deps.store.listRuns(filter);
+  }
+
+  record(runId: string) {
+    return this.deps.store.getRecord(runId);
+  }
+
+  private start(def: PipelineDefinition, input: RunInput, idempotencyKey?: string): Promise<Run> {
+    return this.deps.engine.startRun(def, input, idempotencyKey);
+  }
+}
