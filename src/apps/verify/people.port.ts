@@ -1,0 +1,59 @@
+// The PeopleStore port: who a registered person is (name, contact, free fields) and which photos/faces are theirs.
+// Faces and descriptors live in the collection (CollectionService); this store only links to them by id.
+import type { Box } from '../../vision/vision.types.ts';
+
+export interface PhotoRow {
+  photoId: string;
+  personId: string;
+  /** The face indexed from this photo in the person's collection. */
+  faceId: string;
+  /** Object keys in the people bucket. */
+  objectKey: string;
+  thumbnailKey: string;
+  /** Where the face is in the photo (ratios). */
+  box: Box;
+  createdAt: Date;
+}
+
+export interface PersonRow {
+  personId: string;
+  collectionId: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  /** Free string fields (employee number, department, …). */
+  fields: Record<string, string>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Person extends PersonRow {
+  photos: PhotoRow[];
+}
+
+export interface PeopleQuery {
+  collectionId: string;
+  /** Keyset pagination by (name, personId). */
+  after?: { name: string; personId: string };
+  limit: number;
+  /** Case-insensitive substring of the name, e-mail or phone. */
+  search?: string;
+}
+
+export interface PeopleStore {
+  /** The person and their photos in one transaction. */
+  insert(person: PersonRow, photos: PhotoRow[]): Promise<void>;
+  get(personId: string): Promise<Person | undefined>;
+  /** Several at once (identify answers); missing ids are left out. */
+  getMany(personIds: string[]): Promise<Person[]>;
+  list(query: PeopleQuery): Promise<Person[]>;
+  update(
+    personId: string,
+    patch: Partial<Pick<PersonRow, 'name' | 'email' | 'phone' | 'fields'>>,
+    at: Date,
+  ): Promise<boolean>;
+  addPhotos(photos: PhotoRow[]): Promise<void>;
+  deletePhoto(personId: string, photoId: string): Promise<boolean>;
+  /** Deletes the person with their photo rows; false when absent. */
+  delete(personId: string): Promise<boolean>;
+}
