@@ -5,11 +5,12 @@
 // models are loaded. A part whose module is not in the tree yet (teammates land them during the build-out) is reported
 // as "pending" by name: callers get NOT_READY naming the missing part, never a fake result.
 import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
@@ -89,7 +90,8 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     const engine = await create(config, logger);
     return { value: engine, close: () => engine.close() };
   },
-  objects: async () => pending('the object store', 'src/storage'),
+  // Embedded default: a local directory; an S3-compatible driver joins here when D lands it.
+  objects: async ({ dataDir }) => ({ value: new LocalObjectStore(join(dataDir, 'objects')) }),
   collections: async () => pending('the collection service', 'src/collections'),
 };
 

@@ -40,7 +40,13 @@ export async function readImage(
   }
   const { Bucket, Name } = image.S3Object!;
   const objects = await container.get('objects');
-  const found = await objects.get(Bucket, Name);
+  const found = await objects.get(Bucket, Name).catch((e: unknown) => {
+    // A bucket or key the store cannot hold cannot name an existing object: report it as S3 does.
+    if (e instanceof FacegateError && e.code === 'INVALID_PARAMETER') {
+      throw new FacegateError('INVALID_S3_OBJECT', e.message, { cause: e });
+    }
+    throw e;
+  });
   if (!found) {
     throw new FacegateError(
       'INVALID_S3_OBJECT',
