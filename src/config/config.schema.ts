@@ -41,6 +41,15 @@ export const configSchema = z.object({
     threads: int(0, 64).default(2),
     pack: z.string().default('default'),
   }),
+  /** Collections store: SQLite durability and the in-memory vector index's format (see docs/benchmarks.md). */
+  collections: z
+    .object({
+      /** FULL: a committed face survives power loss; NORMAL: survives a process crash only, faster writes. */
+      synchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+      /** int8 (per-vector scale): 4× less memory, faster search, tiny score error; float32: exact. */
+      vectorFormat: z.enum(['int8', 'float32']).default('int8'),
+    })
+    .prefault({}),
   /** The REST API under /v1 (api/rest): API keys, bearer JWTs, quotas. Writes always need a principal. */
   rest: z
     .object({

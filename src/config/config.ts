@@ -22,6 +22,8 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_MODELS_DIR: 'models.cacheDir',
   FACEGATE_THREADS: 'models.threads',
   FACEGATE_MODELS: 'models.pack',
+  FACEGATE_DB_SYNCHRONOUS: 'collections.synchronous',
+  FACEGATE_VECTOR_FORMAT: 'collections.vectorFormat',
   FACEGATE_REST_PUBLIC_READS: 'rest.publicReads',
   FACEGATE_REST_DAILY_QUOTA: 'rest.defaultDailyQuota',
   FACEGATE_REST_RATE_PER_SECOND: 'rest.ratePerSecond',
