@@ -1,5 +1,6 @@
 // A stand-in for the CollectionService (and the FaceEngine's labels/moderation) that reads who is in an image from
-// the image bytes themselves: `faces:alice,bob` (largest first) or `faces:` for none. Same identity → similarity 97,
+// the image bytes themselves: `faces:alice,bob` (largest first) or `faces:` for none; `|`-separated extras after
+// that are for the fake engine (fake.engine.ts). Same identity → similarity 97,
 // different → 12. Lets the apps' logic be tested without models; the real stack is exercised in the e2e tests.
 import { randomUUID } from 'node:crypto';
 import { FacegateError } from '../../src/errors.ts';
@@ -11,7 +12,7 @@ export const img = (...ids: string[]): Uint8Array => new Uint8Array(Buffer.from(
 const idsIn = (bytes: Uint8Array): string[] => {
   const s = Buffer.from(bytes).toString('utf8');
   if (!s.startsWith('faces:')) throw new FacegateError('INVALID_IMAGE_FORMAT');
-  return s.slice(6).split(',').filter(Boolean);
+  return s.slice(6).split('|')[0]!.split(',').filter(Boolean);
 };
 
 const box = (i: number) => ({ left: 0.1 + i * 0.3, top: 0.2, width: 0.25 - i * 0.05, height: 0.3 - i * 0.05 });

@@ -3,6 +3,7 @@
 // verify 1:1 ("is this person X?") and identify 1:N ("who is this?", or unknown). Photos and face thumbnails are kept
 // in the object store; deleting a person removes their faces, photos and thumbnails.
 import { FacegateError } from '../../errors.ts';
+import { ensureCollection } from '../ensure.collection.ts';
 import type { CollectionService } from '../../collections/collection.service.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
 import type { Box } from '../../vision/vision.types.ts';
@@ -266,16 +267,7 @@ export class VerifyService {
 
   private async ensureCollection(): Promise<void> {
     if (this.collectionReady) return;
-    try {
-      await this.deps.collections.describeCollection(this.deps.collectionId);
-    } catch (e) {
-      if (!(e instanceof FacegateError && e.code === 'NOT_FOUND')) throw e;
-      try {
-        await this.deps.collections.createCollection({ collectionId: this.deps.collectionId });
-      } catch (e2) {
-        if (!(e2 instanceof FacegateError && e2.code === 'ALREADY_EXISTS')) throw e2;
-      }
-    }
+    await ensureCollection(this.deps.collections, this.deps.collectionId);
     this.collectionReady = true;
   }
 }
