@@ -57,11 +57,8 @@ async function serve(flags: ServeFlags): Promise<void> {
   const container = createContainer(config, logger);
   const keys = config.auth.disabled ? undefined : loadKeyRing(config.auth, config.dataDir);
   const app = await buildApp(container, keys ? { keys } : { noAuth: true });
-  const address = await app.listen({ port: config.server.port, host: config.server.host });
-  const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-  console.log(banner(url, keys, config.dataDir));
-  if (!keys) logger.warn('authentication is disabled (--no-auth)');
 
+  // Handlers go in before listening, so a signal at any point after start-up shuts down cleanly.
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -76,8 +73,13 @@ async function serve(flags: ServeFlags): Promise<void> {
       process.exit(1);
     }
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  const address = await app.listen({ port: config.server.port, host: config.server.host });
+  const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  console.log(banner(url, keys, config.dataDir));
+  if (!keys) logger.warn('authentication is disabled (--no-auth)');
 }
 
 export function register(program: Command): void {

@@ -1,0 +1,72 @@
+// `facegate serve` as a user runs it: a child process, the banner on stdout, a generated key pair shown once,
+// and a clean exit on SIGTERM.
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+
+const BIN = new URL('../../bin/facegate.js', import.meta.url).pathname;
+const dataDir = mkdtempSync(join(tmpdir(), 'facegate-serve-'));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+/** Starts `facegate serve` and resolves with its stdout once the banner is complete (or rejects if it exits). */
+async function serve(args: string[]): Promise<{ child: ChildProcess; banner: string }> {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, ...args],
+    {
+      env: { ...process.env, FACEGATE_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const banner = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      // The banner ends with the health line (no auth) or the key lines.
+      if (/readiness/.test(out) && /access key id|AUTHENTICATION IS DISABLED/.test(out))
+        setImmediate(() => resolve(out));
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${out}\n${err}`)));
+  });
+  return { child, banner };
+}
+
+async function stop(child: ChildProcess): Promise<number | string | null> {
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const [code, signal] = (await exited) as [number | null, string | null];
+  return code ?? signal;
+}
+
+describe('facegate serve', () => {
+  test('prints the endpoint, the region hint and a generated key pair once; exits 0 on SIGTERM', async () => {
+    const first = await serve([]);
+    const url = /listening on (http:\/\/[^\s]+)/.exec(first.banner)?.[1];
+    assert.ok(url, first.banner);
+    assert.match(first.banner, /any region works/);
+    const secret = /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(first.banner)?.[1];
+    const keyId = /AWS_ACCESS_KEY_ID=(\S+)/.exec(first.banner)?.[1];
+    assert.ok(secret && keyId, 'the generated secret is shown on first start');
+    assert.equal(statSync(join(dataDir, 'credentials.json')).mode & 0o777, 0o600);
+    const health = await fetch(`${url}/healthz`);
+    assert.equal(health.status, 200);
+    assert.equal(await stop(first.child), 0);
+
+    const second = await serve([]);
+    assert.match(second.banner, new RegExp(`access key id: ${keyId}`));
+    assert.doesNotMatch(second.banner, new RegExp(secret.replace(/[+/=]/g, '.')), 'the secret is never printed again');
+    assert.equal(await stop(second.child), 0);
+  });
+
+  test('--no-auth warns loudly', async () => {
+    const { child, banner } = await serve(['--no-auth']);
+    assert.match(banner, /AUTHENTICATION IS DISABLED/);
+    assert.equal(await stop(child), 0);
+  });
+});
