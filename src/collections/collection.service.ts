@@ -34,6 +34,11 @@ import type {
   UserRequest,
 } from './collection.types.ts';
 import { FacegateError } from '../errors.ts';
+import { check, schemas } from './collection.schemas.ts';
+import * as faces from './face.ops.ts';
+import { arnOf, createContext, requireCollection, type Ctx } from './service.context.ts';
+import * as users from './user.ops.ts';
+import * as userSearch from './user.search.ts';
 
 export interface CollectionServiceDeps {
   metadata: MetadataStore;
@@ -50,61 +55,108 @@ export interface CollectionServiceDeps {
   account?: string;
 }
 
-const todo = (): never => {
-  throw new FacegateError('INTERNAL', 'not implemented yet');
-};
-
+/**
+ * The collection model's use cases. Methods validate their input (INVALID_PARAMETER), and throw FacegateError
+ * NOT_FOUND, ALREADY_EXISTS, CONFLICT, MODEL_MISMATCH, NO_FACE, IDEMPOTENCY_MISMATCH, INVALID_PAGINATION_TOKEN,
+ * INVALID_S3_OBJECT or SERVICE_QUOTA_EXCEEDED as Rekognition would.
+ */
 export class CollectionService {
-  constructor(private readonly deps: CollectionServiceDeps) {}
+  private readonly ctx: Ctx;
 
-  createCollection(_req: CreateCollectionRequest): Promise<CreateCollectionResult> {
-    return todo();
-  }
-  deleteCollection(_collectionId: string): Promise<void> {
-    return todo();
-  }
-  listCollections(_page: Page): Promise<ListCollectionsResult> {
-    return todo();
-  }
-  describeCollection(_collectionId: string): Promise<Collection> {
-    return todo();
+  constructor(deps: CollectionServiceDeps) {
+    this.ctx = createContext(deps);
   }
 
-  indexFaces(_req: IndexFacesRequest): Promise<IndexFacesResult> {
-    return todo();
-  }
-  listFaces(_req: ListFacesRequest): Promise<ListFacesResult> {
-    return todo();
-  }
-  deleteFaces(_req: { collectionId: string; faceIds: string[] }): Promise<DeleteFacesResult> {
-    return todo();
-  }
-  searchFaces(_req: SearchFacesRequest): Promise<SearchFacesResult> {
-    return todo();
-  }
-  searchFacesByImage(_req: SearchFacesByImageRequest): Promise<SearchFacesByImageResult> {
-    return todo();
+  /** The model new collections are created with (the engine's). */
+  get faceModelVersion(): string {
+    return this.ctx.engine.faceModelVersion;
   }
 
-  createUser(_req: UserRequest): Promise<void> {
-    return todo();
+  async createCollection(input: CreateCollectionRequest): Promise<CreateCollectionResult> {
+    const req = check(schemas.createCollection, input);
+    const { engine } = this.ctx;
+    await this.ctx.metadata.createCollection({
+      id: req.collectionId,
+      faceModelVersion: engine.faceModelVersion,
+      descriptorSize: engine.descriptorSize,
+      createdAt: this.ctx.clock.now(),
+      tags: req.tags ?? {},
+    });
+    return { collectionArn: arnOf(this.ctx, req.collectionId), faceModelVersion: engine.faceModelVersion };
   }
-  deleteUser(_req: UserRequest): Promise<void> {
-    return todo();
+
+  /** Removes the collection with every face, user and vector. */
+  async deleteCollection(collectionId: string): Promise<void> {
+    const id = check(schemas.collectionId, collectionId);
+    await this.ctx.lock.run(id, async () => {
+      if (!(await this.ctx.metadata.deleteCollection(id)))
+        throw new FacegateError('NOT_FOUND', `Collection ${id} not found`);
+      await this.ctx.vectors.dropCollection(id);
+    });
   }
-  listUsers(_req: Page & { collectionId: string }): Promise<ListUsersResult> {
-    return todo();
+
+  async listCollections(input: Page = {}): Promise<ListCollectionsResult> {
+    const req = check(schemas.page(4096), input);
+    const scope = 'ListCollections';
+    const afterId = req.nextToken === undefined ? undefined : this.ctx.tokens.read(scope, req.nextToken);
+    const limit = req.maxResults ?? 1000;
+    const rows = await this.ctx.metadata.listCollections(afterId, limit + 1);
+    const page = rows.slice(0, limit);
+    const result: ListCollectionsResult = {
+      collectionIds: page.map((c) => c.id),
+      faceModelVersions: page.map((c) => c.faceModelVersion),
+    };
+    if (rows.length > limit) result.nextToken = this.ctx.tokens.issue(scope, page[page.length - 1]!.id);
+    return result;
   }
-  associateFaces(_req: AssociateFacesRequest): Promise<AssociateFacesResult> {
-    return todo();
+
+  async describeCollection(collectionId: string): Promise<Collection> {
+    const c = await requireCollection(this.ctx, check(schemas.collectionId, collectionId));
+    return {
+      collectionId: c.id,
+      collectionArn: arnOf(this.ctx, c.id),
+      faceModelVersion: c.faceModelVersion,
+      createdAt: c.createdAt,
+      faceCount: c.faceCount,
+      userCount: c.userCount,
+    };
   }
-  disassociateFaces(_req: DisassociateFacesRequest): Promise<DisassociateFacesResult> {
-    return todo();
+
+  indexFaces(req: IndexFacesRequest): Promise<IndexFacesResult> {
+    return faces.indexFaces(this.ctx, req);
   }
-  searchUsers(_req: SearchUsersRequest): Promise<SearchUsersResult> {
-    return todo();
+  listFaces(req: ListFacesRequest): Promise<ListFacesResult> {
+    return faces.listFaces(this.ctx, req);
   }
-  searchUsersByImage(_req: SearchUsersByImageRequest): Promise<SearchUsersByImageResult> {
-    return todo();
+  deleteFaces(req: { collectionId: string; faceIds: string[] }): Promise<DeleteFacesResult> {
+    return faces.deleteFaces(this.ctx, req);
+  }
+  searchFaces(req: SearchFacesRequest): Promise<SearchFacesResult> {
+    return faces.searchFaces(this.ctx, req);
+  }
+  searchFacesByImage(req: SearchFacesByImageRequest): Promise<SearchFacesByImageResult> {
+    return faces.searchFacesByImage(this.ctx, req);
+  }
+
+  createUser(req: UserRequest): Promise<void> {
+    return users.createUser(this.ctx, req);
+  }
+  deleteUser(req: UserRequest): Promise<void> {
+    return users.deleteUser(this.ctx, req);
+  }
+  listUsers(req: Page & { collectionId: string }): Promise<ListUsersResult> {
+    return users.listUsers(this.ctx, req);
+  }
+  associateFaces(req: AssociateFacesRequest): Promise<AssociateFacesResult> {
+    return users.associateFaces(this.ctx, req);
+  }
+  disassociateFaces(req: DisassociateFacesRequest): Promise<DisassociateFacesResult> {
+    return users.disassociateFaces(this.ctx, req);
+  }
+  searchUsers(req: SearchUsersRequest): Promise<SearchUsersResult> {
+    return userSearch.searchUsers(this.ctx, req);
+  }
+  searchUsersByImage(req: SearchUsersByImageRequest): Promise<SearchUsersByImageResult> {
+    return userSearch.searchUsersByImage(this.ctx, req);
   }
 }

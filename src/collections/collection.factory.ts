@@ -1,0 +1,78 @@
+// The embedded default, wired: SQLite at <dataDir>/facegate.db, objects under <dataDir>/objects, and the in-memory
+// vector index rebuilt from the database at start. The server and CLI call openCollections() once.
+import { join } from 'node:path';
+import type { Config } from '../config/config.schema.ts';
+import { logger as rootLogger, type Logger } from '../logger.ts';
+import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
+import type { FaceEngine } from '../vision/vision.types.ts';
+import { randomIds, systemClock, type Clock, type IdGenerator } from './clock.port.ts';
+import { CollectionService } from './collection.service.ts';
+import { MemoryVectorIndex } from './memory.vector.driver.ts';
+import type { MetadataStore } from './metadata.port.ts';
+import { SqliteMetadataStore } from './sqlite.metadata.driver.ts';
+import type { VectorIndex } from './vector.port.ts';
+
+export interface OpenCollectionsOptions {
+  config: Pick<Config, 'dataDir' | 'collections'>;
+  engine: FaceEngine;
+  clock?: Clock;
+  ids?: IdGenerator;
+  logger?: Logger;
+}
+
+export interface OpenedCollections {
+  service: CollectionService;
+  metadata: SqliteMetadataStore;
+  vectors: MemoryVectorIndex;
+  objects: LocalObjectStore;
+  close(): Promise<void>;
+}
+
+/** Loads every stored descriptor into the index; returns how many. */
+export async function loadIndex(metadata: MetadataStore, vectors: VectorIndex): Promise<number> {
+  let n = 0;
+  let batch: { id: string; vector: Float32Array }[] = [];
+  let current = '';
+  for await (const d of metadata.scanDescriptors()) {
+    if (d.collectionId !== current && batch.length) {
+      await vectors.add(current, batch);
+      batch = [];
+    }
+    current = d.collectionId;
+    batch.push({ id: d.faceId, vector: d.descriptor });
+    n++;
+    if (batch.length >= 4096) {
+      await vectors.add(current, batch);
+      batch = [];
+    }
+  }
+  if (batch.length) await vectors.add(current, batch);
+  return n;
+}
+
+export async function openCollections(opts: OpenCollectionsOptions): Promise<OpenedCollections> {
+  const log = (opts.logger ?? rootLogger).child({ module: 'collections' });
+  const { dataDir, collections } = opts.config;
+  const metadata = new SqliteMetadataStore({
+    path: join(dataDir, 'facegate.db'),
+    synchronous: collections.synchronous,
+  });
+  const vectors = new MemoryVectorIndex({ quantize: collections.vectorFormat === 'int8' });
+  const objects = new LocalObjectStore(join(dataDir, 'objects'));
+  const started = performance.now();
+  const faces = await loadIndex(metadata, vectors);
+  log.info(
+    { faces, ms: Math.round(performance.now() - started), format: collections.vectorFormat },
+    'vector index loaded',
+  );
+  const service = new CollectionService({
+    metadata,
+    vectors,
+    objects,
+    engine: opts.engine,
+    clock: opts.clock ?? systemClock,
+    ids: opts.ids ?? randomIds,
+    tokenKey: await metadata.secret('pagination'),
+  });
+  return { service, metadata, vectors, objects, close: () => metadata.close() };
+}

@@ -1,0 +1,77 @@
+// IndexFaces' QualityFilter: one table of thresholds, and the reasons a face fails it. Inputs come from the
+// FaceEngine: confidence 0–100, pose in degrees, brightness and sharpness 0–100, box size in pixels.
+// AUTO (Rekognition's default "let the service choose") is LOW here: it removes faces that cannot give a useful
+// descriptor without rejecting ordinary photos. Change the numbers only with a measurement (docs/benchmarks.md).
+import type { DetectedFace } from '../vision/vision.types.ts';
+import type { QualityFilter, UnindexedReason } from './collection.types.ts';
+
+export interface QualityThresholds {
+  /** Detector confidence, 0–100. */
+  minConfidence: number;
+  /** Degrees, absolute. */
+  maxYaw: number;
+  maxPitch: number;
+  /** 0–100. */
+  minBrightness: number;
+  minSharpness: number;
+  /** Shorter side of the face box, pixels. */
+  minFacePx: number;
+  /** Composite 0–100: mean of sharpness and exposure (100 at brightness 50, 0 at 0 or 100). */
+  minFaceQuality: number;
+}
+
+export const QUALITY_THRESHOLDS: Record<Exclude<QualityFilter, 'NONE'>, QualityThresholds> = {
+  LOW: {
+    minConfidence: 50,
+    maxYaw: 75,
+    maxPitch: 60,
+    minBrightness: 5,
+    minSharpness: 5,
+    minFacePx: 20,
+    minFaceQuality: 10,
+  },
+  AUTO: {
+    minConfidence: 50,
+    maxYaw: 75,
+    maxPitch: 60,
+    minBrightness: 5,
+    minSharpness: 5,
+    minFacePx: 20,
+    minFaceQuality: 10,
+  },
+  MEDIUM: {
+    minConfidence: 80,
+    maxYaw: 55,
+    maxPitch: 45,
+    minBrightness: 15,
+    minSharpness: 15,
+    minFacePx: 40,
+    minFaceQuality: 25,
+  },
+  HIGH: {
+    minConfidence: 95,
+    maxYaw: 35,
+    maxPitch: 30,
+    minBrightness: 25,
+    minSharpness: 30,
+    minFacePx: 64,
+    minFaceQuality: 40,
+  },
+};
+
+export const faceQualityScore = (f: Pick<DetectedFace, 'quality'>): number =>
+  (f.quality.sharpness + (100 - 2 * Math.abs(f.quality.brightness - 50))) / 2;
+
+/** The reasons `face` fails `filter` (empty when it passes). */
+export function qualityReasons(face: DetectedFace, filter: QualityFilter): UnindexedReason[] {
+  if (filter === 'NONE') return [];
+  const t = QUALITY_THRESHOLDS[filter];
+  const reasons: UnindexedReason[] = [];
+  if (face.confidence < t.minConfidence) reasons.push('LOW_CONFIDENCE');
+  if (Math.abs(face.pose.yaw) > t.maxYaw || Math.abs(face.pose.pitch) > t.maxPitch) reasons.push('EXTREME_POSE');
+  if (face.quality.brightness < t.minBrightness) reasons.push('LOW_BRIGHTNESS');
+  if (face.quality.sharpness < t.minSharpness) reasons.push('LOW_SHARPNESS');
+  if (Math.min(face.widthPx, face.heightPx) < t.minFacePx) reasons.push('SMALL_BOUNDING_BOX');
+  if (faceQualityScore(face) < t.minFaceQuality) reasons.push('LOW_FACE_QUALITY');
+  return reasons;
+}
