@@ -3,7 +3,7 @@
 // the result independent of how good the proposal was (tiles can propose half a face). Proposals that fall inside
 // an accepted face are skipped, and the confirmed faces go through a final NMS.
 import type { RgbImage } from '../embed/embedder.port.ts';
-import { boundingRect, nms, type Rect } from '../geometry/box.geometry.ts';
+import { boundingRect, enlargeRect, nms, type Rect } from '../geometry/box.geometry.ts';
 import { fullRegion, tileRegions, type BlazefaceDetector } from './blazeface.detector.ts';
 import type { BlazeCandidate } from './blazeface.decode.ts';
 import { roiFromEyes, type FaceRoi, type FacemeshRefiner } from './facemesh.refiner.ts';
@@ -35,6 +35,8 @@ export interface FaceDetectorOptions {
   tiling: 'always' | 'auto' | 'never';
   /** A face at least this fraction of the image's long side makes the image a portrait for `tiling: 'auto'`. */
   portraitFaceRatio: number;
+  /** When the full pass finds nothing, scan once more with the image shrunk into a square this much larger (≤ 1: off). */
+  zoomOut: number;
 }
 
 export const DEFAULT_FACE_DETECTOR_OPTIONS: FaceDetectorOptions = {
@@ -43,6 +45,7 @@ export const DEFAULT_FACE_DETECTOR_OPTIONS: FaceDetectorOptions = {
   maxProposals: 100,
   tiling: 'auto',
   portraitFaceRatio: 0.2,
+  zoomOut: 1.8,
 };
 
 const meshRect = (mesh: Float32Array): Rect => boundingRect(mesh, 3);
@@ -70,6 +73,12 @@ export class FaceDetector {
     const faces: MeshFace[] = [];
     const full = fullRegion(image.width, image.height);
     await this.confirm(image, await this.blazeface.detectRegions(image, [full]), faces);
+    if (faces.length === 0 && this.options.zoomOut > 1) {
+      // A face that fills the whole frame (a tight crop) is too big for the short-range model: look again with a
+      // margin around the image.
+      const zoomed = enlargeRect(full, this.options.zoomOut);
+      await this.confirm(image, await this.blazeface.detectRegions(image, [zoomed]), faces);
+    }
     const long = Math.max(image.width, image.height);
     const portrait = faces.some((f) => Math.max(f.rect.width, f.rect.height) >= long * this.options.portraitFaceRatio);
     const tiles = tileRegions(image.width, image.height, this.blazeface.options);
