@@ -41,6 +41,19 @@ export const configSchema = z.object({
     threads: int(0, 64).default(2),
     pack: z.string().default('default'),
   }),
+  /** Face detection and analysis (vision/face.engine.ts). */
+  vision: z
+    .object({
+      /** FaceMesh face-presence threshold (0–1): what confirms a BlazeFace proposal as a face. */
+      minFaceScore: z.coerce.number().min(0).max(1).default(0.5),
+      /** Small-face tiles: auto (skipped for portraits), always, never (fastest; faces < 1/8 of the image are missed). */
+      tiling: z.enum(['auto', 'always', 'never']).default('auto'),
+      /** Long side of the working copy that detection and attributes run on (pixels). */
+      maxSide: int(256, 8192).default(1280),
+      /** Faces analysed concurrently per process (each uses the models' intra-op threads). */
+      concurrency: int(1, 64).default(1),
+    })
+    .prefault({}),
   /** Collections store: SQLite durability and the in-memory vector index's format (see docs/benchmarks.md). */
   collections: z
     .object({
