@@ -6,6 +6,7 @@
 // as "pending" by name: callers get NOT_READY naming the missing part, never a fake result.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { openCollections } from '../collections/collection.factory.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { FacegateError } from '../errors.ts';
@@ -92,7 +93,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
   },
   // Embedded default: a local directory; an S3-compatible driver joins here when D lands it.
   objects: async ({ dataDir }) => ({ value: new LocalObjectStore(join(dataDir, 'objects')) }),
-  collections: async () => pending('the collection service', 'src/collections'),
+  // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
+  collections: async ({ config, logger, get }) => {
+    const opened = await openCollections({ config, engine: await get('engine'), logger });
+    return { value: opened.service, close: () => opened.close() };
+  },
 };
 
 export function createContainer(config: Readonly<Config>, logger: Logger, options: ContainerOptions = {}): Container {
