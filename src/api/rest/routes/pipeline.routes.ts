@@ -1,0 +1,365 @@
+// /v1/pipelines, /v1/runs, /v1/buckets, /v1/events, /v1/subscriptions, /v1/deliveries, /v1/sms-outbox: the upload
+// pipeline (F). Uploads and bucket PUTs start runs; S3/MinIO notifications posted here start runs; runs, events and
+// deliveries are read back for the console.
+import { z } from 'zod';
+import type { OpenedPipeline } from '../../../apps/pipeline/pipeline.factory.ts';
+import type { Run } from '../../../apps/pipeline/pipeline.types.ts';
+import { FacegateError } from '../../../errors.ts';
+import { eventTypeSchema, type StoredEvent } from '../../../events/event.types.ts';
+import type { Delivery, Subscription } from '../../../notify/notify.types.ts';
+import { base64BodyLimit, base64Image } from '../image.input.ts';
+import { route, type AnyRouteSpec } from '../rest.route.ts';
+import { oneImage } from './route.helpers.ts';
+
+const name = z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/);
+const userId = z
+  .string()
+  .regex(/^[a-zA-Z0-9_.\-:]{1,128}$/)
+  .optional();
+const json = z.record(z.string(), z.unknown());
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+const stepView = z.object({
+  name: z.string(),
+  stage: z.number(),
+  state: z.string(),
+  attempts: z.number(),
+  output: json.nullable(),
+  error: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+});
+const runView = z.object({
+  runId: z.string(),
+  pipeline: z.string(),
+  state: z.enum(['running', 'succeeded', 'failed']),
+  input: json,
+  error: json.nullable(),
+  result: json.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  steps: z.array(stepView),
+});
+const eventView = z.object({
+  id: z.string(),
+  seq: z.number(),
+  type: z.string(),
+  occurredAt: z.string(),
+  collectionId: z.string().optional(),
+  pipeline: z.string().optional(),
+  runId: z.string().optional(),
+  data: json,
+  dispatchedAt: z.string().nullable(),
+});
+const subscriptionView = z.object({
+  id: z.string(),
+  channel: z.string(),
+  target: z.string(),
+  eventTypes: z.array(z.string()),
+  collectionId: z.string().nullable(),
+  pipeline: z.string().nullable(),
+  createdAt: z.string(),
+});
+const deliveryView = z.object({
+  id: z.string(),
+  eventId: z.string(),
+  eventType: z.string(),
+  subscriptionId: z.string(),
+  channel: z.string(),
+  state: z.string(),
+  attempts: z.array(
+    z.object({
+      attempt: z.number(),
+      at: z.string(),
+      ok: z.boolean(),
+      status: z.number().nullable(),
+      error: z.string().nullable(),
+      durationMs: z.number(),
+    }),
+  ),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const runJson = (r: Run): z.infer<typeof runView> => ({
+  runId: r.id,
+  pipeline: r.pipeline,
+  state: r.state,
+  input: r.input,
+  error: r.error as Record<string, unknown> | null,
+  result: r.result,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+  finishedAt: iso(r.finishedAt),
+  steps: r.steps.map((s) => ({ ...s, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) })),
+});
+const eventJson = (e: StoredEvent) => e;
+const subJson = (s: Subscription) => ({ ...s, createdAt: s.createdAt.toISOString() });
+const deliveryJson = (d: Delivery) => ({
+  ...d,
+  createdAt: d.createdAt.toISOString(),
+  updatedAt: d.updatedAt.toISOString(),
+  attempts: d.attempts.map((a) => ({ ...a, at: a.at.toISOString() })),
+});
+
+export function pipelineRoutes(pipeline: () => Promise<OpenedPipeline>, maxImageBytes: number): AnyRouteSpec[] {
+  const tag = 'Pipeline (uploads, runs, events, notifications)';
+  const runs = z.object({ runs: z.array(runView) });
+  return [
+    route({
+      method: 'GET',
+      url: '/pipelines',
+      operationId: 'listPipelines',
+      summary: 'List pipeline definitions',
+      tag,
+      access: 'read',
+      response: z.object({ pipelines: z.array(json) }),
+      handler: async () => ({ pipelines: await (await pipeline()).service.list() }),
+    }),
+    route({
+      method: 'PUT',
+      url: '/pipelines/:name',
+      operationId: 'putPipeline',
+      summary: 'Create or replace a pipeline (collection, bucket, watched directory, stages, checks, thresholds)',
+      tag,
+      access: 'admin',
+      params: z.object({ name }),
+      body: json,
+      bodyKind: 'json',
+      response: json,
+      errors: ['INVALID_PARAMETER'],
+      handler: async ({ params, body }) => (await pipeline()).service.define({ ...body, name: params.name }),
+    }),
+    route({
+      method: 'GET',
+      url: '/pipelines/:name',
+      operationId: 'getPipeline',
+      summary: 'A pipeline definition',
+      tag,
+      access: 'read',
+      params: z.object({ name }),
+      response: json,
+      errors: ['NOT_FOUND'],
+      handler: async ({ params }) => (await pipeline()).service.get(params.name),
+    }),
+    route({
+      method: 'POST',
+      url: '/pipelines/:name/uploads',
+      operationId: 'uploadToPipeline',
+      summary:
+        'Upload a photo (raw body, multipart file or JSON base64 "image"); starts a run. `userId` becomes the ExternalImageId',
+      tag,
+      access: 'write',
+      status: 202,
+      bodyKind: 'image-or-json',
+      bodyLimit: base64BodyLimit(maxImageBytes),
+      params: z.object({ name }),
+      query: z.object({ userId }),
+      body: z.object({ image: base64Image(maxImageBytes), userId }),
+      response: runView,
+      errors: ['NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+      handler: async (ctx) => {
+        const image = await oneImage(ctx);
+        const uid = (ctx.body as { userId?: string } | undefined)?.userId ?? ctx.query.userId;
+        return runJson(await (await pipeline()).service.upload(ctx.params.name, image, { userId: uid }));
+      },
+    }),
+    route({
+      method: 'PUT',
+      url: '/buckets/:bucket/objects/*',
+      operationId: 'putObject',
+      summary: 'Store an object in a bucket (raw body); every pipeline bound to the bucket starts a run on it',
+      tag,
+      access: 'write',
+      bodyKind: 'image',
+      bodyLimit: maxImageBytes,
+      params: z.object({ bucket: name, '*': z.string().min(1).max(1024) }),
+      query: z.object({ userId }),
+      response: z.object({ bucket: z.string(), key: z.string(), size: z.number(), runs: z.array(runView) }),
+      handler: async (ctx) => {
+        const body = ctx.request.body;
+        if (!Buffer.isBuffer(body) || body.length === 0)
+          throw new FacegateError('INVALID_PARAMETER', 'The object body is empty');
+        const p = await pipeline();
+        const { bucket, '*': key } = ctx.params;
+        const info = await p.service.putObject(bucket, key, new Uint8Array(body), ctx.query.userId);
+        return { bucket, key, size: info.size, runs: info.runs.map(runJson) };
+      },
+    }),
+    route({
+      method: 'POST',
+      url: '/pipelines/s3-events',
+      operationId: 's3EventNotification',
+      summary:
+        'S3 / MinIO event notification (Records[].s3.bucket.name, object.key): a run per created object whose bucket a pipeline is bound to',
+      tag,
+      access: 'write',
+      status: 202,
+      body: json,
+      bodyKind: 'json',
+      response: runs,
+      errors: ['INVALID_PARAMETER'],
+      handler: async ({ body }) => ({ runs: (await (await pipeline()).service.s3Event(body)).map(runJson) }),
+    }),
+    route({
+      method: 'POST',
+      url: '/pipelines/:name/s3-events',
+      operationId: 's3EventNotificationForPipeline',
+      summary: 'S3 / MinIO event notification for one pipeline',
+      tag,
+      access: 'write',
+      status: 202,
+      params: z.object({ name }),
+      body: json,
+      bodyKind: 'json',
+      response: runs,
+      errors: ['INVALID_PARAMETER', 'NOT_FOUND'],
+      handler: async ({ params, body }) => ({
+        runs: (await (await pipeline()).service.s3Event(body, params.name)).map(runJson),
+      }),
+    }),
+    route({
+      method: 'GET',
+      url: '/runs',
+      operationId: 'listRuns',
+      summary: 'Pipeline runs, newest first',
+      tag,
+      access: 'read',
+      query: z.object({
+        pipeline: name.optional(),
+        state: z.enum(['running', 'succeeded', 'failed']).optional(),
+        before: z.string().max(64).optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(50),
+      }),
+      response: runs,
+      handler: async ({ query }) => ({ runs: (await (await pipeline()).service.runs(query)).map(runJson) }),
+    }),
+    route({
+      method: 'GET',
+      url: '/runs/:runId',
+      operationId: 'getRun',
+      summary: 'One run: its steps (state, attempts, timings, errors), persisted record and events',
+      tag,
+      access: 'read',
+      params: z.object({ runId: z.string().max(64) }),
+      errors: ['NOT_FOUND'],
+      response: runView.extend({ record: json.nullable(), events: z.array(eventView) }),
+      handler: async ({ params }) => {
+        const p = await pipeline();
+        const run = await p.service.run(params.runId);
+        const record = (await p.service.record(run.id)) ?? null;
+        const events = await p.outbox.list({ runId: run.id });
+        return {
+          ...runJson(run),
+          record: record && { ...record, createdAt: record.createdAt.toISOString() },
+          events: events.reverse(),
+        };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/events',
+      operationId: 'listEvents',
+      summary: 'Domain events, newest first',
+      tag,
+      access: 'read',
+      query: z.object({
+        type: eventTypeSchema.optional(),
+        collectionId: name.optional(),
+        pipeline: name.optional(),
+        runId: z.string().max(64).optional(),
+        beforeSeq: z.coerce.number().int().optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+      }),
+      response: z.object({ events: z.array(eventView) }),
+      handler: async ({ query }) => ({ events: (await (await pipeline()).outbox.list(query)).map(eventJson) }),
+    }),
+    route({
+      method: 'POST',
+      url: '/subscriptions',
+      operationId: 'subscribe',
+      summary:
+        'Subscribe a channel (webhook, email, sms, mqtt, sns) to events, filtered by type, collection, pipeline. A webhook secret is returned once',
+      tag,
+      access: 'admin',
+      status: 201,
+      body: json,
+      bodyKind: 'json',
+      errors: ['INVALID_PARAMETER'],
+      response: subscriptionView.extend({ secret: z.string().nullable() }),
+      handler: async ({ body }) => subJson(await (await pipeline()).notifications.subscribe(body)),
+    }),
+    route({
+      method: 'GET',
+      url: '/subscriptions',
+      operationId: 'listSubscriptions',
+      summary: 'Subscriptions (secrets are never listed)',
+      tag,
+      access: 'admin',
+      response: z.object({ subscriptions: z.array(subscriptionView) }),
+      handler: async () => ({ subscriptions: (await (await pipeline()).notifyStore.listSubscriptions()).map(subJson) }),
+    }),
+    route({
+      method: 'DELETE',
+      url: '/subscriptions/:id',
+      operationId: 'unsubscribe',
+      summary: 'Delete a subscription',
+      tag,
+      access: 'admin',
+      params: z.object({ id: z.string().max(64) }),
+      response: z.object({ deleted: z.boolean() }),
+      errors: ['NOT_FOUND'],
+      handler: async ({ params }) => {
+        const deleted = await (await pipeline()).notifyStore.deleteSubscription(params.id);
+        if (!deleted) throw new FacegateError('NOT_FOUND', `Subscription ${params.id} does not exist`);
+        return { deleted };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/deliveries',
+      operationId: 'listDeliveries',
+      summary: 'Notification deliveries with their attempt log (pending, delivered, dead)',
+      tag,
+      access: 'admin',
+      query: z.object({
+        subscriptionId: z.string().max(64).optional(),
+        eventId: z.string().max(64).optional(),
+        state: z.enum(['pending', 'delivered', 'dead']).optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+      }),
+      response: z.object({ deliveries: z.array(deliveryView) }),
+      handler: async ({ query }) => ({
+        deliveries: (await (await pipeline()).notifyStore.listDeliveries(query)).map(deliveryJson),
+      }),
+    }),
+    route({
+      method: 'GET',
+      url: '/sms-outbox',
+      operationId: 'listSmsOutbox',
+      summary: 'SMS messages kept because no SMS provider is configured',
+      tag,
+      access: 'admin',
+      query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+      response: z.object({
+        messages: z.array(
+          z.object({
+            id: z.string(),
+            to: z.string(),
+            body: z.string(),
+            eventId: z.string().nullable(),
+            createdAt: z.string(),
+          }),
+        ),
+      }),
+      handler: async ({ query }) => ({
+        messages: (await (await pipeline()).notifyStore.listSms(query.limit)).map((m) => ({
+          ...m,
+          createdAt: m.createdAt.toISOString(),
+        })),
+      }),
+    }),
+  ];
+}
