@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { InjectOptions } from 'fastify';
 import { appsHarness, b64 } from './apps.routes.fixture.ts';
 import { multipartBody } from './rest.harness.ts';
 
@@ -136,7 +137,7 @@ describe('/v1/people', () => {
   test('answers every refusal with {code, message} and a fitting status', async () => {
     const h = await appsHarness({ maxImageBytes: 64 });
     const headers = { 'x-api-key': h.user };
-    const cases: [string, Parameters<typeof h.app.inject>[0], number, string][] = [
+    const cases: [string, InjectOptions, number, string][] = [
       [
         'no key',
         { method: 'POST', url: '/v1/people', payload: { name: 'A', photos: [b64('faces:a')] } },
