@@ -1,4 +1,5 @@
 // Operations that need only the FaceEngine: DetectFaces, CompareFaces, DetectLabels, DetectModerationLabels.
+import { qualityReasons } from '../../collections/quality.filter.ts';
 import { FacegateError } from '../../errors.ts';
 import type { DetectedFace, FaceEngine } from '../../vision/vision.types.ts';
 import { readImage } from './image.input.ts';
@@ -36,11 +37,17 @@ export const CompareFaces = operation(schemas.CompareFaces, async (req, { contai
   const source = await readImage(req.SourceImage, container);
   const target = await readImage(req.TargetImage, container);
   // The source contributes its largest face only; the target up to the 100 largest.
+  // QualityFilter (default NONE) drops faces below the bar, with IndexFaces' thresholds.
+  const filter = req.QualityFilter ?? 'NONE';
+  const passes = (f: DetectedFace) => qualityReasons(f, filter).length === 0;
   const src = await engine.analyze(source.bytes, { descriptors: true, maxFaces: 1, source: source.source });
   const probe = src.faces[0];
   if (!probe?.descriptor) throw new FacegateError('NO_FACE', 'There are no faces in the source image');
+  if (!passes(probe)) {
+    throw new FacegateError('NO_FACE', `The source face does not pass QualityFilter ${filter}`);
+  }
   const tgt = await engine.analyze(target.bytes, { descriptors: true, maxFaces: MAX_FACES, source: target.source });
-  const scored = tgt.faces.map((f: DetectedFace) => ({
+  const scored = tgt.faces.filter(passes).map((f: DetectedFace) => ({
     face: f,
     similarity: f.descriptor ? engine.similarity(probe.descriptor!, f.descriptor) : 0,
   }));

@@ -51,14 +51,22 @@ const face = (left: number, descriptor: number[]): DetectedFace => ({
   },
 });
 
-/** Images are told apart by their first byte: 1 → one face A, 2 → faces A' and B, 3 → no face; 9 → internal fault. */
+/** Images are told apart by their first byte: 1 → one face A, 2 → faces A' and B, 3 → no face, 4 → A and a blurred
+ * B; 9 → internal fault. */
 const stubEngine: FaceEngine = {
   faceModelVersion: 'stub-1',
   descriptorSize: 2,
   async analyze(image, options) {
     if (image[0] === 9) throw new Error('disk exploded at /secret/place');
+    const blurred = { ...face(0.5, [0, 1]), quality: { brightness: 70, sharpness: 2 } };
     const faces =
-      image[0] === 1 ? [face(0.1, [1, 0])] : image[0] === 2 ? [face(0.1, [0.96, 0.28]), face(0.5, [0, 1])] : [];
+      image[0] === 1
+        ? [face(0.1, [1, 0])]
+        : image[0] === 2
+          ? [face(0.1, [0.96, 0.28]), face(0.5, [0, 1])]
+          : image[0] === 4
+            ? [face(0.1, [1, 0]), blurred]
+            : [];
     return {
       image: { width: 640, height: 480, format: 'jpeg', orientation: 1 },
       faces: faces
@@ -198,6 +206,16 @@ describe('Rekognition protocol through the AWS SDK', () => {
       .send(new CompareFacesCommand({ SourceImage: img(1), TargetImage: img(2), SimilarityThreshold: 99 }));
     assert.equal(strict.FaceMatches?.length, 0);
     assert.equal(strict.UnmatchedFaces?.length, 2);
+  });
+
+  test('CompareFaces QualityFilter drops target faces below the bar; NONE (the default) keeps them', async () => {
+    const all = await h.client().send(new CompareFacesCommand({ SourceImage: img(1), TargetImage: img(4) }));
+    assert.equal((all.FaceMatches?.length ?? 0) + (all.UnmatchedFaces?.length ?? 0), 2);
+    const high = await h
+      .client()
+      .send(new CompareFacesCommand({ SourceImage: img(1), TargetImage: img(4), QualityFilter: 'HIGH' }));
+    assert.equal(high.FaceMatches?.length, 1);
+    assert.deepEqual(high.UnmatchedFaces, []);
   });
 
   test('CompareFaces with no face in the source image is InvalidParameterException', async () => {
