@@ -90,6 +90,18 @@ export class PipelineService {
     return runs;
   }
 
+  /** A PUT into a bucket: stores the object, then starts the runs of the pipelines bound to that bucket. */
+  async putObject(
+    bucket: string,
+    key: string,
+    bytes: Uint8Array,
+    userId?: string,
+  ): Promise<{ size: number; runs: Run[] }> {
+    const info = await this.deps.objects.put(bucket, key, bytes);
+    const runs = await this.objectCreated(bucket, key, { source: 'bucket', userId, version: randomUUID() });
+    return { size: info.size, runs };
+  }
+
   /** An S3/MinIO event notification body: one run per created object whose bucket a pipeline is bound to. */
   async s3Event(body: unknown, pipeline?: string): Promise<Run[]> {
     let refs;

@@ -1,0 +1,101 @@
+// PipelineFaces over C's FaceEngine (DetectFaces with all attributes) and D's CollectionService (search, index).
+// The pipeline's collection is created on first use.
+import type { CollectionService } from '../../collections/collection.service.ts';
+import { isFacegateError } from '../../errors.ts';
+import type { FaceEngine } from '../../vision/vision.types.ts';
+import type { FaceMatchSummary, FaceSummary, PipelineFaces } from './pipeline.ports.ts';
+
+const notFound = (e: unknown): boolean => isFacegateError(e) && e.code === 'NOT_FOUND';
+
+export class EnginePipelineFaces implements PipelineFaces {
+  constructor(
+    private readonly engine: FaceEngine,
+    private readonly collections: CollectionService,
+  ) {}
+
+  async detect(image: Uint8Array): Promise<FaceSummary[]> {
+    const analysis = await this.engine.analyze(image, { attributes: true, source: 'object' });
+    return analysis.faces.map((f) => ({
+      box: f.box,
+      confidence: f.confidence,
+      pose: f.pose,
+      quality: f.quality,
+      ...(f.attributes ? { attributes: f.attributes } : {}),
+    }));
+  }
+
+  async search(
+    collectionId: string,
+    image: Uint8Array,
+    threshold: number,
+    maxFaces: number,
+  ): Promise<FaceMatchSummary[]> {
+    try {
+      const r = await this.collections.searchFacesByImage({
+        collectionId,
+        image: { bytes: image },
+        faceMatchThreshold: threshold,
+        maxFaces,
+      });
+      return r.faceMatches.map((m) => ({
+        faceId: m.face.faceId,
+        similarity: m.similarity,
+        ...(m.face.externalImageId ? { externalImageId: m.face.externalImageId } : {}),
+      }));
+    } catch (e) {
+      if (notFound(e)) return []; // no collection yet: nobody to match
+      throw e;
+    }
+  }
+
+  async index(
+    collectionId: string,
+    image: Uint8Array,
+    externalImageId: string,
+  ): Promise<{ faceId: string; imageId: string }> {
+    const req = { collectionId, image: { bytes: image }, externalImageId, maxFaces: 1, qualityFilter: 'NONE' as const };
+    let r;
+    try {
+      r = await this.collections.indexFaces(req);
+    } catch (e) {
+      if (!notFound(e)) throw e;
+      await this.ensureCollection(collectionId);
+      r = await this.collections.indexFaces(req);
+    }
+    const face = r.faceRecords[0]?.face;
+    if (!face)
+      throw new Error(
+        `IndexFaces indexed no face (unindexed: ${JSON.stringify(r.unindexedFaces.map((u) => u.reasons))})`,
+      );
+    return { faceId: face.faceId, imageId: face.imageId };
+  }
+
+  async findByExternalImageId(
+    collectionId: string,
+    externalImageId: string,
+  ): Promise<{ faceId: string; imageId: string }[]> {
+    const out: { faceId: string; imageId: string }[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await this.collections.listFaces({ collectionId, maxResults: 4096, nextToken });
+        for (const f of page.faces)
+          if (f.externalImageId === externalImageId) out.push({ faceId: f.faceId, imageId: f.imageId });
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (e) {
+      if (notFound(e)) return [];
+      throw e;
+    }
+    return out;
+  }
+
+  private async ensureCollection(collectionId: string): Promise<void> {
+    try {
+      await this.collections.createCollection({ collectionId });
+    } catch (e) {
+      // Another run created it meanwhile.
+      if (!(isFacegateError(e) && e.code === 'ALREADY_EXISTS')) throw e;
+    }
+  }
+}

@@ -1,0 +1,133 @@
+// The pipeline part, wired: the jobs database (<dataDir>/jobs.db) with the queue, runs, outbox and notification
+// tables; the workflow engine; the notifiers the config enables; the directory watcher. The container and the
+// `facegate pipeline worker` command call openPipeline() once.
+import { join, resolve } from 'node:path';
+import type { Config } from '../../config/config.schema.ts';
+import { SqliteEventOutbox } from '../../events/outbox.sqlite.ts';
+import type { JobQueue } from '../../jobs/job-queue.port.ts';
+import { SqliteJobQueue } from '../../jobs/sqlite-queue.driver.ts';
+import { openJobsDatabase } from '../../jobs/sqlite.database.ts';
+import type { Logger } from '../../logger.ts';
+import { EmailNotifier } from '../../notify/email.notifier.ts';
+import { MqttNotifier } from '../../notify/mqtt.notifier.ts';
+import { NotificationService } from '../../notify/notification.service.ts';
+import { SqliteNotifyStore } from '../../notify/notify.sqlite.driver.ts';
+import type { Channel, Notifier } from '../../notify/notify.types.ts';
+import { SmsNotifier } from '../../notify/sms.notifier.ts';
+import { SnsNotifier } from '../../notify/sns.notifier.ts';
+import { WebhookNotifier } from '../../notify/webhook.notifier.ts';
+import type { ObjectStore } from '../../storage/object-store.port.ts';
+import { DirectoryWatcher } from './directory.watcher.ts';
+import type { PipelineFaces, Thumbnailer } from './pipeline.ports.ts';
+import { PipelineService } from './pipeline.service.ts';
+import { SqlitePipelineStore } from './pipeline.sqlite.driver.ts';
+import { createSteps, summarize } from './pipeline.steps.ts';
+import { WorkflowEngine } from './workflow.engine.ts';
+
+export interface OpenPipelineOptions {
+  config: Pick<Config, 'dataDir' | 'jobs' | 'notify' | 'pipelines' | 'watchPollMs'>;
+  logger: Logger;
+  faces: PipelineFaces;
+  objects: ObjectStore;
+  thumbnails: Thumbnailer;
+  /** Replace the embedded SQLite queue (e.g. the pg-boss driver). */
+  queue?: JobQueue;
+  /** Run the step and delivery workers in this process (default true; an API-only process may say false). */
+  worker?: boolean;
+}
+
+export interface OpenedPipeline {
+  service: PipelineService;
+  engine: WorkflowEngine;
+  notifications: NotificationService;
+  notifyStore: SqliteNotifyStore;
+  outbox: SqliteEventOutbox;
+  queue: JobQueue;
+  watcher: DirectoryWatcher;
+  close(): Promise<void>;
+}
+
+function notifiers(
+  config: OpenPipelineOptions['config'],
+  store: SqliteNotifyStore,
+): Partial<Record<Channel, Notifier>> {
+  const n = config.notify;
+  const out: Partial<Record<Channel, Notifier>> = {
+    webhook: new WebhookNotifier(n.webhookTimeoutMs),
+    // Always on: without a provider URL, messages go to the SMS outbox table.
+    sms: new SmsNotifier(n.sms, store),
+  };
+  if (n.smtp.host) out.email = new EmailNotifier({ ...n.smtp, host: n.smtp.host });
+  if (n.mqtt.url) out.mqtt = new MqttNotifier(n.mqtt.url, n.mqtt.retain);
+  if (n.sns.endpoint || n.sns.accessKeyId) out.sns = new SnsNotifier(n.sns);
+  return out;
+}
+
+export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPipeline> {
+  const { config, logger } = opts;
+  const db = openJobsDatabase(join(resolve(config.dataDir), 'jobs.db'));
+  const queue =
+    opts.queue ??
+    new SqliteJobQueue({
+      db,
+      logger,
+      pollMs: config.jobs.pollMs,
+      leaseMs: config.jobs.leaseMs,
+      maxAttempts: config.jobs.maxAttempts,
+      backoffMs: config.jobs.backoffMs,
+      concurrency: config.jobs.concurrency,
+    });
+  const store = new SqlitePipelineStore(db);
+  const outbox = new SqliteEventOutbox(db);
+  const notifyStore = new SqliteNotifyStore(db);
+  const notifications = new NotificationService({
+    store: notifyStore,
+    outbox,
+    queue,
+    notifiers: notifiers(config, notifyStore),
+    objects: opts.objects,
+    logger,
+    maxAttempts: config.notify.maxAttempts,
+    backoffMs: config.notify.backoffMs,
+    pollMs: config.jobs.pollMs * 4,
+  });
+  const engine = new WorkflowEngine({
+    store,
+    queue,
+    steps: createSteps({ faces: opts.faces, objects: opts.objects, thumbnails: opts.thumbnails, store }),
+    definition: (name) => store.getPipeline(name),
+    summarize,
+    logger,
+    onEvents: () => notifications.kick(),
+    concurrency: config.jobs.concurrency,
+  });
+  const service = new PipelineService({ store, engine, objects: opts.objects, logger });
+  for (const p of config.pipelines) await service.define(p);
+  if ((await service.list()).length === 0) await service.define({ name: 'default' });
+  const watcher = new DirectoryWatcher(service, store, logger, config.watchPollMs);
+
+  const worker = opts.worker !== false;
+  if (worker) {
+    engine.register();
+    notifications.register();
+    await queue.start();
+    await engine.resume();
+    notifications.start();
+    watcher.start();
+  }
+  return {
+    service,
+    engine,
+    notifications,
+    notifyStore,
+    outbox,
+    queue,
+    watcher,
+    async close() {
+      await watcher.stop();
+      await queue.stop();
+      await notifications.stop();
+      db.close();
+    },
+  };
+}
