@@ -6,6 +6,8 @@
 // as "pending" by name: callers get NOT_READY naming the missing part, never a fake result.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
+import { openApps, openRestKeys, type AppServices } from '../apps/apps.factory.ts';
 import { openCollections } from '../collections/collection.factory.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
@@ -23,6 +25,10 @@ export interface Services {
   collections: CollectionService;
   /** D: images kept as objects; Image.S3Object reads from here. */
   objects: ObjectStore;
+  /** G: REST API keys (<dataDir>/apps.sqlite); ready without the models. */
+  restKeys: ApiKeyService;
+  /** G: register/verify/identify, index/search by upload, the virtual proctor. */
+  apps: AppServices;
 }
 
 export type PartName = keyof Services;
@@ -89,6 +95,14 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     const create = mod?.createFaceEngine as ((c: Readonly<Config>, l: Logger) => Promise<FaceEngine>) | undefined;
     if (!create) pending('the face engine', 'src/vision/face.engine.ts');
     const engine = await create(config, logger);
+    // Readiness means the models are loaded and have run once, so the first request is not the slow one.
+    const warm = (engine as Partial<{ ready: () => Promise<void> }>).ready;
+    if (warm) {
+      await warm.call(engine).catch(async (e: unknown) => {
+        await engine.close();
+        throw e;
+      });
+    }
     return { value: engine, close: () => engine.close() };
   },
   // Embedded default: a local directory; an S3-compatible driver joins here when D lands it.
@@ -98,6 +112,15 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     const opened = await openCollections({ config, engine: await get('engine'), logger });
     return { value: opened.service, close: () => opened.close() };
   },
+  restKeys: async ({ config, dataDir }) => openRestKeys(config, dataDir),
+  apps: async ({ config, dataDir, get }) =>
+    openApps({
+      config,
+      dataDir,
+      collections: await get('collections'),
+      objects: await get('objects'),
+      engine: await get('engine'),
+    }),
 };
 
 export function createContainer(config: Readonly<Config>, logger: Logger, options: ContainerOptions = {}): Container {
