@@ -131,7 +131,13 @@ export function createSteps(deps: StepDeps): Record<StepName, StepHandler> {
       // A retry may follow a crash after IndexFaces committed: look for this run's face before indexing again.
       if (ctx.attempt > 1) {
         const [existing] = await deps.faces.findByExternalImageId(collectionId, externalImageId);
-        if (existing) return { output: { ...existing, externalImageId, reused: true } };
+        // The crashed attempt never committed its event, so this one announces the face (exactly once).
+        if (existing) {
+          return {
+            output: { ...existing, externalImageId, reused: true },
+            events: [ev(ctx, 'face.indexed', { ...existing, externalImageId })],
+          };
+        }
       }
       const face = await deps.faces.index(collectionId, await image(ctx), externalImageId);
       return {
