@@ -1,6 +1,6 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContainer } from '../../src/app/container.ts';
@@ -130,6 +130,24 @@ describe('access keys', () => {
       assert.equal(second.generated, undefined, 'the secret is shown only on first generation');
       assert.equal(second.find(first.generated.accessKeyId)?.secretAccessKey, first.generated.secretAccessKey);
       assert.ok(readFileSync(file, 'utf8').includes(first.generated.secretAccessKey));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a keys file holds several keys; an invalid one is refused naming the problem', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'facegate-keysfile-'));
+    try {
+      const file = join(dir, 'keys.json');
+      const a = { accessKeyId: 'AKFGFIRSTKEY00000001', secretAccessKey: 'a'.repeat(40) };
+      const b = { accessKeyId: 'AKFGSECONDKEY0000002', secretAccessKey: 'b'.repeat(40) };
+      writeFileSync(file, JSON.stringify([a, b]));
+      const ring = loadKeyRing({ ...config.auth, keysFile: file }, dir);
+      assert.equal(ring.source, 'keys-file');
+      assert.equal(ring.find(b.accessKeyId)?.secretAccessKey, b.secretAccessKey);
+      assert.equal(ring.find('AKFGNOBODY'), undefined);
+      writeFileSync(file, JSON.stringify([{ accessKeyId: 'short', secretAccessKey: 'x' }]));
+      assert.throws(() => loadKeyRing({ ...config.auth, keysFile: file }, dir), /Invalid keys file.*accessKeyId/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
