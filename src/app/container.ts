@@ -8,6 +8,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
 import { openApps, openRestKeys, type AppServices } from '../apps/apps.factory.ts';
+import { EnginePipelineFaces } from '../apps/pipeline/faces.adapter.ts';
+import { openPipeline, type OpenedPipeline } from '../apps/pipeline/pipeline.factory.ts';
+import { SharpThumbnailer } from '../apps/pipeline/sharp.thumbnailer.ts';
 import { openCollections } from '../collections/collection.factory.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
@@ -29,6 +32,8 @@ export interface Services {
   restKeys: ApiKeyService;
   /** G: register/verify/identify, index/search by upload, the virtual proctor. */
   apps: AppServices;
+  /** F: the upload pipeline: runs, events, notifications, watched directories (<dataDir>/jobs.db). */
+  pipeline: OpenedPipeline;
 }
 
 export type PartName = keyof Services;
@@ -121,6 +126,13 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       objects: await get('objects'),
       engine: await get('engine'),
     }),
+  // Starts its workers at once; steps wait for the engine and collections, so runs can be listed while models load.
+  pipeline: async ({ config, logger, get }) => {
+    const faces = new EnginePipelineFaces({ engine: () => get('engine'), collections: () => get('collections') });
+    const objects = await get('objects');
+    const opened = await openPipeline({ config, logger, faces, objects, thumbnails: new SharpThumbnailer() });
+    return { value: opened, close: () => opened.close() };
+  },
 };
 
 export function createContainer(config: Readonly<Config>, logger: Logger, options: ContainerOptions = {}): Container {

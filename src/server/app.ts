@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { rekognitionPlugin } from '../api/rekognition/rekognition.plugin.ts';
+import { restApi } from '../api/rest/rest.composition.ts';
 import type { Container } from '../app/container.ts';
 import type { KeyRing } from '../auth/access.keys.ts';
 import { installErrorHandling } from './error.handler.ts';
@@ -37,6 +38,7 @@ export async function buildApp(container: Container, options: AppOptions): Promi
   // ---- API plugins: one line per part. ----
   await app.register(rekognitionPlugin(container, { keys: options.keys }));
   // F: pipeline REST routes — app.register(pipelinePlugin(container))
-  // G: REST API, console — app.register(restPlugin(container))
+  // G: the REST API under /v1 (its own API keys / JWTs; SigV4 is for the Rekognition protocol only).
+  await app.register(restApi(container, { noAuth: options.noAuth === true }));
   return app;
 }

@@ -1,0 +1,45 @@
+// The REST API as the server mounts it: services come from the container lazily (the server answers before the
+// models are loaded; routes needing them answer 503 NOT_READY until then), auth settings from the config.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Container } from '../../app/container.ts';
+import { createJwtVerifier, type JwtVerifier } from './keys/jwt.verifier.ts';
+import { RateLimiter } from './keys/rate.limiter.ts';
+import { restPlugin } from './rest.plugin.ts';
+import { keysRoutes } from './routes/keys.routes.ts';
+import { peopleRoutes } from './routes/people.routes.ts';
+import { proctorRoutes } from './routes/proctor.routes.ts';
+import { uploadsRoutes } from './routes/uploads.routes.ts';
+
+const VERSION = '1.0.0';
+
+function jwtFrom(config: Container['config']): JwtVerifier | undefined {
+  const { jwtIssuer, jwtJwksUrl, jwtJwksFile, jwtAudience } = config.rest;
+  if (!jwtIssuer) return undefined;
+  return createJwtVerifier({ issuer: jwtIssuer, jwksUrl: jwtJwksUrl, jwksFile: jwtJwksFile, audience: jwtAudience });
+}
+
+export function restApi(container: Container, options: { noAuth: boolean }): FastifyPluginAsync {
+  return async (app) => {
+    const { config } = container;
+    const max = config.images.maxInlineBytes;
+    const keys = await container.get('restKeys');
+    const apps = () => container.get('apps');
+    await app.register(
+      restPlugin({
+        keys,
+        jwt: jwtFrom(config),
+        limiter: new RateLimiter(config.rest.ratePerSecond, config.rest.burst),
+        disabled: options.noAuth || config.auth.disabled,
+        publicReads: config.rest.publicReads,
+        maxImageBytes: max,
+        version: VERSION,
+        routes: [
+          ...keysRoutes(keys),
+          ...peopleRoutes(async () => (await apps()).verify, max),
+          ...uploadsRoutes(async () => (await apps()).uploads, max),
+          ...proctorRoutes(async () => (await apps()).proctor, max),
+        ],
+      }),
+    );
+  };
+}
