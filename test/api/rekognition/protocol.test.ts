@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-rekognition';
 import type { CollectionService } from '../../../src/collections/collection.service.ts';
 import { FacegateError } from '../../../src/errors.ts';
+import { bodyLimitFor } from '../../../src/server/app.ts';
 import type { ObjectStore } from '../../../src/storage/object-store.port.ts';
 import type { DetectedFace, FaceEngine } from '../../../src/vision/vision.types.ts';
 import { startServer, KEY, type Harness } from './rekognition.harness.ts';
@@ -267,6 +268,17 @@ describe('Rekognition protocol through the AWS SDK', () => {
     const e = await sdkError(h.client().send(new DetectFacesCommand({ Image: { Bytes: big } })));
     assert.equal(e.name, 'ImageTooLargeException');
     assert.equal(e.$metadata.httpStatusCode, 400);
+  });
+
+  test('a body over the server limit is refused as ImageTooLargeException before it is read whole', async () => {
+    const limit = bodyLimitFor(h.container.config.images.maxObjectBytes);
+    const res = await fetch(h.url + '/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'RekognitionService.DetectFaces' },
+      body: Buffer.alloc(limit + 1, 0x20),
+    });
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('x-amzn-errortype'), 'ImageTooLargeException');
   });
 
   test('an invalid request is InvalidParameterException naming the member', async () => {
