@@ -92,7 +92,13 @@ export class ModelCache {
     } catch {
       return undefined;
     }
-    const parsed = manifestSchema.safeParse(JSON.parse(raw));
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      return undefined; // a damaged manifest means "not prepared": the next prepare rewrites it
+    }
+    const parsed = manifestSchema.safeParse(json);
     if (!parsed.success) return undefined;
     const size = await stat(this.modelPath(name)).then(
       (s) => s.size,

@@ -60,6 +60,13 @@ describe('prepareModel', () => {
     assert.equal((await prepareModel(cache, liveness)).status, 'prepared');
   });
 
+  test('a damaged manifest is not taken as prepared and is rewritten', async () => {
+    await writeFile(cache.manifestPath('liveness'), '{ not json');
+    assert.equal(await cache.manifest('liveness'), undefined);
+    assert.equal((await prepareModel(cache, liveness)).status, 'prepared');
+    assert.ok(await cache.manifest('liveness'));
+  });
+
   test('a conversion that drifts from the original beyond tolerance fails and writes nothing', async () => {
     const emotion = catalogEntry('emotion')!;
     const drifting: ModelEntry = {
