@@ -21,7 +21,10 @@ const config = loadConfig({
 const logger = createLogger('silent');
 const engine = new FakeEngine();
 const collections = await openCollections({ config, engine, logger });
-const faces = new EnginePipelineFaces(engine, collections.service);
+const faces = new EnginePipelineFaces({
+  engine: () => Promise.resolve(engine),
+  collections: () => Promise.resolve(collections.service),
+});
 if (mode === 'start') {
   const index = faces.index.bind(faces);
   faces.index = async (...args) => {

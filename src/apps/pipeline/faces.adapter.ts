@@ -7,14 +7,17 @@ import type { FaceMatchSummary, FaceSummary, PipelineFaces } from './pipeline.po
 
 const notFound = (e: unknown): boolean => isFacegateError(e) && e.code === 'NOT_FOUND';
 
+export interface EnginePipelineFacesDeps {
+  /** Getters, so the pipeline can start (and list runs) while the models are still loading. */
+  engine: () => Promise<FaceEngine>;
+  collections: () => Promise<CollectionService>;
+}
+
 export class EnginePipelineFaces implements PipelineFaces {
-  constructor(
-    private readonly engine: FaceEngine,
-    private readonly collections: CollectionService,
-  ) {}
+  constructor(private readonly deps: EnginePipelineFacesDeps) {}
 
   async detect(image: Uint8Array): Promise<FaceSummary[]> {
-    const analysis = await this.engine.analyze(image, { attributes: true, source: 'object' });
+    const analysis = await (await this.deps.engine()).analyze(image, { attributes: true, source: 'object' });
     return analysis.faces.map((f) => ({
       box: f.box,
       confidence: f.confidence,
@@ -31,7 +34,9 @@ export class EnginePipelineFaces implements PipelineFaces {
     maxFaces: number,
   ): Promise<FaceMatchSummary[]> {
     try {
-      const r = await this.collections.searchFacesByImage({
+      const r = await (
+        await this.deps.collections()
+      ).searchFacesByImage({
         collectionId,
         image: { bytes: image },
         faceMatchThreshold: threshold,
@@ -54,13 +59,14 @@ export class EnginePipelineFaces implements PipelineFaces {
     externalImageId: string,
   ): Promise<{ faceId: string; imageId: string }> {
     const req = { collectionId, image: { bytes: image }, externalImageId, maxFaces: 1, qualityFilter: 'NONE' as const };
+    const collections = await this.deps.collections();
     let r;
     try {
-      r = await this.collections.indexFaces(req);
+      r = await collections.indexFaces(req);
     } catch (e) {
       if (!notFound(e)) throw e;
-      await this.ensureCollection(collectionId);
-      r = await this.collections.indexFaces(req);
+      await this.ensureCollection(collections, collectionId);
+      r = await collections.indexFaces(req);
     }
     const face = r.faceRecords[0]?.face;
     if (!face)
@@ -78,7 +84,7 @@ export class EnginePipelineFaces implements PipelineFaces {
     let nextToken: string | undefined;
     try {
       do {
-        const page = await this.collections.listFaces({ collectionId, maxResults: 4096, nextToken });
+        const page = await (await this.deps.collections()).listFaces({ collectionId, maxResults: 4096, nextToken });
         for (const f of page.faces)
           if (f.externalImageId === externalImageId) out.push({ faceId: f.faceId, imageId: f.imageId });
         nextToken = page.nextToken;
@@ -90,9 +96,9 @@ export class EnginePipelineFaces implements PipelineFaces {
     return out;
   }
 
-  private async ensureCollection(collectionId: string): Promise<void> {
+  private async ensureCollection(collections: CollectionService, collectionId: string): Promise<void> {
     try {
-      await this.collections.createCollection({ collectionId });
+      await collections.createCollection({ collectionId });
     } catch (e) {
       // Another run created it meanwhile.
       if (!(isFacegateError(e) && e.code === 'ALREADY_EXISTS')) throw e;
