@@ -6,6 +6,8 @@ import { createJwtVerifier, type JwtVerifier } from './keys/jwt.verifier.ts';
 import { RateLimiter } from './keys/rate.limiter.ts';
 import { restPlugin } from './rest.plugin.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
+import { sharpThumbnailer } from '../../apps/verify/sharp.thumbnailer.ts';
+import { collectionsRoutes } from './routes/collections.routes.ts';
 import { peopleRoutes } from './routes/people.routes.ts';
 import { proctorRoutes } from './routes/proctor.routes.ts';
 import { uploadsRoutes } from './routes/uploads.routes.ts';
@@ -38,6 +40,7 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...peopleRoutes(async () => (await apps()).verify, max),
           ...uploadsRoutes(async () => (await apps()).uploads, max),
           ...proctorRoutes(async () => (await apps()).proctor, max),
+          ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),
         ],
       }),
     );

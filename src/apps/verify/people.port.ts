@@ -54,6 +54,8 @@ export interface PeopleStore {
   ): Promise<boolean>;
   addPhotos(photos: PhotoRow[]): Promise<void>;
   deletePhoto(personId: string, photoId: string): Promise<boolean>;
+  /** The photo a face was indexed from (faces of the people collection only). */
+  photoByFace(faceId: string): Promise<PhotoRow | undefined>;
   /** Deletes the person with their photo rows; false when absent. */
   delete(personId: string): Promise<boolean>;
 }

@@ -25,6 +25,7 @@ const MIGRATIONS = [
      created_at INTEGER NOT NULL
    );
    CREATE INDEX person_photos_by_person ON person_photos (person_id, created_at);`,
+  `CREATE INDEX person_photos_by_face ON person_photos (face_id);`,
 ];
 
 interface PersonDb {
@@ -86,6 +87,7 @@ export function sqlitePeopleStore(db: Database): PeopleStore {
        AND (? = '' OR instr(lower(name || ' ' || coalesce(email, '') || ' ' || coalesce(phone, '')), ?) > 0)
      ORDER BY name, person_id LIMIT ?`,
   );
+  const byFace = db.prepare<[string], PhotoDb>(`SELECT * FROM person_photos WHERE face_id = ?`);
   const delPhoto = db.prepare(`DELETE FROM person_photos WHERE person_id = ? AND photo_id = ?`);
   const delPerson = db.prepare(`DELETE FROM people WHERE person_id = ?`);
   const delPhotos = db.prepare(`DELETE FROM person_photos WHERE person_id = ?`);
@@ -150,6 +152,10 @@ export function sqlitePeopleStore(db: Database): PeopleStore {
       return true;
     },
     addPhotos: async (photos) => db.transaction(addPhotos)(photos),
+    photoByFace: async (faceId) => {
+      const r = byFace.get(faceId);
+      return r && photoFrom(r);
+    },
     deletePhoto: async (personId, photoId) => delPhoto.run(personId, photoId).changes === 1,
     delete: async (id) => remove(id),
   };

@@ -40,6 +40,10 @@ export class UploadsService {
 
   constructor(private readonly deps: UploadsDeps) {}
 
+  get collectionId(): string {
+    return this.deps.collectionId;
+  }
+
   async index(key: string, image: Uint8Array): Promise<IndexedUpload> {
     if (!UPLOAD_KEY.test(key))
       throw new FacegateError('INVALID_PARAMETER', 'The key must match [a-zA-Z0-9_.\\-:]{1,255}');

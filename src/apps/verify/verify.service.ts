@@ -150,6 +150,16 @@ export class VerifyService {
     return obj.body;
   }
 
+  /** The face thumbnail of a face of the people collection, with its person; undefined for other faces. */
+  async faceThumbnail(faceId: string): Promise<Uint8Array | undefined> {
+    const ph = await this.deps.people.photoByFace(faceId);
+    return ph && (await this.deps.objects.get(this.bucket, ph.thumbnailKey))?.body;
+  }
+
+  get collectionId(): string {
+    return this.deps.collectionId;
+  }
+
   async verify(personId: string, image: Uint8Array, threshold = this.deps.threshold): Promise<VerifyResult> {
     const p = await this.get(personId);
     const r = await this.search(image, VERIFY_POOL, 0);
