@@ -48,7 +48,7 @@ function publicMessage(err: FacegateError): string {
 function render(request: FastifyRequest, reply: FastifyReply, e: unknown): FastifyReply {
   const err = normalizeError(e);
   if (err.status >= 500) request.log.error({ err: e }, 'request failed');
-  else request.log.info({ code: err.code, msg: err.message }, 'request refused');
+  else request.log.info({ code: err.code, reason: err.message }, 'request refused');
   return request.routeOptions.config.errorFormat === 'aws' ? sendAwsError(reply, err) : sendRestError(reply, err);
 }
 
