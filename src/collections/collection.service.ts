@@ -36,7 +36,7 @@ import type {
 import { FacegateError } from '../errors.ts';
 import { check, schemas } from './collection.schemas.ts';
 import * as faces from './face.ops.ts';
-import { arnOf, createContext, requireCollection, type Ctx } from './service.context.ts';
+import { arnOf, createContext, type Ctx } from './service.context.ts';
 import * as users from './user.ops.ts';
 import * as userSearch from './user.search.ts';
 
@@ -111,7 +111,9 @@ export class CollectionService {
   }
 
   async describeCollection(collectionId: string): Promise<Collection> {
-    const c = await requireCollection(this.ctx, check(schemas.collectionId, collectionId));
+    const id = check(schemas.collectionId, collectionId);
+    const c = await this.ctx.metadata.collectionStats(id);
+    if (!c) throw new FacegateError('NOT_FOUND', `Collection ${id} not found`);
     return {
       collectionId: c.id,
       collectionArn: arnOf(this.ctx, c.id),

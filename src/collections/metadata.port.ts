@@ -61,9 +61,12 @@ export interface FaceQuery {
 export interface MetadataStore {
   /** Throws FacegateError ALREADY_EXISTS when the id is taken. */
   createCollection(row: CollectionRow): Promise<void>;
-  getCollection(id: string): Promise<CollectionStats | undefined>;
+  /** Cheap (no counting): every request looks its collection up. */
+  getCollection(id: string): Promise<CollectionRow | undefined>;
+  /** With face and user counts, for DescribeCollection. */
+  collectionStats(id: string): Promise<CollectionStats | undefined>;
   /** Ordered by id; ids > afterId. */
-  listCollections(afterId: string | undefined, limit: number): Promise<CollectionStats[]>;
+  listCollections(afterId: string | undefined, limit: number): Promise<CollectionRow[]>;
   /** Removes the collection with its faces, users and tokens. False when it did not exist. */
   deleteCollection(id: string): Promise<boolean>;
 

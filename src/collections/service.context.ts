@@ -3,7 +3,7 @@ import { FacegateError } from '../errors.ts';
 import type { CollectionServiceDeps } from './collection.service.ts';
 import type { Face, FaceDetail, FaceMatch, ImageInput } from './collection.types.ts';
 import { KeyedMutex } from './keyed.mutex.ts';
-import type { CollectionStats, FaceRow } from './metadata.port.ts';
+import type { CollectionRow, FaceRow } from './metadata.port.ts';
 import { PageTokens } from './page.token.ts';
 import type { DetectedFace } from '../vision/vision.types.ts';
 
@@ -16,14 +16,14 @@ export function createContext(deps: CollectionServiceDeps): Ctx {
   return { ...deps, tokens: new PageTokens(deps.tokenKey), lock: new KeyedMutex() };
 }
 
-export async function requireCollection(ctx: Ctx, collectionId: string): Promise<CollectionStats> {
+export async function requireCollection(ctx: Ctx, collectionId: string): Promise<CollectionRow> {
   const c = await ctx.metadata.getCollection(collectionId);
   if (!c) throw new FacegateError('NOT_FOUND', `Collection ${collectionId} not found`);
   return c;
 }
 
 /** The engine must produce descriptors of the collection's model, else searching would compare apples and pears. */
-export function requireSameModel(ctx: Ctx, c: CollectionStats): void {
+export function requireSameModel(ctx: Ctx, c: CollectionRow): void {
   if (c.faceModelVersion !== ctx.engine.faceModelVersion || c.descriptorSize !== ctx.engine.descriptorSize) {
     throw new FacegateError(
       'MODEL_MISMATCH',

@@ -30,6 +30,8 @@ interface CollectionDbRow {
   descriptor_size: number;
   created_at: number;
   tags: string;
+}
+interface Counts {
   face_count: number;
   user_count: number;
 }
@@ -39,14 +41,12 @@ const STATS = `SELECT c.*, (SELECT COUNT(*) FROM faces f WHERE f.collection_id =
 const FACE_COLS = `collection_id, id, image_id, external_image_id, box_left, box_top, box_width, box_height, confidence,
   brightness, sharpness, roll, yaw, pitch, model_version, user_id, created_at`;
 
-const toStats = (r: CollectionDbRow): CollectionStats => ({
+const toRow = (r: CollectionDbRow): CollectionRow => ({
   id: r.id,
   faceModelVersion: r.face_model_version,
   descriptorSize: r.descriptor_size,
   createdAt: new Date(r.created_at),
   tags: JSON.parse(r.tags) as Record<string, string>,
-  faceCount: r.face_count,
-  userCount: r.user_count,
 });
 
 const isConstraint = (e: unknown): boolean =>
@@ -78,14 +78,21 @@ export class SqliteMetadataStore implements MetadataStore {
     }
   }
 
-  async getCollection(id: string): Promise<CollectionStats | undefined> {
-    const r = this.db.prepare(`${STATS} WHERE c.id = ?`).get(id) as CollectionDbRow | undefined;
-    return r && toStats(r);
+  async getCollection(id: string): Promise<CollectionRow | undefined> {
+    const r = this.db.prepare('SELECT * FROM collections WHERE id = ?').get(id) as CollectionDbRow | undefined;
+    return r && toRow(r);
   }
 
-  async listCollections(afterId: string | undefined, limit: number): Promise<CollectionStats[]> {
-    const rows = this.db.prepare(`${STATS} WHERE c.id > ? ORDER BY c.id LIMIT ?`).all(afterId ?? '', limit);
-    return (rows as CollectionDbRow[]).map(toStats);
+  async collectionStats(id: string): Promise<CollectionStats | undefined> {
+    const r = this.db.prepare(`${STATS} WHERE c.id = ?`).get(id) as (CollectionDbRow & Counts) | undefined;
+    return r && { ...toRow(r), faceCount: r.face_count, userCount: r.user_count };
+  }
+
+  async listCollections(afterId: string | undefined, limit: number): Promise<CollectionRow[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM collections WHERE id > ? ORDER BY id LIMIT ?')
+      .all(afterId ?? '', limit);
+    return (rows as CollectionDbRow[]).map(toRow);
   }
 
   async deleteCollection(id: string): Promise<boolean> {

@@ -106,7 +106,7 @@ export function metadataStoreContract(driver: string, make: () => Promise<Metada
     test('deleteFaces returns only the ids that existed', async () => {
       await store.insertFaces([faceRow('c1', 'a'), faceRow('c1', 'b')]);
       assert.deepEqual(await store.deleteFaces('c1', ['a', 'zz']), ['a']);
-      assert.equal((await store.getCollection('c1'))?.faceCount, 1);
+      assert.equal((await store.collectionStats('c1'))?.faceCount, 1);
     });
 
     test('users: create, CONFLICT on repeat, counts, list after a key, delete clears face association', async () => {
@@ -122,7 +122,7 @@ export function metadataStoreContract(driver: string, make: () => Promise<Metada
         (await store.listUsers('c1', 'u1', 10)).map((u) => u.id),
         ['u2'],
       );
-      assert.equal((await store.getCollection('c1'))?.userCount, 2);
+      assert.equal((await store.collectionStats('c1'))?.userCount, 2);
       assert.equal(await store.deleteUser('c1', 'u1'), true);
       assert.equal(await store.deleteUser('c1', 'u1'), false);
       assert.equal((await store.getFaces('c1', ['f1']))[0]?.userId, null);
