@@ -20,7 +20,7 @@ export async function searchUsers(ctx: Ctx, input: SearchUsersRequest): Promise<
   };
   if (req.faceId !== undefined) {
     const [face] = await ctx.metadata.getFaces(c.id, [req.faceId]);
-    if (!face) throw new FacegateError('NOT_FOUND', `Face ${req.faceId} not found`);
+    if (!face) throw new FacegateError('INVALID_PARAMETER', `Face ${req.faceId} is not in collection ${c.id}`);
     return {
       userMatches: await matchUsers(ctx, c.id, [face.descriptor], opts),
       faceModelVersion: c.faceModelVersion,
