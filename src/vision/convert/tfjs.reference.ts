@@ -1,16 +1,16 @@
 // Runs a TFJS graph model in TensorFlow.js itself (the wasm backend, else the pure-JS cpu backend): the reference
 // that every converted model is checked against before it is used.
-import * as tf from '@tensorflow/tfjs-core';
-import { GraphModel } from '@tensorflow/tfjs-converter';
-import '@tensorflow/tfjs-backend-cpu';
+// tfjs is imported on first use: loading it costs ~0.5 s and ~100 MB, and only `models prepare` needs it.
+import type * as TfCore from '@tensorflow/tfjs-core';
 import type { TfjsModelJson } from './tfjs-model.reader.ts';
 import { logger } from '../../logger.ts';
 
 const log = logger.child({ module: 'tfjs.reference' });
 
-let backendReady: Promise<string> | undefined;
+type Tf = typeof TfCore;
+let backendReady: Promise<{ tf: Tf; backend: string }> | undefined;
 
-async function initBackend(): Promise<string> {
+async function initBackend(tf: Tf): Promise<string> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
     if (await tf.setBackend('wasm')) return 'wasm';
@@ -21,13 +21,18 @@ async function initBackend(): Promise<string> {
   return 'cpu';
 }
 
+async function load(): Promise<{ tf: Tf; backend: string }> {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  const backend = await initBackend(tf);
+  await tf.ready();
+  return { tf, backend };
+}
+
 /** The tfjs backend in use ('wasm' or 'cpu'). */
-export function tfjsBackend(): Promise<string> {
-  backendReady ??= initBackend().then(async (b) => {
-    await tf.ready();
-    return b;
-  });
-  return backendReady;
+export async function tfjsBackend(): Promise<string> {
+  backendReady ??= load();
+  return (await backendReady).backend;
 }
 
 export interface ReferenceInput {
@@ -42,8 +47,10 @@ export async function runTfjsReference(
   inputs: Record<string, ReferenceInput>,
   outputNames: string[],
 ): Promise<Record<string, { data: Float32Array; dims: number[] }>> {
-  await tfjsBackend();
-  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
+  backendReady ??= load();
+  const { tf } = await backendReady;
+  const { GraphModel } = await import('@tensorflow/tfjs-converter');
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights) as TfCore.io.WeightsManifestEntry[];
   const buffer = weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength);
   const handler = tf.io.fromMemorySync({
     modelTopology: json.modelTopology as object,
@@ -53,11 +60,11 @@ export async function runTfjsReference(
   });
   const model = new GraphModel(handler);
   model.load();
-  const feeds: tf.NamedTensorMap = {};
+  const feeds: TfCore.NamedTensorMap = {};
   for (const [name, t] of Object.entries(inputs)) feeds[name] = tf.tensor(t.data, t.dims);
   try {
     // execute() is synchronous and silent; graphs with dynamic ops need executeAsync().
-    let out: tf.Tensor | tf.Tensor[];
+    let out: TfCore.Tensor | TfCore.Tensor[];
     try {
       out = model.execute(feeds, outputNames);
     } catch {
