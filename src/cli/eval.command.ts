@@ -9,9 +9,11 @@ import { createModelRuntime } from '../vision/models/model.runtime.ts';
 import { DESCRIPTOR_MODELS } from '../vision/embed/descriptor.models.ts';
 import { OnnxEmbedder } from '../vision/embed/onnx.embedder.ts';
 import type { Embedder } from '../vision/embed/embedder.port.ts';
-import { runLfw, summarise, type LfwSummary } from '../vision/eval/lfw.eval.ts';
+import { runLfw, summarise, type LfwRun, type LfwSummary } from '../vision/eval/lfw.eval.ts';
 import { cachedFacesLocator } from '../vision/eval/lfw.locators.ts';
 import { fuseScores } from '../vision/eval/lfw.fusion.ts';
+import { allPairScores, calibrationReport } from '../vision/eval/lfw.calibration.ts';
+import { FusionEmbedder } from '../vision/embed/fusion.embedder.ts';
 
 interface LfwOptions {
   embedders: string;
@@ -22,6 +24,15 @@ interface LfwOptions {
   pairs: string;
   limit?: string;
   json?: string;
+  calibrate?: string;
+}
+
+/** Model names, with '~flip' for the flip-TTA variant ('faceapi-resnet+mobilefacenet~flip') → embedder versions. */
+function groupVersions(group: string): string[] {
+  return group.split('+').map((n) => {
+    const spec = DESCRIPTOR_MODELS[n.replace(/~flip$/, '')];
+    return spec ? `${spec.version}${n.endsWith('~flip') ? '+flip' : ''}` : n;
+  });
 }
 
 const pct = (v: number) => v.toFixed(2);
@@ -46,6 +57,33 @@ function table(rows: LfwSummary[]): void {
       ].join(' | '),
     );
   }
+}
+
+/** Prints the similarity calibration (knots and FAR/TAR at thresholds) for one model or fusion group. */
+function calibrate(group: string, run: LfwRun): void {
+  const names = groupVersions(group);
+  const parts = names.map((n) => run.descriptors.get(n));
+  if (parts.some((p) => !p)) throw new Error(`--calibrate ${group}: evaluate ${names.join(', ')} in the same run`);
+  const { weights } = fuseScores(names.map((n) => run.scores.get(n)!));
+  const fusion = new FusionEmbedder(
+    names.map((n, i) => ({
+      embedder: { version: n, size: 0, embed: () => Promise.reject(new Error('cached only')) },
+      weight: weights[i]!,
+    })),
+  );
+  const keys = [...parts[0]!.keys()];
+  const desc = new Map(
+    keys.map((k) => [k, names.length === 1 ? parts[0]!.get(k)! : fusion.combine(parts.map((p) => p!.get(k)!))]),
+  );
+  const all = allPairScores(desc);
+  const { knots, rows } = calibrationReport(all);
+  console.log(
+    `\nCalibration of ${names.length === 1 ? names[0] : fusion.version}: ${all.impostor.length} impostor, ${all.genuine.length} genuine pairs (all pairs of the run's images)`,
+  );
+  console.log(`knots (cosine → similarity): ${JSON.stringify(knots)}`);
+  console.log('similarity | cosine | FAR | TAR');
+  for (const r of rows)
+    console.log(`${r.similarity} | ${r.cosine.toFixed(4)} | ${r.far.toExponential(2)} | ${(r.tar * 100).toFixed(2)}%`);
 }
 
 async function lfw(o: LfwOptions): Promise<void> {
@@ -88,11 +126,7 @@ async function lfw(o: LfwOptions): Promise<void> {
   await runtime.close();
   const rows = [...run.summaries];
   for (const group of (o.fusion ?? '').split(';').filter(Boolean)) {
-    // Model names, with '~flip' for the flip-TTA variant: 'faceapi-resnet+mobilefacenet~flip'.
-    const names = group.split('+').map((n) => {
-      const spec = DESCRIPTOR_MODELS[n.replace(/~flip$/, '')];
-      return spec ? `${spec.version}${n.endsWith('~flip') ? '+flip' : ''}` : n;
-    });
+    const names = groupVersions(group);
     const fused = fuseScores(names.map((n) => run.scores.get(n) ?? []));
     const base = names.map((n) => rows.find((r) => r.name === n));
     rows.push({
@@ -111,6 +145,7 @@ async function lfw(o: LfwOptions): Promise<void> {
   );
   table(rows);
   if (o.json) writeFileSync(o.json, JSON.stringify(rows, null, 2));
+  if (o.calibrate) calibrate(o.calibrate, run);
 }
 
 export function register(program: Command): void {
@@ -129,5 +164,9 @@ export function register(program: Command): void {
     .option('--pairs <file>', 'pairs file inside the dataset folder', 'pairs-dev.txt')
     .option('--limit <pairs>', 'use about this many pairs (quick check)')
     .option('--json <file>', 'also write the results as JSON')
+    .option(
+      '--calibrate <group>',
+      'fit the cosine → similarity map for a model or fusion group (same syntax as --fusion)',
+    )
     .action((o: LfwOptions) => lfw(o));
 }
