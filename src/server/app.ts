@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { rekognitionPlugin } from '../api/rekognition/rekognition.plugin.ts';
 import { restApi } from '../api/rest/rest.composition.ts';
 import type { Container } from '../app/container.ts';
+import { webConsole } from '../web/web.plugin.ts';
 import type { KeyRing } from '../auth/access.keys.ts';
 import { installErrorHandling } from './error.handler.ts';
 import { healthRoutes } from './health.routes.ts';
@@ -40,5 +41,6 @@ export async function buildApp(container: Container, options: AppOptions): Promi
   // F: pipeline REST routes — app.register(pipelinePlugin(container))
   // G: the REST API under /v1 (its own API keys / JWTs; SigV4 is for the Rekognition protocol only).
   await app.register(restApi(container, { noAuth: options.noAuth === true }));
+  await app.register(webConsole());
   return app;
 }

@@ -1,0 +1,134 @@
+// Collections and their faces (read-only), and API key management.
+import { api, imageUrl } from '../api.ts';
+import { h, clear, listen, status } from '../dom.ts';
+
+export async function collectionsPage(root: HTMLElement): Promise<void> {
+  const faces = h('div', { class: 'grid', id: 'faces' });
+  const { collections } = await api<{
+    collections: { collectionId: string; faceCount: number; faceModelVersion: string }[];
+  }>('GET', '/v1/collections');
+  const show = async (id: string) => {
+    const r = await api<{ faces: { faceId: string; externalImageId?: string; thumbnailUrl: string }[] }>(
+      'GET',
+      `/v1/collections/${encodeURIComponent(id)}/faces?limit=200`,
+    );
+    clear(
+      faces,
+      r.faces.map((f) => {
+        const img = h('img', { class: 'thumb', alt: f.externalImageId ?? f.faceId });
+        void imageUrl(f.thumbnailUrl).then((u) => (u ? (img.src = u) : img.classList.add('none')));
+        return h(
+          'div',
+          { class: 'card face' },
+          img,
+          h('small', {}, f.externalImageId ?? '—'),
+          h('code', {}, f.faceId.slice(0, 8)),
+        );
+      }),
+    );
+  };
+  root.append(
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, 'Collections'),
+      h(
+        'table',
+        {},
+        h('tr', {}, h('th', {}, 'Collection'), h('th', {}, 'Faces'), h('th', {}, 'Model')),
+        collections.map((c) =>
+          h(
+            'tr',
+            {},
+            h(
+              'td',
+              {},
+              h(
+                'a',
+                { href: '#', onclick: (e: Event) => (e.preventDefault(), void show(c.collectionId)) },
+                c.collectionId,
+              ),
+            ),
+            h('td', {}, c.faceCount),
+            h('td', {}, c.faceModelVersion),
+          ),
+        ),
+      ),
+    ),
+    faces,
+  );
+}
+
+interface Key {
+  id: string;
+  name: string;
+  role: string;
+  dailyQuota: number;
+  usedToday: number;
+  revokedAt: string | null;
+}
+
+export async function keysPage(root: HTMLElement): Promise<void> {
+  const table = h('table', { id: 'keys' });
+  const st = status();
+  const load = async () => {
+    const { keys } = await api<{ keys: Key[] }>('GET', '/v1/keys');
+    clear(
+      table,
+      h(
+        'tr',
+        {},
+        ['Id', 'Name', 'Role', 'Today / quota', 'State', ''].map((t) => h('th', {}, t)),
+      ),
+      keys.map((k) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, h('code', {}, k.id)),
+          h('td', {}, k.name),
+          h('td', {}, k.role),
+          h('td', {}, `${k.usedToday} / ${k.dailyQuota || '∞'}`),
+          h('td', {}, k.revokedAt ? 'revoked' : 'active'),
+          h(
+            'td',
+            {},
+            k.revokedAt
+              ? ''
+              : h(
+                  'button',
+                  { class: 'danger', onclick: async () => (await api('DELETE', `/v1/keys/${k.id}`), await load()) },
+                  'Revoke',
+                ),
+          ),
+        ),
+      ),
+    );
+  };
+  const form = h(
+    'form',
+    { class: 'row' },
+    h('input', { name: 'name', placeholder: 'Name', required: true }),
+    h('select', { name: 'role' }, h('option', { value: 'user' }, 'user'), h('option', { value: 'admin' }, 'admin')),
+    h('input', { name: 'quota', type: 'number', min: 0, placeholder: 'Daily quota (default)' }),
+    h('button', { type: 'submit' }, 'Create key'),
+  );
+  listen(form, 'submit', async (e) => {
+    e.preventDefault();
+    const d = new FormData(form);
+    try {
+      const quota = d.get('quota') ? Number(d.get('quota')) : null;
+      const r = await api<{ key: string }>('POST', '/v1/keys', {
+        name: d.get('name'),
+        role: d.get('role'),
+        dailyQuota: quota,
+      });
+      st.set(`New key (copy it now, it is not shown again): ${r.key}`);
+      form.reset();
+      await load();
+    } catch (err) {
+      st.set((err as Error).message, 'error');
+    }
+  });
+  root.append(h('section', { class: 'card' }, h('h2', {}, 'API keys'), form, st, table));
+  await load();
+}

@@ -1,0 +1,58 @@
+// Builds the console (src/web/app → one ES module) with esbuild. `scripts/build-web.mjs` writes it to
+// src/web/dist at install; the server builds it in memory on first request when dist is missing (a fresh clone).
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+export const WEB_DIR = fileURLToPath(new URL('.', import.meta.url));
+export const DIST_DIR = fileURLToPath(new URL('./dist/', import.meta.url));
+
+export interface ConsoleAssets {
+  'index.html': string;
+  'console.js': string;
+  'console.css': string;
+}
+
+export async function buildConsole(): Promise<ConsoleAssets> {
+  const r = await build({
+    entryPoints: [WEB_DIR + 'app/main.ts'],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    write: false,
+    logLevel: 'silent',
+  });
+  return {
+    'index.html': await readFile(WEB_DIR + 'static/index.html', 'utf8'),
+    'console.js': r.outputFiles[0]!.text,
+    'console.css': await readFile(WEB_DIR + 'static/console.css', 'utf8'),
+  };
+}
+
+async function newestSource(dir: string): Promise<number> {
+  let newest = 0;
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? await newestSource(p) : (await stat(p)).mtimeMs);
+  }
+  return newest;
+}
+
+/** The built assets from dist, or undefined when the console was not built (or its sources changed since). */
+export async function readBuiltConsole(): Promise<ConsoleAssets | undefined> {
+  try {
+    const built = (await stat(DIST_DIR + 'console.js')).mtimeMs;
+    const sources = Math.max(await newestSource(WEB_DIR + 'app'), await newestSource(WEB_DIR + 'static'));
+    if (sources > built) return undefined;
+    const [html, js, css] = await Promise.all(
+      ['index.html', 'console.js', 'console.css'].map((f) => readFile(DIST_DIR + f, 'utf8')),
+    );
+    return { 'index.html': html!, 'console.js': js!, 'console.css': css! };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}

@@ -1,0 +1,38 @@
+// Serves the console at / and its two assets under /console/. No CDN: everything comes from this server, and the
+// Content-Security-Policy says so. The API key lives in the tab's sessionStorage and travels in x-api-key.
+import type { FastifyPluginAsync } from 'fastify';
+import { buildConsole, readBuiltConsole, type ConsoleAssets } from './web.build.ts';
+
+const TYPES: Record<keyof ConsoleAssets, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'console.js': 'text/javascript; charset=utf-8',
+  'console.css': 'text/css; charset=utf-8',
+};
+
+const CSP = [
+  "default-src 'self'",
+  "img-src 'self' blob: data:",
+  "media-src 'self' blob: mediastream:",
+  "style-src 'self'",
+  "script-src 'self'",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export function webConsole(): FastifyPluginAsync {
+  // Built once per process: from dist when present, else in memory (esbuild takes ~100 ms).
+  let assets: Promise<ConsoleAssets> | undefined;
+  const load = () => (assets ??= readBuiltConsole().then((a) => a ?? buildConsole()));
+  return async (app) => {
+    const send = (name: keyof ConsoleAssets) => async (_req: unknown, reply: import('fastify').FastifyReply) =>
+      reply
+        .type(TYPES[name])
+        .header('content-security-policy', CSP)
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', name === 'index.html' ? 'no-cache' : 'public, max-age=300')
+        .send((await load())[name]);
+    app.get('/', send('index.html'));
+    app.get('/console/console.js', send('console.js'));
+    app.get('/console/console.css', send('console.css'));
+  };
+}
