@@ -1,0 +1,111 @@
+// Attributes that come from trained models: emotion (FER-2013 mini-Xception, 7 classes), age and gender (faceres'
+// heads), presentation-attack scores (human's antispoof and liveness). Each function runs one model on one face.
+import type { InferenceSession } from '../runtime/inference.port.ts';
+import type { EmotionType } from '../vision.types.ts';
+import type { RgbImage, FaceGeometry } from '../embed/embedder.port.ts';
+import { FACERES } from '../embed/descriptor.models.ts';
+import { toTensor, warpAffineAntialiased } from '../geometry/affine.warp.ts';
+import type { FaceRoi } from '../detect/facemesh.refiner.ts';
+import { uprightCrop } from './face.crops.ts';
+
+const first = async (session: InferenceSession, data: Float32Array, dims: number[]) => {
+  const out = await session.run({ [session.inputNames[0]!]: { data, dims } });
+  return out;
+};
+
+/** The emotion model's classes in output order, and their Rekognition names (neutral → CALM). */
+const EMOTION_CLASSES: EmotionType[] = ['ANGRY', 'DISGUSTED', 'FEAR', 'HAPPY', 'SAD', 'SURPRISED', 'CALM'];
+
+/**
+ * All eight Rekognition emotions with confidences (0–100) summing to 100; CONFUSED has no class in the model and
+ * is reported as 0. Input: the face (ROI / 1.35, close to FER's tight crops), 64×64 grey, scaled to [−1, 1].
+ */
+export async function emotions(
+  session: InferenceSession,
+  image: RgbImage,
+  roi: FaceRoi,
+): Promise<{ type: EmotionType; confidence: number }[]> {
+  const crop = uprightCrop(image, roi, 64, 1 / 1.35).image;
+  const grey = new Float32Array(64 * 64);
+  const d = crop.data;
+  for (let i = 0, j = 0; i < grey.length; i++, j += 3) {
+    grey[i] = ((0.2989 * d[j]! + 0.587 * d[j + 1]! + 0.114 * d[j + 2]!) / 255 - 0.5) * 2;
+  }
+  const out = Object.values(await first(session, grey, [1, 64, 64, 1]))[0]!.data as Float32Array;
+  let sum = 0;
+  for (const v of out) sum += v;
+  const result = EMOTION_CLASSES.map((type, i) => ({ type, confidence: (100 * (out[i] ?? 0)) / (sum || 1) }));
+  result.push({ type: 'CONFUSED', confidence: 0 });
+  return result.sort((a, b) => b.confidence - a.confidence);
+}
+
+export interface AgeGender {
+  age: number;
+  ageRange: { low: number; high: number };
+  gender: { value: 'Male' | 'Female'; confidence: number };
+}
+
+/**
+ * faceres' age (softmax over 0–99 years) and gender (sigmoid, > 0.5 = male) heads, on the same chip and
+ * normalisation as its descriptor (B's FACERES spec). The range is the 20th–80th percentile of the age distribution,
+ * widened to at least 6 years (Rekognition's ranges are of that order).
+ */
+export async function ageGender(session: InferenceSession, image: RgbImage, face: FaceGeometry): Promise<AgeGender> {
+  const chip = FACERES.chip(image, face);
+  const out = await first(session, toTensor(chip, FACERES.normalise), [1, 224, 224, 3]);
+  const ageT = Object.values(out).find((t) => t.data.length === 100)?.data as Float32Array | undefined;
+  const genderT = Object.values(out).find((t) => t.data.length === 1)?.data as Float32Array | undefined;
+  if (!ageT || !genderT) throw new Error('faceres age/gender outputs are missing');
+  let total = 0;
+  let mean = 0;
+  for (let i = 0; i < 100; i++) {
+    total += ageT[i]!;
+    mean += i * ageT[i]!;
+  }
+  mean /= total || 1;
+  const quantile = (q: number) => {
+    let acc = 0;
+    for (let i = 0; i < 100; i++) {
+      acc += ageT[i]! / (total || 1);
+      if (acc >= q) return i;
+    }
+    return 99;
+  };
+  let low = quantile(0.2);
+  let high = quantile(0.8);
+  if (high - low < 6) {
+    const mid = (low + high) / 2;
+    low = Math.max(0, Math.floor(mid - 3));
+    high = low + 6;
+  }
+  const g = genderT[0]!;
+  return {
+    age: Math.round(mean * 10) / 10,
+    ageRange: { low, high },
+    gender: { value: g > 0.5 ? 'Male' : 'Female', confidence: Math.round(1000 * Math.max(g, 1 - g)) / 10 },
+  };
+}
+
+/**
+ * Presentation-attack score, 0 (spoof) to 100 (live): the mean of human's antispoof (128×128, "real" probability)
+ * and liveness (32×32, first output = live probability) models on the face ROI. Neither is validated on attack data
+ * here (none is available): treat the score as a weak signal.
+ */
+export async function livenessScore(
+  antispoof: InferenceSession,
+  liveness: InferenceSession,
+  image: RgbImage,
+  roi: FaceRoi,
+): Promise<{ score: number; antispoof: number; liveness: number }> {
+  const crop128 = uprightCrop(image, roi, 128, 1 / 1.07).image;
+  const a = (
+    Object.values(await first(antispoof, toTensor(crop128, { scale: 1 / 255 }), [1, 128, 128, 3]))[0]!
+      .data as Float32Array
+  )[0]!;
+  const crop32 = warpAffineAntialiased(crop128, [4, 0, 0, 0, 4, 0], 32, 32, 0.25);
+  const l = (
+    Object.values(await first(liveness, toTensor(crop32, { scale: 1 / 255 }), [1, 32, 32, 3]))[0]!.data as Float32Array
+  )[0]!;
+  const clamp = (v: number) => Math.min(1, Math.max(0, v));
+  return { score: Math.round(((clamp(a) + clamp(l)) / 2) * 1000) / 10, antispoof: clamp(a), liveness: clamp(l) };
+}

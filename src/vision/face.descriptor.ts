@@ -1,0 +1,59 @@
+// The engine's default descriptor until B's default embedder lands: faceres (1024-d, B's FACERES spec: the authors'
+// crop and preprocessing) compared by cosine, with cosine mapped to Rekognition's 0–100 similarity by a
+// piecewise-linear calibration through anchor points (cosine → similarity):
+//   −1 → 0, COS_EER → 50, COS_FAR3 → 80, COS_FAR4 → 90, 1 → 100,
+// where COS_FAR3 is the cosine that about one impostor pair in a thousand exceeds, so the API's default threshold of
+// 80 means FAR ≈ 1e-3. The anchor values and how they were measured are in docs/benchmarks.md ("Similarity").
+import type { InferenceRuntime } from './runtime/inference.port.ts';
+import type { Embedder } from './embed/embedder.port.ts';
+import { OnnxEmbedder } from './embed/onnx.embedder.ts';
+import { FACERES } from './embed/descriptor.models.ts';
+
+/** (cosine, similarity) anchors, increasing in both. */
+const COS_EER = 0.5;
+const COS_FAR3 = 0.6;
+const COS_FAR4 = 0.7;
+
+export const FACERES_CALIBRATION: readonly (readonly [number, number])[] = [
+  [-1, 0],
+  [COS_EER, 50],
+  [COS_FAR3, 80],
+  [COS_FAR4, 90],
+  [1, 100],
+];
+
+export function cosine(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) throw new RangeError(`descriptor sizes differ: ${a.length} vs ${b.length}`);
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+}
+
+/** Piecewise-linear map through the anchors; clamps outside them. */
+export function calibrate(x: number, anchors: readonly (readonly [number, number])[]): number {
+  const first = anchors[0]!;
+  if (x <= first[0]) return first[1];
+  for (let i = 1; i < anchors.length; i++) {
+    const [x1, y1] = anchors[i]!;
+    const [x0, y0] = anchors[i - 1]!;
+    if (x <= x1) return y0 + ((x - x0) / (x1 - x0)) * (y1 - y0);
+  }
+  return anchors[anchors.length - 1]![1];
+}
+
+export function faceresSimilarity(a: Float32Array, b: Float32Array): number {
+  return Math.round(calibrate(cosine(a, b), FACERES_CALIBRATION) * 100) / 100;
+}
+
+export function defaultDescriptor(runtime: InferenceRuntime): {
+  embedder: Embedder;
+  similarity: (a: Float32Array, b: Float32Array) => number;
+} {
+  return { embedder: new OnnxEmbedder(runtime, FACERES), similarity: faceresSimilarity };
+}

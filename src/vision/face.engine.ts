@@ -1,0 +1,172 @@
+// The FaceEngine: image bytes → faces with landmarks, pose, quality, and on request descriptors, attributes and a
+// liveness score; plus labels and moderation (A's modules) and descriptor similarity. Models are loaded once per
+// engine (sessions are cached by the runtime) and shared by concurrent calls; a semaphore bounds how many images
+// are analysed at once so that concurrent requests queue instead of thrashing the CPU.
+import type { Config } from '../config/config.schema.ts';
+import { FacegateError } from '../errors.ts';
+import { logger as rootLogger, type Logger } from '../logger.ts';
+import type { InferenceRuntime } from './runtime/inference.port.ts';
+import type { Embedder, RgbImage } from './embed/embedder.port.ts';
+import type {
+  AnalyzeOptions,
+  DetectedFace,
+  FaceEngine,
+  ImageAnalysis,
+  ImageInfo,
+  Label,
+  ModerationLabel,
+} from './vision.types.ts';
+import { createModelRuntime } from './models/model.runtime.ts';
+import { decodeImage } from './image/decode.ts';
+import { createFaceDetector } from './detect/detector.factory.ts';
+import type { FaceDetector, MeshFace } from './detect/face.detector.ts';
+import { rekognitionLandmarks } from './detect/mesh.landmarks.ts';
+import { toRatioBox } from './geometry/box.geometry.ts';
+import { headPose } from './quality/pose.quality.ts';
+import { faceCrop, faceQuality } from './quality/image.quality.ts';
+import { faceAttributes, faceLiveness } from './attributes/face.attributes.ts';
+import { detectLabels, LABEL_MODEL_VERSION } from './labels/labels.detect.ts';
+import { Semaphore } from './engine.semaphore.ts';
+import { defaultDescriptor } from './face.descriptor.ts';
+
+export interface FaceEngineDeps {
+  runtime?: InferenceRuntime;
+  /** The descriptor model and its similarity calibration (default: face.descriptor.ts). */
+  descriptor?: { embedder: Embedder; similarity: (a: Float32Array, b: Float32Array) => number };
+}
+
+/** A FaceEngine that can also be warmed up before it takes traffic. */
+export interface LocalFaceEngine extends FaceEngine {
+  readonly labelModelVersion: string;
+  readonly moderationModelVersion: string;
+  /** Loads the detection and descriptor models and runs each once, so that the first request is not slow. */
+  ready(): Promise<void>;
+}
+
+type ModerationModule = {
+  detectModeration: (r: InferenceRuntime, i: RgbImage, o: { minConfidence?: number }) => Promise<ModerationLabel[]>;
+  MODERATION_MODEL_VERSION: string;
+};
+
+// A's moderation module is loaded on first use (it is optional for everything else the engine does).
+const MODERATION_MODULE = './moderation/moderation.detect.ts';
+
+export async function createFaceEngine(
+  config: Readonly<Config>,
+  log: Logger = rootLogger,
+  deps: FaceEngineDeps = {},
+): Promise<LocalFaceEngine> {
+  const logger = log.child({ module: 'face.engine' });
+  const runtime = deps.runtime ?? createModelRuntime(config);
+  const descriptor = deps.descriptor ?? defaultDescriptor(runtime);
+  const gate = new Semaphore(config.vision.concurrency);
+  let detector: Promise<FaceDetector> | undefined;
+  const getDetector = () => {
+    detector ??= createFaceDetector(runtime, {
+      minFaceScore: config.vision.minFaceScore,
+      tiling: config.vision.tiling,
+    });
+    // A failed load (models not prepared) is retried on the next call.
+    detector.catch(() => (detector = undefined));
+    return detector;
+  };
+  const decode = (bytes: Uint8Array, source: 'inline' | 'object' = 'inline') =>
+    decodeImage(bytes, config.images, { source, maxSide: config.vision.maxSide });
+
+  async function describe(
+    rgb: RgbImage,
+    info: ImageInfo,
+    face: MeshFace,
+    options: AnalyzeOptions,
+  ): Promise<DetectedFace> {
+    const scale = info.width / rgb.width;
+    const result: DetectedFace = {
+      box: toRatioBox(face.rect, rgb.width, rgb.height),
+      confidence: Math.round(face.score * 1e4) / 100,
+      landmarks: rekognitionLandmarks(face.mesh, rgb.width, rgb.height),
+      pose: headPose(face.mesh),
+      quality: (({ brightness, sharpness }) => ({ brightness, sharpness }))(faceQuality(faceCrop(rgb, face.roi))),
+      widthPx: Math.round(face.rect.width * scale),
+      heightPx: Math.round(face.rect.height * scale),
+    };
+    if (options.descriptors) {
+      result.descriptor = await descriptor.embedder.embed(rgb, {
+        box: face.rect,
+        points5: face.points5,
+        mesh: face.mesh,
+      });
+    }
+    if (options.attributes) {
+      const { attributes, iris } = await faceAttributes(runtime, rgb, face);
+      result.attributes = attributes;
+      result.landmarks = rekognitionLandmarks(face.mesh, rgb.width, rgb.height, iris.pupils);
+    }
+    if (options.liveness) result.liveness = await faceLiveness(runtime, rgb, face);
+    return result;
+  }
+
+  let moderation: Promise<ModerationModule> | undefined;
+  const moderationModule = () =>
+    (moderation ??= (import(MODERATION_MODULE) as Promise<ModerationModule>).catch((e: unknown) => {
+      moderation = undefined;
+      throw new FacegateError('INTERNAL', 'content moderation is not available', { cause: e });
+    }));
+
+  const engine: LocalFaceEngine = {
+    faceModelVersion: descriptor.embedder.version,
+    descriptorSize: descriptor.embedder.size,
+    labelModelVersion: LABEL_MODEL_VERSION,
+    moderationModelVersion: 'nsfwjs-mobilenet_v2_mid-1.0',
+
+    analyze: (bytes, options = {}) =>
+      gate.run(async (): Promise<ImageAnalysis> => {
+        const { rgb, info } = await decode(bytes, options.source);
+        const found = await (await getDetector()).detect(rgb);
+        const kept = options.maxFaces === undefined ? found : found.slice(0, Math.max(0, options.maxFaces));
+        const faces: DetectedFace[] = [];
+        for (const f of kept) faces.push(await describe(rgb, info, f, options));
+        logger.debug({ faces: faces.length, width: info.width, height: info.height }, 'image analysed');
+        return { image: info, faces };
+      }),
+
+    labels: (bytes, options = {}) =>
+      gate.run(async (): Promise<Label[]> => {
+        const { rgb } = await decode(bytes, options.source);
+        const labels = await detectLabels(runtime, rgb, {
+          maxLabels: options.maxLabels,
+          minConfidence: options.minConfidence ?? 55,
+        });
+        return labels;
+      }),
+
+    moderation: (bytes, options = {}) =>
+      gate.run(async (): Promise<ModerationLabel[]> => {
+        const mod = await moderationModule();
+        const { rgb } = await decode(bytes, options.source);
+        return mod.detectModeration(runtime, rgb, { minConfidence: options.minConfidence ?? 50 });
+      }),
+
+    similarity: (a, b) => descriptor.similarity(a, b),
+
+    async ready() {
+      const started = performance.now();
+      const det = await getDetector();
+      const blank: RgbImage = { data: new Uint8Array(256 * 256 * 3).fill(128), width: 256, height: 256 };
+      await det.detect(blank);
+      await descriptor.embedder.embed(blank, {
+        box: { x: 64, y: 64, width: 128, height: 128 },
+        points5: [
+          [100, 110],
+          [156, 110],
+          [128, 140],
+          [106, 170],
+          [150, 170],
+        ],
+      });
+      logger.info({ ms: Math.round(performance.now() - started) }, 'face engine ready');
+    },
+
+    close: () => runtime.close(),
+  };
+  return engine;
+}
