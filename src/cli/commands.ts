@@ -7,6 +7,7 @@ export const COMMAND_MODULES: CommandModule[] = [
   () => import('./models.command.ts'),
   () => import('./serve.command.ts'),
   () => import('./keys.command.ts'),
+  () => import('./eval.command.ts'),
   () => import('./detect.command.ts'),
   () => import('./compare.command.ts'),
   () => import('./labels.command.ts'),
