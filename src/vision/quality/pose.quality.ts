@@ -1,7 +1,7 @@
 // Head pose from the 3-D face mesh, in degrees. FaceMesh's z has the same scale as x and y (pixels), so the angles
 // follow from three vectors fixed to the head: the eye line (yaw about the vertical, roll in the image plane) and the
 // forehead → chin line (pitch).
-// Signs (documented in docs/vision.md): roll > 0 when the head tilts clockwise as seen in the image; yaw > 0 when
+// Signs (also in docs/vision.md): roll > 0 when the head tilts clockwise as seen in the image; yaw > 0 when
 // the face turns towards the image's right (the subject's left); pitch > 0 when the face tilts up.
 import type { Pose } from '../vision.types.ts';
 import { MESH } from '../detect/mesh.landmarks.ts';
