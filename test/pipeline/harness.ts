@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../src/logger.ts';
+import type { JobQueue } from '../../src/jobs/job-queue.port.ts';
 import { SqliteJobQueue } from '../../src/jobs/sqlite-queue.driver.ts';
 import { openJobsDatabase } from '../../src/jobs/sqlite.database.ts';
 import { SqliteEventOutbox } from '../../src/events/outbox.sqlite.ts';
@@ -12,11 +13,11 @@ import { PipelineService } from '../../src/apps/pipeline/pipeline.service.ts';
 import { WorkflowEngine } from '../../src/apps/pipeline/workflow.engine.ts';
 import { FakeFaces, FakeThumbnailer, MemoryObjectStore } from './fakes.ts';
 
-export async function pipelineHarness(opts: { startQueue?: boolean } = {}) {
+export async function pipelineHarness(opts: { startQueue?: boolean; queue?: JobQueue } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'fg-pipeline-'));
   const logger = createLogger('silent');
   const db = openJobsDatabase(join(dir, 'jobs.db'));
-  const queue = new SqliteJobQueue({ db, logger, pollMs: 20 });
+  const queue = opts.queue ?? new SqliteJobQueue({ db, logger, pollMs: 20 });
   const store = new SqlitePipelineStore(db);
   const outbox = new SqliteEventOutbox(db);
   const faces = new FakeFaces();

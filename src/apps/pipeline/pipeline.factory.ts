@@ -4,7 +4,9 @@
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config/config.schema.ts';
 import { SqliteEventOutbox } from '../../events/outbox.sqlite.ts';
+import { FacegateError } from '../../errors.ts';
 import type { JobQueue } from '../../jobs/job-queue.port.ts';
+import { PgBossJobQueue } from '../../jobs/pgboss-queue.driver.ts';
 import { SqliteJobQueue } from '../../jobs/sqlite-queue.driver.ts';
 import { openJobsDatabase } from '../../jobs/sqlite.database.ts';
 import type { Logger } from '../../logger.ts';
@@ -63,11 +65,20 @@ function notifiers(
   return out;
 }
 
+/** The Postgres queue; runs, events and deliveries stay in the jobs database (see README, Pipeline). */
+function pgBossQueue(config: OpenPipelineOptions['config'], logger: Logger): JobQueue {
+  const url = config.jobs.databaseUrl;
+  if (!url)
+    throw new FacegateError('INVALID_PARAMETER', 'FACEGATE_JOBS_DRIVER=postgres needs FACEGATE_JOBS_DATABASE_URL');
+  return new PgBossJobQueue({ connectionString: url, logger, ...config.jobs });
+}
+
 export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPipeline> {
   const { config, logger } = opts;
   const db = openJobsDatabase(join(resolve(config.dataDir), 'jobs.db'));
   const queue =
     opts.queue ??
+    (config.jobs.driver === 'postgres' ? pgBossQueue(config, logger) : undefined) ??
     new SqliteJobQueue({
       db,
       logger,
