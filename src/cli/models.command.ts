@@ -20,10 +20,10 @@ const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`;
 function printResult(r: PrepareResult): void {
   const v = r.manifest?.verification;
   const check = v ? `max diff ${v.maxAbsDiff.toExponential(1)} (rel ${v.relativeDiff.toExponential(1)})` : '';
-  if (r.status === 'failed') console.log(`  ✗ ${r.name.padEnd(12)} FAILED: ${r.error?.message ?? 'unknown error'}`);
+  if (r.status === 'failed') console.log(`  ✗ ${r.name.padEnd(14)} FAILED: ${r.error?.message ?? 'unknown error'}`);
   else
     console.log(
-      `  ✓ ${r.name.padEnd(12)} ${r.status.padEnd(8)} ${mb(r.manifest?.bytes ?? 0).padStart(8)}  ${check}  ${r.ms} ms`,
+      `  ✓ ${r.name.padEnd(14)} ${r.status.padEnd(8)} ${mb(r.manifest?.bytes ?? 0).padStart(8)}  ${check}  ${r.ms} ms`,
     );
 }
 
@@ -31,7 +31,11 @@ async function prepare(opts: { force?: boolean; only?: string }): Promise<void> 
   const cache = new ModelCache(modelCacheDir(loadConfig()));
   const entries = select(opts.only);
   console.log(`Preparing ${entries.length} model(s) in ${cache.dir}`);
+  const started = performance.now();
   const results = await prepareModels(cache, entries, { force: opts.force, onResult: printResult });
+  const count = (s: PrepareResult['status']): number => results.filter((r) => r.status === s).length;
+  const secs = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`${count('prepared')} prepared, ${count('cached')} cached, ${count('failed')} failed in ${secs} s`);
   const failed = results.filter((r) => r.status === 'failed');
   if (failed.length) {
     console.error(`${failed.length} model(s) failed: ${failed.map((r) => r.name).join(', ')}`);
@@ -42,7 +46,9 @@ async function prepare(opts: { force?: boolean; only?: string }): Promise<void> 
 async function list(): Promise<void> {
   const cache = new ModelCache(modelCacheDir(loadConfig()));
   console.log(`Model cache: ${cache.dir}`);
-  console.log(`${'name'.padEnd(12)} ${'source'.padEnd(18)} ${'input'.padEnd(22)} ${'size'.padStart(9)}  status`);
+  console.log(
+    `${'name'.padEnd(14)} ${'source'.padEnd(22)} ${'input'.padEnd(20)} ${'size'.padStart(8)}  ${'vs original'.padEnd(11)}  status`,
+  );
   for (const e of CATALOG) {
     const m = await cache.manifest(e.name);
     let status = 'missing';
@@ -51,8 +57,9 @@ async function list(): Promise<void> {
       status = key === m.key ? 'ready' : 'stale (run models prepare)';
     }
     const input = `[${e.inputs[0]?.shape.join(',') ?? ''}]`;
+    const diff = m?.verification ? m.verification.relativeDiff.toExponential(1) : '-';
     console.log(
-      `${e.name.padEnd(12)} ${e.sourcePackage.padEnd(18)} ${input.padEnd(22)} ${(m ? mb(m.bytes) : '-').padStart(9)}  ${status}`,
+      `${e.name.padEnd(14)} ${e.sourcePackage.padEnd(22)} ${input.padEnd(20)} ${(m ? mb(m.bytes) : '-').padStart(8)}  ${diff.padEnd(11)}  ${status}`,
     );
   }
 }

@@ -33,7 +33,7 @@ describe('facegate models', () => {
   test('list shows every catalogue model as missing in an empty cache', async () => {
     const r = await facegate(['models', 'list'], env);
     assert.equal(r.code, 0, r.out);
-    assert.match(r.out, /liveness\s+@vladmandic\/human\s+\[N,32,32,3\]\s+-\s+missing/);
+    assert.match(r.out, /liveness\s+@vladmandic\/human\s+\[N,32,32,3\]\s+-\s+-\s+missing/);
     assert.match(r.out, /nsfw\s+nsfwjs/);
   });
 
