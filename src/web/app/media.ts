@@ -16,6 +16,7 @@ export class Camera {
     if (this.stream) return;
     this.stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
     this.video.srcObject = this.stream;
+    this.video.classList.add('live');
     await this.video.play();
   }
 
@@ -23,6 +24,7 @@ export class Camera {
     this.stream?.getTracks().forEach((t) => t.stop());
     this.stream = null;
     this.video.srcObject = null;
+    this.video.classList.remove('live');
   }
 
   get running(): boolean {
