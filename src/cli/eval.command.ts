@@ -10,7 +10,8 @@ import { DESCRIPTOR_MODELS } from '../vision/embed/descriptor.models.ts';
 import { OnnxEmbedder } from '../vision/embed/onnx.embedder.ts';
 import type { Embedder } from '../vision/embed/embedder.port.ts';
 import { runLfw, summarise, type LfwRun, type LfwSummary } from '../vision/eval/lfw.eval.ts';
-import { cachedFacesLocator } from '../vision/eval/lfw.locators.ts';
+import { cachedFacesLocator, detectorLocator } from '../vision/eval/lfw.locators.ts';
+import { createFaceDetector } from '../vision/detect/detector.factory.ts';
 import { fuseScores } from '../vision/eval/lfw.fusion.ts';
 import { allPairScores, calibrationReport } from '../vision/eval/lfw.calibration.ts';
 import { FusionEmbedder } from '../vision/embed/fusion.embedder.ts';
@@ -101,8 +102,10 @@ async function lfw(o: LfwOptions): Promise<void> {
     embedders.push(new OnnxEmbedder(runtime, spec));
     if (o.flip) embedders.push(new OnnxEmbedder(runtime, spec, true));
   }
-  if (!o.faces) throw new Error('--faces <file> is required until the product detector is wired into the LFW run');
-  const locator = cachedFacesLocator(resolve(o.faces));
+  // The product's detector unless a cached-faces file is given (to separate detector and descriptor effects).
+  const locator = o.faces
+    ? cachedFacesLocator(resolve(o.faces))
+    : detectorLocator(await createFaceDetector(runtime), 'detector-blazeface-facemesh-v1');
   const bar = new cliProgress.SingleBar(
     { format: 'LFW [{bar}] {value}/{total} images | {eta}s' },
     cliProgress.Presets.shades_classic,
@@ -159,7 +162,7 @@ export function register(program: Command): void {
       '--fusion <groups>',
       "z-scored score fusions, e.g. 'faceapi-resnet+mobilefacenet;faceres~flip+mobilefacenet'",
     )
-    .option('--faces <file>', 'cached faces JSON instead of running the detector')
+    .option('--faces <file>', "cached faces JSON instead of the product's detector")
     .option('--dataset <dir>', 'LFW folder (pairs file + images/)', '../shared/datasets/lfw')
     .option('--pairs <file>', 'pairs file inside the dataset folder', 'pairs-dev.txt')
     .option('--limit <pairs>', 'use about this many pairs (quick check)')

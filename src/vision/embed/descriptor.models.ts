@@ -1,7 +1,7 @@
 // The descriptor models Facegate can run, with each one's chip and input normalisation as its authors trained it.
 // Measured accuracy of each (LFW) is in docs/benchmarks.md.
 import type { FaceGeometry, RgbImage } from './embedder.port.ts';
-import { alignedChip, ARCFACE_112, boxChip, DLIB_150 } from './face.align.ts';
+import { alignedChip, ARCFACE_112, boxChip, DLIB_150, dlibChip } from './face.align.ts';
 import type { DescriptorModelSpec } from './onnx.embedder.ts';
 
 /**
@@ -43,8 +43,16 @@ export const FACERES: DescriptorModelSpec = {
   normalise: { bgr: true, mean: [103.939, 116.779, 123.68] },
 };
 
+/** The same network on dlib's own 5-point chip (eye corners + nose base from the facemesh), as dlib aligns. */
+export const FACEAPI_RESNET_DLIB5: DescriptorModelSpec = {
+  ...FACEAPI_RESNET,
+  version: 'faceapi-resnet-dlib5mesh-v1',
+  chip: (image: RgbImage, face: FaceGeometry) => dlibChip(image, face, 150),
+};
+
 export const DESCRIPTOR_MODELS: Record<string, DescriptorModelSpec> = {
   'faceapi-resnet': FACEAPI_RESNET,
+  'faceapi-resnet-dlib5': FACEAPI_RESNET_DLIB5,
   mobilefacenet: MOBILEFACENET,
   faceres: FACERES,
 };

@@ -37,6 +37,40 @@ export const DLIB_150: Template5 = [
   [0.68, 0.82],
 ].map(([x, y]) => [((x! + 0.25) / 1.5) * 150, ((y! + 0.25) / 1.5) * 150] as const);
 
+/**
+ * dlib's own 5-point chip (shape_predictor_5_face_landmarks: the outer and inner corners of both eyes and the base
+ * of the nose) in its mean-face units, for faces that come with a facemesh. Order: image-right eye outer, inner,
+ * image-left eye outer, inner, nose base; values from dlib's get_face_chip_details.
+ */
+const DLIB5_MEAN: readonly Point[] = [
+  [0.8595674595992, 0.2965475469122],
+  [0.6420194805194, 0.2939645117862],
+  [0.1395624743751, 0.2933972618342],
+  [0.3649811160543, 0.2890372328289],
+  [0.481369680829, 0.6075990895341],
+];
+/** MediaPipe mesh indices of the same five points (263/362 image-right eye corners, 33/133 image-left, 2 subnasale). */
+const DLIB5_MESH = [263, 362, 33, 133, 2];
+
+/** The 150×150, padding-0.25 chip transform from the mesh's dlib points, or undefined without a 468-point mesh. */
+export function dlibMeshTransform(face: FaceGeometry, size = 150, padding = 0.25): Affine | undefined {
+  const m = face.mesh;
+  if (!m || (m.length !== 1404 && m.length !== 936)) return undefined;
+  const stride = m.length === 1404 ? 3 : 2;
+  const from = DLIB5_MESH.map((i) => [m[stride * i]!, m[stride * i + 1]!] as const);
+  const to = DLIB5_MEAN.map(
+    ([x, y]) => [((x + padding) / (1 + 2 * padding)) * size, ((y + padding) / (1 + 2 * padding)) * size] as const,
+  );
+  return fitSimilarity(from, to);
+}
+
+/** dlib's chip from the mesh when there is one, else from the five points on DLIB_150. */
+export function dlibChip(image: RgbImage, face: FaceGeometry, size = 150): RgbImage {
+  const chipFromImage = dlibMeshTransform(face, size) ?? chipTransform(face, DLIB_150);
+  const scale = Math.hypot(chipFromImage[0], chipFromImage[3]);
+  return warpAffineAntialiased(image, invertAffine(chipFromImage), size, size, scale);
+}
+
 /** The chip-from-image similarity for a face and a template. */
 export function chipTransform(face: FaceGeometry, template: Template5): Affine {
   if (face.points5.length < 5) throw new RangeError('alignment needs five landmarks');

@@ -68,3 +68,24 @@ export function cachedFacesLocator(file: string): FaceLocator {
     },
   };
 }
+
+/** What the LFW run needs of the product's face detector (src/vision/detect), typed structurally. */
+export interface MeshDetector {
+  detect(
+    image: RgbImage,
+  ): Promise<
+    { rect: { x: number; y: number; width: number; height: number }; points5: [number, number][]; mesh: Float32Array }[]
+  >;
+}
+
+/** The product's detector as a locator: the face nearest the image centre. */
+export function detectorLocator(detector: MeshDetector, version: string): FaceLocator {
+  return {
+    version,
+    async locate(image: RgbImage): Promise<FaceGeometry | null> {
+      const faces = await detector.detect(image);
+      const f = centralFace(faces, (x) => [x.rect.x + x.rect.width / 2, x.rect.y + x.rect.height / 2], image);
+      return f ? { box: f.rect, points5: f.points5, mesh: f.mesh } : null;
+    },
+  };
+}
