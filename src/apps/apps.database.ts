@@ -5,12 +5,16 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 
-export function openAppsDatabase(dataDir: string): Database {
+/**
+ * `synchronous`: FULL (default) makes every commit survive power loss; NORMAL (WAL) survives a process crash only and
+ * skips the fsync per commit — for counters where losing the last few increments on power loss is acceptable.
+ */
+export function openAppsDatabase(dataDir: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): Database {
   mkdirSync(dataDir, { recursive: true });
   const db = new BetterSqlite3(join(dataDir, 'apps.sqlite'));
   db.pragma('journal_mode = WAL');
-  // FULL: an acknowledged key, person or candidate survives power loss, like the collections database.
-  db.pragma('synchronous = FULL');
+  // FULL: an acknowledged key, revocation, person or candidate survives power loss, like the collections database.
+  db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   return db;

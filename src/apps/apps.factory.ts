@@ -32,8 +32,18 @@ const closing = (db: Database) => async () => void db.close();
 /** API keys only: ready at once, without waiting for the models. */
 export function openRestKeys(config: Readonly<Config>, dataDir: string): Opened<ApiKeyService> {
   const db = openAppsDatabase(dataDir);
-  const keys = new ApiKeyService({ store: sqliteApiKeyStore(db), defaultDailyQuota: config.rest.defaultDailyQuota });
-  return { value: keys, close: closing(db) };
+  const counters = openAppsDatabase(dataDir, 'NORMAL');
+  const keys = new ApiKeyService({
+    store: sqliteApiKeyStore(db, counters),
+    defaultDailyQuota: config.rest.defaultDailyQuota,
+  });
+  return {
+    value: keys,
+    close: async () => {
+      counters.close();
+      db.close();
+    },
+  };
 }
 
 export function openApps(deps: {
