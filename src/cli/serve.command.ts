@@ -19,6 +19,7 @@ function banner(url: string, keys: KeyRing | undefined, dataDir: string): string
     `Facegate is listening on ${url}`,
     `  Rekognition API: new RekognitionClient({ endpoint: '${url}', region: 'us-east-1' }) (any region works)`,
     `  health: ${url}/healthz   readiness (models loaded): ${url}/readyz`,
+    `  console: ${url}/   REST API: ${url}/v1/docs (API keys: facegate keys create --name me --admin)`,
   ];
   if (!keys) {
     lines.push('', '  !!! AUTHENTICATION IS DISABLED (--no-auth): anyone who can reach this port can use the API. !!!');
