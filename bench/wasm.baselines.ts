@@ -57,12 +57,15 @@ export async function humanBaseline(): Promise<Baseline> {
       wasmPath: `${BASE}${join(wasmDir, 'dist').slice(1)}/`,
       modelBasePath: `${BASE}${join(humanDir, 'models').slice(1)}/`,
       debug: false,
+      // Every frame from scratch: no result caching between calls (human skips similar frames by default).
+      cacheSensitivity: 0,
+      filter: { enabled: false },
       face: {
         enabled: true,
-        detector: { rotation: false, maxDetected: 20 },
+        detector: { rotation: false, maxDetected: 20, skipFrames: 0, skipTime: 0 },
         mesh: { enabled: true },
         iris: { enabled: false },
-        description: { enabled: true },
+        description: { enabled: true, skipFrames: 0, skipTime: 0 },
         emotion: { enabled: false },
         antispoof: { enabled: false },
         liveness: { enabled: false },

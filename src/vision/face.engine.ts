@@ -3,7 +3,6 @@
 // engine (sessions are cached by the runtime) and shared by concurrent calls; a semaphore bounds how many images
 // are analysed at once so that concurrent requests queue instead of thrashing the CPU.
 import type { Config } from '../config/config.schema.ts';
-import { FacegateError } from '../errors.ts';
 import { logger as rootLogger, type Logger } from '../logger.ts';
 import type { InferenceRuntime } from './runtime/inference.port.ts';
 import type { Embedder, RgbImage } from './embed/embedder.port.ts';
@@ -26,6 +25,7 @@ import { headPose } from './quality/pose.quality.ts';
 import { faceCrop, faceQuality } from './quality/image.quality.ts';
 import { faceAttributes, faceLiveness } from './attributes/face.attributes.ts';
 import { detectLabels, LABEL_MODEL_VERSION } from './labels/labels.detect.ts';
+import { detectModeration, MODERATION_MODEL_VERSION } from './moderation/moderation.detect.ts';
 import { Semaphore } from './engine.semaphore.ts';
 import { defaultDescriptor } from './face.descriptor.ts';
 
@@ -42,14 +42,6 @@ export interface LocalFaceEngine extends FaceEngine {
   /** Loads the detection and descriptor models and runs each once, so that the first request is not slow. */
   ready(): Promise<void>;
 }
-
-type ModerationModule = {
-  detectModeration: (r: InferenceRuntime, i: RgbImage, o: { minConfidence?: number }) => Promise<ModerationLabel[]>;
-  MODERATION_MODEL_VERSION: string;
-};
-
-// A's moderation module is loaded on first use (it is optional for everything else the engine does).
-const MODERATION_MODULE = './moderation/moderation.detect.ts';
 
 export async function createFaceEngine(
   config: Readonly<Config>,
@@ -105,18 +97,11 @@ export async function createFaceEngine(
     return result;
   }
 
-  let moderation: Promise<ModerationModule> | undefined;
-  const moderationModule = () =>
-    (moderation ??= (import(MODERATION_MODULE) as Promise<ModerationModule>).catch((e: unknown) => {
-      moderation = undefined;
-      throw new FacegateError('INTERNAL', 'content moderation is not available', { cause: e });
-    }));
-
   const engine: LocalFaceEngine = {
     faceModelVersion: descriptor.embedder.version,
     descriptorSize: descriptor.embedder.size,
     labelModelVersion: LABEL_MODEL_VERSION,
-    moderationModelVersion: 'nsfwjs-mobilenet_v2_mid-1.0',
+    moderationModelVersion: MODERATION_MODEL_VERSION,
 
     analyze: (bytes, options = {}) =>
       gate.run(async (): Promise<ImageAnalysis> => {
@@ -141,9 +126,8 @@ export async function createFaceEngine(
 
     moderation: (bytes, options = {}) =>
       gate.run(async (): Promise<ModerationLabel[]> => {
-        const mod = await moderationModule();
         const { rgb } = await decode(bytes, options.source);
-        return mod.detectModeration(runtime, rgb, { minConfidence: options.minConfidence ?? 50 });
+        return detectModeration(runtime, rgb, { minConfidence: options.minConfidence ?? 50 });
       }),
 
     similarity: (a, b) => descriptor.similarity(a, b),

@@ -8,7 +8,7 @@ import { createFaceEngine, type LocalFaceEngine } from '../../src/vision/face.en
 import type { DetectedFace, EmotionType } from '../../src/vision/vision.types.ts';
 import { GROUP_PORTRAITS, composedGroupPhoto, fixtureBytes, visionRuntime } from './vision.helper.ts';
 
-const MODELS = ['blazeface', 'facemesh', 'faceres', 'emotion', 'iris', 'antispoof', 'liveness', 'centernet'];
+const MODELS = ['blazeface', 'facemesh', 'faceres', 'emotion', 'iris', 'antispoof', 'liveness', 'centernet', 'nsfw'];
 let engine: LocalFaceEngine;
 
 before(async () => {
@@ -167,7 +167,14 @@ describe('FaceEngine.analyze: attributes, liveness, descriptors', () => {
   });
 });
 
-describe('FaceEngine.labels', () => {
+describe('FaceEngine.labels and moderation', () => {
+  test('flags nothing in ordinary photos', async () => {
+    for (const name of ['coffee.png', 'identity.jpg']) {
+      assert.deepEqual(await engine.moderation(await fixtureBytes(name)), [], name);
+    }
+    assert.ok(engine.moderationModelVersion.length > 0 && engine.labelModelVersion.length > 0);
+  });
+
   test('finds a phone and a person in cellphone.jpg', async () => {
     const labels = await engine.labels(await fixtureBytes('cellphone.jpg'));
     const names = labels.map((l) => l.name);
