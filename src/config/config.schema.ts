@@ -39,6 +39,7 @@ export const configSchema = z.object({
     cacheDir: z.string().optional(),
     /** Intra-op threads per ONNX Runtime session (0 = runtime default). */
     threads: int(0, 64).default(2),
+    /** 'default' (the converted npm models), or a directory holding a user model pack (pack.json + ONNX files). */
     pack: z.string().default('default'),
   }),
   /** Face detection and analysis (vision/face.engine.ts). */

@@ -15,6 +15,8 @@ export interface OnnxRuntimeOptions {
   /** Intra-op threads per session; 0 lets ONNX Runtime choose. */
   threads: number;
   source: ModelSource;
+  /** Checks a freshly created session (e.g. its input/output names against a manifest); a throw fails the load. */
+  validate?: (modelName: string, io: { inputNames: readonly string[]; outputNames: readonly string[] }) => void;
 }
 
 type OrtType = 'float32' | 'int32' | 'int64' | 'uint8';
@@ -107,9 +109,16 @@ export class OnnxRuntime implements InferenceRuntime {
         typeof src === 'string'
           ? await ort.InferenceSession.create(src, opts)
           : await ort.InferenceSession.create(src, opts);
+      try {
+        this.options.validate?.(modelName, session);
+      } catch (e) {
+        await session.release();
+        throw e;
+      }
       log.debug({ model: modelName, ms: Math.round(performance.now() - started) }, 'model session created');
       return new OnnxSession(modelName, session);
     } catch (e) {
+      if (e instanceof FacegateError) throw e;
       throw new FacegateError('MODEL_LOAD_FAILED', `model ${modelName} could not be loaded: ${(e as Error).message}`, {
         cause: e,
       });
