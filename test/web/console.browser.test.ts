@@ -49,6 +49,23 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     await page.locator('#search-result .verdict', { hasText: 'Unknown person' }).waitFor();
   });
 
+  test('verifies 1:1 against the chosen person, and lists the people collection with face thumbnails', async () => {
+    const { page } = h;
+    await page.goto(h.url + '/#/verify');
+    await page.selectOption('select[name=person]', { label: 'Dana Proctor' });
+    await page.setInputFiles('input[type=file]', join(FIXTURES, 'looking_at_screen.jpg'));
+    await page.locator('#verify-result .verdict', { hasText: 'Verified: Dana Proctor' }).waitFor();
+    await page.setInputFiles('input[type=file]', join(FIXTURES, 'grace_hopper_512x512.jpg'));
+    await page.locator('#verify-result .verdict', { hasText: 'Not Dana Proctor' }).waitFor();
+    await h.shot('verify');
+
+    await page.goto(h.url + '/#/collections');
+    await page.click('a:text-is("people")');
+    await page.locator('#faces .face img.thumb[src^="blob:"]').waitFor();
+    assert.equal(await page.locator('#faces .face .label').first().textContent(), 'Dana Proctor');
+    await h.shot('collections');
+  });
+
   test('runs the proctor checks live on the webcam and recognizes the indexed candidate', async () => {
     const { page } = h;
     await page.goto(h.url + '/#/proctor');

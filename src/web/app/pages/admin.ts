@@ -7,6 +7,9 @@ export async function collectionsPage(root: HTMLElement): Promise<void> {
   const { collections } = await api<{
     collections: { collectionId: string; faceCount: number; faceModelVersion: string }[];
   }>('GET', '/v1/collections');
+  // Faces of registered people carry the person id as ExternalImageId: show their names instead.
+  const { people } = await api<{ people: { personId: string; name: string }[] }>('GET', '/v1/people?limit=500');
+  const names = new Map(people.map((p) => [p.personId, p.name]));
   const show = async (id: string) => {
     const r = await api<{ faces: { faceId: string; externalImageId?: string; thumbnailUrl: string }[] }>(
       'GET',
@@ -21,7 +24,7 @@ export async function collectionsPage(root: HTMLElement): Promise<void> {
           'div',
           { class: 'card face' },
           img,
-          h('small', {}, f.externalImageId ?? '—'),
+          h('small', { class: 'label' }, names.get(f.externalImageId ?? '') ?? f.externalImageId ?? '—'),
           h('code', {}, f.faceId.slice(0, 8)),
         );
       }),
