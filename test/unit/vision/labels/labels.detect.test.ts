@@ -49,8 +49,8 @@ describe('labels from detections (no model)', () => {
       assert.ok(c >= last && c >= 0 && c <= 100);
       last = c;
     }
-    assert.equal(scoreToConfidence(0.15), 55);
-    assert.equal(scoreToConfidence(0.18), 85);
+    assert.equal(scoreToConfidence(0.14), 55);
+    assert.equal(scoreToConfidence(0.16), 85);
   });
 
   test('the table covers the 80 COCO classes', () => {
