@@ -32,7 +32,7 @@ export function sendAwsError(reply: FastifyReply, err: FacegateError): FastifyRe
     .code(status)
     .header('x-amzn-errortype', err.aws)
     .header('content-type', 'application/x-amz-json-1.1')
-    .send({ __type: err.aws, message: publicMessage(err) });
+    .send(Buffer.from(JSON.stringify({ __type: err.aws, message: publicMessage(err) })));
 }
 
 export function sendRestError(reply: FastifyReply, err: FacegateError): FastifyReply {

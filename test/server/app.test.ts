@@ -98,6 +98,38 @@ describe('server composition', () => {
     await container.close();
   });
 
+  test('with --no-auth the Rekognition protocol accepts unsigned requests; with keys it refuses them', async () => {
+    const collections = {
+      listCollections: async () => ({ collectionIds: ['a'], faceModelVersions: ['v1'] }),
+    } as unknown as CollectionService;
+    const request = {
+      method: 'POST' as const,
+      url: '/',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'RekognitionService.ListCollections' },
+      payload: '{}',
+    };
+    const open = createContainer(config, logger, { overrides: { ...stubs(), collections } });
+    const openApp = await buildApp(open, { noAuth: true });
+    const ok = await openApp.inject(request);
+    assert.equal(ok.statusCode, 200);
+    assert.equal(ok.headers['content-type'], 'application/x-amz-json-1.1');
+    assert.deepEqual(ok.json(), { CollectionIds: ['a'], FaceModelVersions: ['v1'] });
+    await openApp.close();
+    await open.close();
+
+    const closed = createContainer(config, logger, { overrides: { ...stubs(), collections } });
+    const keys = loadKeyRing(
+      loadConfig({ FACEGATE_ACCESS_KEY_ID: 'AKFGKEY0000000000001', FACEGATE_SECRET_ACCESS_KEY: 'x'.repeat(40) }).auth,
+      dataDir,
+    );
+    const closedApp = await buildApp(closed, { keys });
+    const refused = await closedApp.inject(request);
+    assert.equal(refused.statusCode, 400);
+    assert.equal(refused.headers['x-amzn-errortype'], 'MissingAuthenticationTokenException');
+    await closedApp.close();
+    await closed.close();
+  });
+
   test('close() closes the loaded parts once', async () => {
     let closes = 0;
     const engine = { ...fakeEngine(), close: async () => void closes++ } as FaceEngine;

@@ -53,7 +53,8 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
       // request.log is a child of our pino root logger (server/app.ts), so it is a full pino Logger.
       const log = request.log.child({ operation: name }) as Logger;
       const result = await op.handle(parsed.data, { container, log });
-      return reply.header('content-type', 'application/x-amz-json-1.1').send(JSON.stringify(result));
+      // A Buffer, so the content type goes out exactly as AWS sends it (no charset suffix).
+      return reply.header('content-type', 'application/x-amz-json-1.1').send(Buffer.from(JSON.stringify(result)));
     });
   };
 }
