@@ -10,7 +10,8 @@ const DEG = 180 / Math.PI;
 
 const p3 = (mesh: Float32Array, i: number) => [mesh[3 * i]!, mesh[3 * i + 1]!, mesh[3 * i + 2]!] as const;
 
-const round1 = (v: number) => Math.round(v * 10) / 10;
+// `+ 0` turns −0 into 0.
+const round1 = (v: number) => Math.round(v * 10) / 10 + 0;
 
 export function headPose(mesh: Float32Array): Pose {
   const [lx, ly, lz] = p3(mesh, MESH.imageLeftEye.outer);
