@@ -91,6 +91,18 @@ describe('VerifyService', () => {
     f.close();
   });
 
+  test('keeps working when its collection was deleted behind its back (e.g. over the Rekognition API)', async () => {
+    const f = verifyFixture();
+    const ann = await f.service.register({ name: 'Ann' }, [img('ann')]);
+    f.collections.faces.delete('people');
+    assert.equal((await f.service.identify(img('ann'))).unknown, true);
+    await f.service.delete(ann.personId);
+    await assert.rejects(f.service.get(ann.personId), code('NOT_FOUND'));
+    const bob = await f.service.register({ name: 'Bob' }, [img('bob')]);
+    assert.equal((await f.service.verify(bob.personId, img('bob'))).verified, true);
+    f.close();
+  });
+
   test('updates metadata, adds and deletes single photos, and lists people by name with a search filter', async () => {
     const f = verifyFixture();
     const ann = await f.service.register({ name: 'Ann' }, [img('ann')]);

@@ -2,7 +2,7 @@
 // ExternalImageId with a name record, then judge each webcam frame with five checks, as the tutorial's /process:
 // Objects of Interest, Person Detection, Person Recognition, Face Detection, Unsafe Content.
 import { FacegateError } from '../../errors.ts';
-import { ensureCollection } from '../ensure.collection.ts';
+import { OwnCollection } from '../ensure.collection.ts';
 import type { FaceEngine } from '../../vision/vision.types.ts';
 import type { VerifyCollections } from '../verify/verify.service.ts';
 import type { Candidate, CandidateStore } from './candidates.port.ts';
@@ -42,9 +42,11 @@ export interface ProctorCheck {
 const pct = (n: number): string => `${n.toFixed(1)}%`;
 
 export class ProctorService {
-  private collectionReady = false;
+  private readonly own: OwnCollection;
 
-  constructor(private readonly deps: ProctorDeps) {}
+  constructor(private readonly deps: ProctorDeps) {
+    this.own = new OwnCollection(deps.collections, deps.collectionId);
+  }
 
   get settings(): ProctorSettings {
     const { collectionId, minConfidence, faceMatchThreshold, objectsOfInterest, moderationThreshold } = this.deps;
@@ -52,22 +54,23 @@ export class ProctorService {
   }
 
   async indexCandidate(image: Uint8Array, fullName: string): Promise<Candidate> {
-    await this.ensureCollection();
     const externalImageId = this.deps.uuid();
-    const r = await this.deps.collections.indexFaces({
-      collectionId: this.deps.collectionId,
-      image: { bytes: image },
-      externalImageId,
-      maxFaces: 1,
-      qualityFilter: 'AUTO',
-    });
+    const r = await this.own.use(() =>
+      this.deps.collections.indexFaces({
+        collectionId: this.deps.collectionId,
+        image: { bytes: image },
+        externalImageId,
+        maxFaces: 1,
+        qualityFilter: 'AUTO',
+      }),
+    );
     const rec = r.faceRecords[0];
     if (!rec) throw new FacegateError('NO_FACE', 'The candidate photo has no usable face');
     const c: Candidate = { externalImageId, fullName, faceId: rec.face.faceId, createdAt: this.deps.now() };
     try {
       await this.deps.candidates.insert(c);
     } catch (e) {
-      await this.deps.collections.deleteFaces({ collectionId: this.deps.collectionId, faceIds: [c.faceId] });
+      await this.dropFace(c.faceId);
       throw e;
     }
     return c;
@@ -80,8 +83,14 @@ export class ProctorService {
   async deleteCandidate(externalImageId: string): Promise<void> {
     const c = await this.deps.candidates.get(externalImageId);
     if (!c) throw new FacegateError('NOT_FOUND', `No candidate ${externalImageId}`);
-    await this.deps.collections.deleteFaces({ collectionId: this.deps.collectionId, faceIds: [c.faceId] });
+    await this.dropFace(c.faceId);
     await this.deps.candidates.delete(externalImageId);
+  }
+
+  private async dropFace(faceId: string): Promise<void> {
+    await this.own.use(() =>
+      this.deps.collections.deleteFaces({ collectionId: this.deps.collectionId, faceIds: [faceId] }),
+    );
   }
 
   /** The five checks for one frame. An unreadable image fails the request; a check that cannot run fails itself. */
@@ -142,13 +151,14 @@ export class ProctorService {
     const TestName = 'Person Recognition';
     if (faces === 0) return { TestName, Success: false, Details: 'No face to recognize' };
     try {
-      await this.ensureCollection();
-      const r = await this.deps.collections.searchFacesByImage({
-        collectionId: this.deps.collectionId,
-        image: { bytes: image },
-        maxFaces: 1,
-        faceMatchThreshold: this.deps.faceMatchThreshold,
-      });
+      const r = await this.own.use(() =>
+        this.deps.collections.searchFacesByImage({
+          collectionId: this.deps.collectionId,
+          image: { bytes: image },
+          maxFaces: 1,
+          faceMatchThreshold: this.deps.faceMatchThreshold,
+        }),
+      );
       const m = r.faceMatches[0];
       const c = m?.face.externalImageId ? await this.deps.candidates.get(m.face.externalImageId) : undefined;
       if (!m || !c) return { TestName, Success: false, Details: 'Unknown person' };
@@ -169,12 +179,6 @@ export class ProctorService {
       }
       throw e;
     }
-  }
-
-  private async ensureCollection(): Promise<void> {
-    if (this.collectionReady) return;
-    await ensureCollection(this.deps.collections, this.deps.collectionId);
-    this.collectionReady = true;
   }
 }
 

@@ -5,7 +5,7 @@ import { FacegateError } from '../../errors.ts';
 import type { FaceMatch } from '../../collections/collection.types.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
 import type { Box } from '../../vision/vision.types.ts';
-import { ensureCollection } from '../ensure.collection.ts';
+import { OwnCollection } from '../ensure.collection.ts';
 import type { VerifyCollections } from './verify.service.ts';
 
 export interface UploadsDeps {
@@ -36,9 +36,11 @@ export const UPLOAD_KEY = /^[a-zA-Z0-9_.\-:]{1,255}$/;
 const facesKey = (key: string) => `${key}.faces.json`;
 
 export class UploadsService {
-  private ready = false;
+  private readonly own: OwnCollection;
 
-  constructor(private readonly deps: UploadsDeps) {}
+  constructor(private readonly deps: UploadsDeps) {
+    this.own = new OwnCollection(deps.collections, deps.collectionId);
+  }
 
   get collectionId(): string {
     return this.deps.collectionId;
@@ -47,14 +49,15 @@ export class UploadsService {
   async index(key: string, image: Uint8Array): Promise<IndexedUpload> {
     if (!UPLOAD_KEY.test(key))
       throw new FacegateError('INVALID_PARAMETER', 'The key must match [a-zA-Z0-9_.\\-:]{1,255}');
-    await this.ensure();
-    const r = await this.deps.collections.indexFaces({
-      collectionId: this.deps.collectionId,
-      image: { bytes: image },
-      externalImageId: key,
-      maxFaces: 100,
-      qualityFilter: 'AUTO',
-    });
+    const r = await this.own.use(() =>
+      this.deps.collections.indexFaces({
+        collectionId: this.deps.collectionId,
+        image: { bytes: image },
+        externalImageId: key,
+        maxFaces: 100,
+        qualityFilter: 'AUTO',
+      }),
+    );
     const previous = await this.faceIdsOf(key);
     const faces = r.faceRecords.map((f) => ({ faceId: f.face.faceId, box: f.face.box, confidence: f.face.confidence }));
     await this.deps.objects.put(this.deps.bucket, key, image);
@@ -68,13 +71,14 @@ export class UploadsService {
   }
 
   async search(image: Uint8Array, o: { threshold?: number; maxFaces?: number } = {}): Promise<UploadSearch> {
-    await this.ensure();
-    const r = await this.deps.collections.searchFacesByImage({
-      collectionId: this.deps.collectionId,
-      image: { bytes: image },
-      maxFaces: o.maxFaces ?? 10,
-      faceMatchThreshold: o.threshold ?? this.deps.threshold,
-    });
+    const r = await this.own.use(() =>
+      this.deps.collections.searchFacesByImage({
+        collectionId: this.deps.collectionId,
+        image: { bytes: image },
+        maxFaces: o.maxFaces ?? 10,
+        faceMatchThreshold: o.threshold ?? this.deps.threshold,
+      }),
+    );
     const names = r.faceMatches.flatMap((m) => (m.face.externalImageId ? [m.face.externalImageId] : []));
     return {
       searchedFace: { box: r.searchedFaceBoundingBox, confidence: r.searchedFaceConfidence },
@@ -103,12 +107,6 @@ export class UploadsService {
   }
 
   private async dropFaces(faceIds: string[]): Promise<void> {
-    await this.deps.collections.deleteFaces({ collectionId: this.deps.collectionId, faceIds });
-  }
-
-  private async ensure(): Promise<void> {
-    if (this.ready) return;
-    await ensureCollection(this.deps.collections, this.deps.collectionId);
-    this.ready = true;
+    await this.own.use(() => this.deps.collections.deleteFaces({ collectionId: this.deps.collectionId, faceIds }));
   }
 }

@@ -3,7 +3,7 @@
 // verify 1:1 ("is this person X?") and identify 1:N ("who is this?", or unknown). Photos and face thumbnails are kept
 // in the object store; deleting a person removes their faces, photos and thumbnails.
 import { FacegateError } from '../../errors.ts';
-import { ensureCollection } from '../ensure.collection.ts';
+import { OwnCollection } from '../ensure.collection.ts';
 import type { CollectionService } from '../../collections/collection.service.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
 import type { Box } from '../../vision/vision.types.ts';
@@ -69,11 +69,12 @@ export interface IdentifyResult {
 const VERIFY_POOL = 4096;
 
 export class VerifyService {
-  private collectionReady = false;
+  private readonly own: OwnCollection;
   readonly bucket: string;
 
   constructor(private readonly deps: VerifyDeps) {
     this.bucket = deps.bucket ?? 'people';
+    this.own = new OwnCollection(deps.collections, deps.collectionId);
   }
 
   get threshold(): number {
@@ -204,18 +205,18 @@ export class VerifyService {
   }
 
   private async search(image: Uint8Array, maxFaces: number, threshold: number) {
-    await this.ensureCollection();
-    return this.deps.collections.searchFacesByImage({
-      collectionId: this.deps.collectionId,
-      image: { bytes: image },
-      maxFaces,
-      faceMatchThreshold: threshold,
-    });
+    return this.own.use(() =>
+      this.deps.collections.searchFacesByImage({
+        collectionId: this.deps.collectionId,
+        image: { bytes: image },
+        maxFaces,
+        faceMatchThreshold: threshold,
+      }),
+    );
   }
 
   /** Indexes the largest face of each photo and stores photo + thumbnail; all or nothing. */
   private async indexPhotos(personId: string, photos: Uint8Array[]): Promise<PhotoRow[]> {
-    await this.ensureCollection();
     const done: PhotoRow[] = [];
     try {
       for (const [i, bytes] of photos.entries()) done.push(await this.indexPhoto(personId, bytes, i));
@@ -228,13 +229,15 @@ export class VerifyService {
   }
 
   private async indexPhoto(personId: string, bytes: Uint8Array, index: number): Promise<PhotoRow> {
-    const r = await this.deps.collections.indexFaces({
-      collectionId: this.deps.collectionId,
-      image: { bytes },
-      externalImageId: personId,
-      maxFaces: 1,
-      qualityFilter: 'AUTO',
-    });
+    const r = await this.own.use(() =>
+      this.deps.collections.indexFaces({
+        collectionId: this.deps.collectionId,
+        image: { bytes },
+        externalImageId: personId,
+        maxFaces: 1,
+        qualityFilter: 'AUTO',
+      }),
+    );
     const rec = r.faceRecords[0];
     if (!rec) {
       const reasons = [...new Set(r.unindexedFaces.flatMap((u) => u.reasons))].filter((x) => x !== 'EXCEEDS_MAX_FACES');
@@ -267,17 +270,12 @@ export class VerifyService {
   }
 
   private async dropFaces(faceIds: string[]): Promise<void> {
-    if (faceIds.length) await this.deps.collections.deleteFaces({ collectionId: this.deps.collectionId, faceIds });
+    const collectionId = this.deps.collectionId;
+    if (faceIds.length) await this.own.use(() => this.deps.collections.deleteFaces({ collectionId, faceIds }));
   }
 
   private async dropObjects(ph: PhotoRow): Promise<void> {
     await this.deps.objects.delete(this.bucket, ph.objectKey);
     await this.deps.objects.delete(this.bucket, ph.thumbnailKey);
-  }
-
-  private async ensureCollection(): Promise<void> {
-    if (this.collectionReady) return;
-    await ensureCollection(this.deps.collections, this.deps.collectionId);
-    this.collectionReady = true;
   }
 }
