@@ -2,8 +2,8 @@
 // closes them in reverse order. Each part is one `part(...)` line below; F and G add theirs the same way.
 //
 // Parts load in the background so that the HTTP server can answer /healthz at once and /readyz with 503 until the
-// models are loaded. A part whose module is not in the tree yet (teammates land them during the build-out) is reported
-// as "pending" by name: callers get NOT_READY naming the missing part, never a fake result.
+// models are loaded. A part that fails to load is reported by name: callers get NOT_READY with the reason, never a
+// fake result.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
@@ -18,6 +18,7 @@ import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
+import { createFaceEngine } from '../vision/face.engine.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
 /** Every service a handler may ask for. F and G add their fields here (one line each). */
@@ -73,41 +74,15 @@ type Loader<K extends PartName> = (ctx: {
   get: Container['get'];
 }) => Promise<Loaded<Services[K]>>;
 
-/** A module not present yet in this build: import it by a computed path so the type checker does not require it. */
-async function optionalModule(rel: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return (await import(new URL(rel, import.meta.url).href)) as Record<string, unknown>;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String(e).includes(rel.replace('../', ''))) {
-      return undefined;
-    }
-    throw e;
-  }
-}
-
-/** A part whose code is not in the tree yet: expected during the build-out, so logged without a stack. */
-class PartPending extends Error {}
-
-function pending(part: string, module: string): never {
-  throw new PartPending(`${part} is not in this build yet (${module} pending)`);
-}
-
 // ---- the parts, in dependency order. One line per part; loaders stay small and call the owning part's factory. ----
 const LOADERS: { [K in PartName]: Loader<K> } = {
   engine: async ({ config, logger }) => {
-    // Pending C: src/vision/face.engine.ts (`createFaceEngine(config, logger)`).
-    const mod = await optionalModule('../vision/face.engine.ts');
-    const create = mod?.createFaceEngine as ((c: Readonly<Config>, l: Logger) => Promise<FaceEngine>) | undefined;
-    if (!create) pending('the face engine', 'src/vision/face.engine.ts');
-    const engine = await create(config, logger);
+    const engine = await createFaceEngine(config, logger);
     // Readiness means the models are loaded and have run once, so the first request is not the slow one.
-    const warm = (engine as Partial<{ ready: () => Promise<void> }>).ready;
-    if (warm) {
-      await warm.call(engine).catch(async (e: unknown) => {
-        await engine.close();
-        throw e;
-      });
-    }
+    await engine.ready().catch(async (e: unknown) => {
+      await engine.close();
+      throw e;
+    });
     return { value: engine, close: () => engine.close() };
   },
   // Embedded default: a local directory; an S3-compatible driver joins here when D lands it.
@@ -171,8 +146,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
       (e: unknown) => {
         const reason = e instanceof Error ? e.message : String(e);
         states.set(name, { status: 'failed', reason });
-        if (e instanceof PartPending) log.warn({ part: name, reason }, 'part not available');
-        else log.error({ part: name, err: e }, 'part failed to load');
+        log.error({ part: name, err: e }, 'part failed to load');
         throw e;
       },
     );
