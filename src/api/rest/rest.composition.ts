@@ -9,6 +9,7 @@ import { keysRoutes } from './routes/keys.routes.ts';
 import { sharpThumbnailer } from '../../apps/verify/sharp.thumbnailer.ts';
 import { collectionsRoutes } from './routes/collections.routes.ts';
 import { peopleRoutes } from './routes/people.routes.ts';
+import { pipelineRoutes } from './routes/pipeline.routes.ts';
 import { proctorRoutes } from './routes/proctor.routes.ts';
 import { uploadsRoutes } from './routes/uploads.routes.ts';
 
@@ -41,6 +42,7 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...uploadsRoutes(async () => (await apps()).uploads, max),
           ...proctorRoutes(async () => (await apps()).proctor, max),
           ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),
+          ...pipelineRoutes(() => container.get('pipeline'), max),
         ],
       }),
     );
