@@ -30,6 +30,15 @@ export interface OpenedCollections {
 
 /** Loads every stored descriptor into the index; returns how many. */
 export async function loadIndex(metadata: MetadataStore, vectors: VectorIndex): Promise<number> {
+  if (vectors.reserve) {
+    for (let after: string | undefined, page; (page = await metadata.listCollections(after, 1000)).length;) {
+      for (const c of page) {
+        const count = (await metadata.collectionStats(c.id))?.faceCount ?? 0;
+        if (count) await vectors.reserve(c.id, c.descriptorSize, count);
+      }
+      after = page[page.length - 1]!.id;
+    }
+  }
   let n = 0;
   let batch: { id: string; vector: Float32Array }[] = [];
   let current = '';

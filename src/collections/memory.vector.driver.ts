@@ -52,7 +52,7 @@ export class MemoryVectorIndex implements VectorIndex {
       }
       let slot = s.slotOf.get(id);
       if (slot === undefined) {
-        if (s.n === s.cap) this.grow(s);
+        if (s.n === s.cap) this.grow(s, s.cap * 2);
         slot = s.n++;
         s.ids[slot] = id;
         s.slotOf.set(id, slot);
@@ -167,9 +167,14 @@ export class MemoryVectorIndex implements VectorIndex {
     return s;
   }
 
-  /** Doubles the capacity in place (rows keep their offsets; the score area after them moves). */
-  private grow(s: Shard): void {
-    const cap = s.cap * 2;
+  /** Exact room for `count` vectors: no doubling slack when the size is known (loading at start). */
+  async reserve(collectionId: string, dim: number, count: number): Promise<void> {
+    const s = this.shardFor(collectionId, dim);
+    if (count > s.cap) this.grow(s, count);
+  }
+
+  /** Grows the capacity in place (rows keep their offsets; the score area after them moves). */
+  private grow(s: Shard, cap: number): void {
     const need = Math.ceil((s.rowsAt + cap * (s.stride * this.elemBytes + 4)) / PAGE);
     const have = s.kernels.memory.buffer.byteLength / PAGE;
     try {

@@ -22,4 +22,6 @@ export interface VectorIndex {
   /** The stored vector (dequantised when the driver quantises), or undefined. */
   get(collectionId: string, id: string): Promise<Float32Array | undefined>;
   size(collectionId: string): Promise<number>;
+  /** Optional capability: make room for `count` vectors of length `dim` at once (used when loading at start). */
+  reserve?(collectionId: string, dim: number, count: number): Promise<void>;
 }
