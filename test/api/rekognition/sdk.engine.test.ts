@@ -10,8 +10,12 @@ import {
   DetectFacesCommand,
   DetectLabelsCommand,
   DetectModerationLabelsCommand,
+  AssociateFacesCommand,
+  CreateUserCommand,
   IndexFacesCommand,
+  ListFacesCommand,
   SearchFacesByImageCommand,
+  SearchUsersByImageCommand,
   type RekognitionClient,
   type RekognitionServiceException,
 } from '@aws-sdk/client-rekognition';
@@ -174,5 +178,35 @@ describe('the real engine through the AWS SDK', () => {
     );
     assert.equal(none.name, 'InvalidParameterException');
     await rk.send(new DeleteCollectionCommand({ CollectionId: 'e2e' }));
+  });
+
+  test('a user made of two photos of one person is found from a third photo, and not from someone else', async () => {
+    await rk.send(new CreateCollectionCommand({ CollectionId: 'e2e-users' }));
+    const faceIds: string[] = [];
+    for (const name of ['dani_1_640.jpg', 'dani_2_640.jpg']) {
+      const r = await rk.send(
+        new IndexFacesCommand({ CollectionId: 'e2e-users', Image: await bytes(name), DetectionAttributes: ['ALL'] }),
+      );
+      assert.equal(r.FaceRecords?.length, 1, name);
+      assert.equal(typeof r.FaceRecords![0]!.FaceDetail?.AgeRange?.Low, 'number', 'ALL attributes on IndexFaces');
+      faceIds.push(r.FaceRecords![0]!.Face!.FaceId!);
+    }
+    await rk.send(new CreateUserCommand({ CollectionId: 'e2e-users', UserId: 'dani' }));
+    const assoc = await rk.send(
+      new AssociateFacesCommand({ CollectionId: 'e2e-users', UserId: 'dani', FaceIds: faceIds }),
+    );
+    assert.equal(assoc.AssociatedFaces?.length, 2, JSON.stringify(assoc.UnsuccessfulFaceAssociations));
+    const listed = await rk.send(new ListFacesCommand({ CollectionId: 'e2e-users', UserId: 'dani' }));
+    assert.equal(listed.Faces?.length, 2);
+    const found = await rk.send(
+      new SearchUsersByImageCommand({ CollectionId: 'e2e-users', Image: await bytes('dani_640.jpg') }),
+    );
+    assert.equal(found.UserMatches?.[0]?.User?.UserId, 'dani');
+    assert.ok(found.UserMatches![0]!.Similarity! >= 80);
+    const stranger = await rk.send(
+      new SearchUsersByImageCommand({ CollectionId: 'e2e-users', Image: await bytes('grace_hopper_512x512.jpg') }),
+    );
+    assert.deepEqual(stranger.UserMatches, []);
+    await rk.send(new DeleteCollectionCommand({ CollectionId: 'e2e-users' }));
   });
 });
