@@ -183,4 +183,14 @@ describe('RateLimiter', () => {
     assert.equal(l.take('a').allowed, true);
     assert.equal(l.take('a').allowed, false);
   });
+
+  test('forgets idle principals once many are tracked, keeping the ones still limited', () => {
+    let now = 0;
+    const l = new RateLimiter(1, 1, () => now);
+    for (let i = 0; i < 10_000; i++) l.take(`ip:${i}`);
+    now += 5000;
+    assert.equal(l.take('busy').allowed, true);
+    assert.equal(l.size, 1);
+    assert.equal(l.take('busy').allowed, false, 'a limited principal is not forgotten');
+  });
 });
