@@ -1,21 +1,23 @@
 // Opaque, tamper-evident pagination tokens: base64url(JSON payload) "." base64url(HMAC-SHA256 truncated to 16 bytes).
 // A token is bound to its listing (scope = operation, collection and filters), so it cannot be replayed elsewhere.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { FacegateError } from '../errors.ts';
 
 interface Payload {
+  /** Digest of the scope: a listing filtered by 4,096 face ids still gets a short token. */
   s: string;
   /** The last key of the previous page (keyset pagination). */
   a: string;
 }
 
+const digest = (scope: string) => createHash('sha256').update(scope).digest('base64url').slice(0, 22);
 const mac = (key: Uint8Array, body: string) => createHmac('sha256', key).update(body).digest().subarray(0, 16);
 
 export class PageTokens {
   constructor(private readonly key: Uint8Array) {}
 
   issue(scope: string, afterKey: string): string {
-    const body = Buffer.from(JSON.stringify({ s: scope, a: afterKey } satisfies Payload)).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ s: digest(scope), a: afterKey } satisfies Payload)).toString('base64url');
     return `${body}.${mac(this.key, body).toString('base64url')}`;
   }
 
@@ -33,7 +35,7 @@ export class PageTokens {
     } catch {
       throw bad();
     }
-    if (p.s !== scope || typeof p.a !== 'string') throw bad();
+    if (p.s !== digest(scope) || typeof p.a !== 'string') throw bad();
     return p.a;
   }
 }

@@ -21,3 +21,11 @@ test('a page token is refused in another scope, under another key, or altered', 
   assert.throws(() => t.read('ListFaces:c', ''), invalid);
   assert.throws(() => t.read('ListFaces:c', `${token}.x`), invalid);
 });
+
+test('a token for a listing filtered by 4,096 face ids stays short', () => {
+  const t = new PageTokens(new Uint8Array(32));
+  const scope = `ListFaces:c::${Array.from({ length: 4096 }, () => '00000000-0000-4000-8000-000000000000').join(',')}`;
+  const token = t.issue(scope, '00000000-0000-4000-8000-000000000000');
+  assert.ok(token.length < 200, `${token.length} characters`);
+  assert.equal(t.read(scope, token), '00000000-0000-4000-8000-000000000000');
+});
