@@ -23,7 +23,7 @@ import { rekognitionLandmarks } from './detect/mesh.landmarks.ts';
 import { toRatioBox } from './geometry/box.geometry.ts';
 import { headPose } from './quality/pose.quality.ts';
 import { faceCrop, faceQuality } from './quality/image.quality.ts';
-import { faceAttributes, faceLiveness } from './attributes/face.attributes.ts';
+import { ATTRIBUTE_MODELS, LIVENESS_MODELS, faceAttributes, faceLiveness } from './attributes/face.attributes.ts';
 import { detectLabels, LABEL_MODEL_VERSION } from './labels/labels.detect.ts';
 import { detectModeration, MODERATION_MODEL_VERSION } from './moderation/moderation.detect.ts';
 import { Semaphore } from './engine.semaphore.ts';
@@ -146,6 +146,13 @@ export async function createFaceEngine(
           [106, 170],
           [150, 170],
         ],
+      });
+      // Attribute and liveness sessions are opened too (not run), so that the first DetectFaces ALL does not pay for
+      // them; one that fails to load is logged, not fatal: detection and search work without it.
+      const optional = [...ATTRIBUTE_MODELS, ...LIVENESS_MODELS];
+      const loaded = await Promise.allSettled(optional.map((m) => runtime.session(m)));
+      loaded.forEach((r, i) => {
+        if (r.status === 'rejected') logger.warn({ model: optional[i], err: r.reason as unknown }, 'model not loaded');
       });
       logger.info({ ms: Math.round(performance.now() - started) }, 'face engine ready');
     },
