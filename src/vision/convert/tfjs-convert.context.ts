@@ -2,14 +2,12 @@
 // construction, convert-time constants (shapes, axes, paddings are read here, never computed at run time),
 // and each tensor's element type.
 import { FacegateError } from '../../errors.ts';
-import { OnnxGraph, i64, type OnnxDType } from './onnx.builder.ts';
+import { OnnxGraph, i64 } from './onnx.builder.ts';
 import type { TfAttr, TfDType, TfNode, TfWeight } from './tfjs-model.reader.ts';
 
 export type TensorType = TfDType | 'int64';
 
 const DT: Record<string, TensorType> = { DT_FLOAT: 'float32', DT_INT32: 'int32', DT_BOOL: 'bool', DT_INT64: 'int64' };
-
-export const onnxDType = (t: TensorType): OnnxDType => t;
 
 /** `name:0` and `name` are the same tensor; `name:k` is output k. */
 export function tensorName(ref: string): string {
@@ -123,5 +121,3 @@ export class Attrs {
     return new FacegateError('MODEL_CONVERSION_FAILED', `${this.node.op} ${this.node.name}: attribute ${name} missing`);
   }
 }
-
-export const tfTypeFromDt = (dt: string | undefined): TensorType | undefined => (dt ? DT[dt] : undefined);
