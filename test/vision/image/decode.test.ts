@@ -69,6 +69,19 @@ describe('decodeImage', () => {
     assert.equal(grey.rgb.data.length, 120 * 100 * 3);
   });
 
+  test('turns 16-bit PNG and CMYK JPEG into 8-bit sRGB', async () => {
+    const solid = () => sharp({ create: { width: 100, height: 100, channels: 3, background: '#804020' } });
+    const png16 = await solid().toColourspace('rgb16').png().toBuffer();
+    const a = await decodeImage(png16, limits);
+    assert.deepEqual(Array.from(a.rgb.data.subarray(0, 3)), [128, 64, 32]);
+    const cmyk = await solid().toColourspace('cmyk').jpeg().toBuffer();
+    const b = await decodeImage(cmyk, limits);
+    assert.equal(b.rgb.data.length, 100 * 100 * 3);
+    assert.ok(
+      Math.abs(b.rgb.data[0]! - 128) < 12 && b.rgb.data[0]! > b.rgb.data[1]! && b.rgb.data[1]! > b.rgb.data[2]!,
+    );
+  });
+
   test('applies the EXIF orientation: a 6 (90° clockwise) tagged landscape becomes portrait', async () => {
     // Left half red, right half blue; orientation 6 means "rotate 90° clockwise to view", so red ends on top.
     const left = await sharp({ create: { width: 100, height: 120, channels: 3, background: '#ff0000' } })
