@@ -54,7 +54,7 @@ export class ConvertContext {
     return Array.from(c.data, Number);
   }
 
-  /** A float tensor converted to int64 on the fly (ONNX shape/axes/pads inputs are int64). */
+  /** An int64 constant from plain numbers: ONNX takes shapes, axes, pads and slice bounds as int64 inputs. */
   int64Const(values: readonly number[]): string {
     return this.g.constant('i64', i64(values), [values.length]);
   }
