@@ -84,6 +84,26 @@ describe('collections with the real engine', () => {
     assert.equal(indexed.faceRecords.length, 0);
   });
 
+  test('QualityFilter on real faces: AUTO keeps a profile, HIGH refuses it with its reasons', async () => {
+    const svc = store.service;
+    await svc.createCollection({ collectionId: 'quality' });
+    const high = await svc.indexFaces({
+      collectionId: 'quality',
+      image: await image('photo7.jpeg'),
+      qualityFilter: 'HIGH',
+    });
+    assert.equal(high.faceRecords.length, 0);
+    assert.ok(high.unindexedFaces[0]?.reasons.includes('EXTREME_POSE'));
+    const auto = await svc.indexFaces({ collectionId: 'quality', image: await image('photo7.jpeg') });
+    assert.equal(auto.faceRecords.length, 1);
+    const medium = await svc.indexFaces({
+      collectionId: 'quality',
+      image: await image('photo12.jpeg'),
+      qualityFilter: 'MEDIUM',
+    });
+    assert.deepEqual(medium.unindexedFaces[0]?.reasons, ['LOW_BRIGHTNESS']);
+  });
+
   test('a user built from one photo is found from another; a stranger’s face does not join it', async () => {
     const svc = store.service;
     await svc.createUser({ collectionId: 'real', userId: 'dani' });
