@@ -16,6 +16,8 @@ export interface EnqueueOptions {
   backoffMs?: number;
   /** Run no earlier than this many ms from now. */
   delayMs?: number;
+  /** Among due jobs of one name, higher runs first (default 0). The pipeline favours later steps of started runs. */
+  priority?: number;
 }
 
 /** What a handler receives. `attempt` counts from 1; attempt === maxAttempts is the last one. */

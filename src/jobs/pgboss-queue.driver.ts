@@ -110,6 +110,7 @@ export class PgBossJobQueue implements JobQueue {
       retryBackoff: true,
       expireInSeconds: Math.max(1, Math.ceil(this.opts.leaseMs / 1000)),
       ...(options.delayMs ? { startAfter: Math.ceil(options.delayMs / 1000) } : {}),
+      ...(options.priority ? { priority: options.priority } : {}),
     });
     // null: a job with this id exists already (the dedupe key was used before).
     return created ?? id!;

@@ -24,6 +24,8 @@ const MIGRATIONS = [
     run_at INTEGER NOT NULL, locked_by TEXT, locked_until INTEGER, last_error TEXT,
     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE (name, key));
    CREATE INDEX jobs_due ON jobs (name, state, run_at);`,
+  `ALTER TABLE jobs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX jobs_due_priority ON jobs (name, state, priority DESC, run_at);`,
 ];
 
 interface Row {
@@ -109,8 +111,8 @@ export class SqliteJobQueue implements JobQueue {
     const id = randomUUID();
     const inserted = this.db
       .prepare(
-        `INSERT INTO jobs (id, name, key, payload, state, max_attempts, backoff_ms, run_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?) ON CONFLICT (name, key) DO NOTHING`,
+        `INSERT INTO jobs (id, name, key, payload, state, max_attempts, backoff_ms, run_at, created_at, updated_at,
+           priority) VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?) ON CONFLICT (name, key) DO NOTHING`,
       )
       .run(
         id,
@@ -122,6 +124,7 @@ export class SqliteJobQueue implements JobQueue {
         now + (options.delayMs ?? 0),
         now,
         now,
+        options.priority ?? 0,
       );
     this.wake();
     if (inserted.changes === 1) return id;
@@ -239,7 +242,7 @@ export class SqliteJobQueue implements JobQueue {
              locked_until = @lease, updated_at = @now
            WHERE id = (SELECT id FROM jobs WHERE name = @name
              AND ((state = 'queued' AND run_at <= @now) OR (state = 'active' AND locked_until < @now))
-             ORDER BY run_at LIMIT 1)
+             ORDER BY priority DESC, run_at LIMIT 1)
            RETURNING *`,
         )
         .get({ worker: this.workerId, lease: now + this.opts.leaseMs, now, name }) as Row | undefined;

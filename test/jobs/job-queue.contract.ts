@@ -144,6 +144,33 @@ export function jobQueueContract(driver: string, harness: () => Promise<QueueHar
       assert.equal(started, 5);
     });
 
+    test('among due jobs, a higher priority runs first', async (t) => {
+      if (skip) return t.skip(skip);
+      const q = await make();
+      const order: string[] = [];
+      const g = gate();
+      const blocking = gate();
+      q.work(
+        'prio',
+        async (job) => {
+          const { tag } = job.payload as { tag: string };
+          if (tag === 'blocker') {
+            blocking.open();
+            await g.promise;
+          }
+          order.push(tag);
+        },
+        { concurrency: 1 },
+      );
+      const blocker = await q.enqueue('prio', { tag: 'blocker' });
+      await blocking.promise; // the only slot is taken: the next two wait side by side
+      const low = await q.enqueue('prio', { tag: 'low' }, { priority: 0 });
+      const high = await q.enqueue('prio', { tag: 'high' }, { priority: 5 });
+      g.open();
+      for (const id of [blocker, low, high]) await q.waitFor(id);
+      assert.deepEqual(order, ['blocker', 'high', 'low']);
+    });
+
     test('counts jobs by state', async (t) => {
       if (skip) return t.skip(skip);
       const q = await make();

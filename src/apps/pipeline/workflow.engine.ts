@@ -127,7 +127,13 @@ export class WorkflowEngine {
       await this.deps.queue.enqueue(
         STEP_JOB,
         { runId: run.id, step: name },
-        { key: `${run.id}:${name}`, maxAttempts: def.retry.maxAttempts, backoffMs: def.retry.backoffMs },
+        // Later stages first: a run already under way finishes before new runs start (latency over fairness).
+        {
+          key: `${run.id}:${name}`,
+          maxAttempts: def.retry.maxAttempts,
+          backoffMs: def.retry.backoffMs,
+          priority: stage,
+        },
       );
     }
   }
