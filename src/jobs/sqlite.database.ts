@@ -8,12 +8,14 @@ import { dirname } from 'node:path';
 
 export type SqliteDatabase = Db;
 
-export function openJobsDatabase(path: string): Db {
+/** `synchronous`: FULL (default) survives a power cut; NORMAL survives a process crash only, with far fewer fsyncs. */
+export function openJobsDatabase(path: string, options: { synchronous?: 'FULL' | 'NORMAL' } = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  // FULL: an acknowledged job or run survives a power cut, not only a process crash.
-  db.pragma('synchronous = FULL');
+  // FULL: an acknowledged job or run survives a power cut, not only a process crash. The same setting as the
+  // collections' database (FACEGATE_DB_SYNCHRONOUS), so one knob states the install's durability.
+  db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   // Several processes (API, workers) share the file: wait for the write lock instead of failing.
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');

@@ -27,7 +27,7 @@ import { createSteps, summarize } from './pipeline.steps.ts';
 import { WorkflowEngine } from './workflow.engine.ts';
 
 export interface OpenPipelineOptions {
-  config: Pick<Config, 'dataDir' | 'jobs' | 'notify' | 'pipelines' | 'watchPollMs'>;
+  config: Pick<Config, 'dataDir' | 'jobs' | 'notify' | 'pipelines' | 'watchPollMs' | 'collections'>;
   logger: Logger;
   faces: PipelineFaces;
   objects: ObjectStore;
@@ -75,7 +75,9 @@ function pgBossQueue(config: OpenPipelineOptions['config'], logger: Logger): Job
 
 export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPipeline> {
   const { config, logger } = opts;
-  const db = openJobsDatabase(join(resolve(config.dataDir), 'jobs.db'));
+  const db = openJobsDatabase(join(resolve(config.dataDir), 'jobs.db'), {
+    synchronous: config.collections.synchronous,
+  });
   const queue =
     opts.queue ??
     (config.jobs.driver === 'postgres' ? pgBossQueue(config, logger) : undefined) ??
