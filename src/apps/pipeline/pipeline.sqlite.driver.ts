@@ -3,6 +3,7 @@
 import type { NewEvent } from '../../events/event.types.ts';
 import { appendEvents, migrateOutbox } from '../../events/outbox.sqlite.ts';
 import { migrateJobsDatabase, type SqliteDatabase } from '../../jobs/sqlite.database.ts';
+import { getRecord, markWatchedFile, putRecord, watchedFileSeen } from './pipeline.records.sqlite.ts';
 import type {
   PipelineDefinition,
   PipelineRecord,
@@ -259,59 +260,20 @@ export class SqlitePipelineStore implements PipelineStore {
   }
 
   putRecord(rec: PipelineRecord): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO pipeline_records (run_id, pipeline, collection_id, user_id, face_id, bucket, object_key,
-           thumbnail_key, attributes, timings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (run_id) DO NOTHING`,
-      )
-      .run(
-        rec.runId,
-        rec.pipeline,
-        rec.collectionId,
-        rec.userId,
-        rec.faceId,
-        rec.bucket,
-        rec.objectKey,
-        rec.thumbnailKey,
-        JSON.stringify(rec.attributes),
-        JSON.stringify(rec.timings),
-        rec.createdAt.getTime(),
-      );
+    putRecord(this.db, rec);
     return Promise.resolve();
   }
 
   getRecord(runId: string): Promise<PipelineRecord | undefined> {
-    const r = this.db.prepare('SELECT * FROM pipeline_records WHERE run_id = ?').get(runId) as
-      Record<string, string | number | null> | undefined;
-    if (!r) return Promise.resolve(undefined);
-    return Promise.resolve({
-      runId: String(r.run_id),
-      pipeline: String(r.pipeline),
-      collectionId: String(r.collection_id),
-      userId: r.user_id === null ? null : String(r.user_id),
-      faceId: String(r.face_id),
-      bucket: String(r.bucket),
-      objectKey: String(r.object_key),
-      thumbnailKey: r.thumbnail_key === null ? null : String(r.thumbnail_key),
-      attributes: JSON.parse(String(r.attributes)) as Record<string, unknown>,
-      timings: JSON.parse(String(r.timings)) as Record<string, number>,
-      createdAt: new Date(Number(r.created_at)),
-    });
+    return Promise.resolve(getRecord(this.db, runId));
   }
 
   watchedFileSeen(pipeline: string, path: string): Promise<boolean> {
-    const r = this.db.prepare('SELECT 1 FROM watched_files WHERE pipeline = ? AND path = ?').get(pipeline, path);
-    return Promise.resolve(r !== undefined);
+    return Promise.resolve(watchedFileSeen(this.db, pipeline, path));
   }
 
   markWatchedFile(pipeline: string, path: string, size: number, runId: string): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO watched_files (pipeline, path, size, run_id, seen_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT DO NOTHING`,
-      )
-      .run(pipeline, path, size, runId, this.now());
+    markWatchedFile(this.db, pipeline, path, size, runId, this.now());
     return Promise.resolve();
   }
 
