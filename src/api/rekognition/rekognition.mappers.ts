@@ -2,12 +2,80 @@
 // Field names and types follow @aws-sdk/client-rekognition's models; values pass through unchanged (ratios stay
 // ratios, percentages stay percentages). Timestamps become epoch seconds, as the JSON 1.1 protocol carries them.
 import type { Collection, Face, FaceDetail, FaceMatch, User, UserMatch } from '../../collections/collection.types.ts';
-import type { Box, FaceAttributes, Flag, Label, Landmark, ModerationLabel } from '../../vision/vision.types.ts';
+import type {
+  Box,
+  EmotionType,
+  FaceAttributes,
+  Flag,
+  Label,
+  Landmark,
+  ModerationLabel,
+} from '../../vision/vision.types.ts';
 import type { FaceAttributeName } from './rekognition.schemas.ts';
 
 export const boundingBox = (b: Box) => ({ Width: b.width, Height: b.height, Left: b.left, Top: b.top });
-const landmark = (l: Landmark) => ({ Type: l.type, X: l.x, Y: l.y });
-const flag = (f: Flag) => ({ Value: f.value, Confidence: f.confidence });
+const flag = (f: Flag): WireFlag => ({ Value: f.value, Confidence: f.confidence });
+
+/** The model's LandmarkType enum: the only names a Rekognition client expects. */
+const LANDMARK_TYPES = [
+  'eyeLeft',
+  'eyeRight',
+  'nose',
+  'mouthLeft',
+  'mouthRight',
+  'leftEyeBrowLeft',
+  'leftEyeBrowRight',
+  'leftEyeBrowUp',
+  'rightEyeBrowLeft',
+  'rightEyeBrowRight',
+  'rightEyeBrowUp',
+  'leftEyeLeft',
+  'leftEyeRight',
+  'leftEyeUp',
+  'leftEyeDown',
+  'rightEyeLeft',
+  'rightEyeRight',
+  'rightEyeUp',
+  'rightEyeDown',
+  'noseLeft',
+  'noseRight',
+  'mouthUp',
+  'mouthDown',
+  'leftPupil',
+  'rightPupil',
+  'upperJawlineLeft',
+  'midJawlineLeft',
+  'chinBottom',
+  'midJawlineRight',
+  'upperJawlineRight',
+] as const;
+type LandmarkType = (typeof LANDMARK_TYPES)[number];
+const isLandmarkType = (t: string): t is LandmarkType => (LANDMARK_TYPES as readonly string[]).includes(t);
+
+/** Landmarks under names outside the enum (a model's extra points) are left out rather than sent. */
+const landmarks = (ls: Landmark[]) =>
+  ls.flatMap((l) => (isLandmarkType(l.type) ? [{ Type: l.type, X: l.x, Y: l.y }] : []));
+
+interface WireFlag {
+  Value: boolean;
+  Confidence: number;
+}
+
+/** The optional attribute blocks of FaceDetail, as the model names them. */
+interface WireAttributes {
+  AgeRange?: { Low: number; High: number };
+  Smile?: WireFlag;
+  Eyeglasses?: WireFlag;
+  Sunglasses?: WireFlag;
+  Gender?: { Value: 'Male' | 'Female'; Confidence: number };
+  Beard?: WireFlag;
+  Mustache?: WireFlag;
+  EyesOpen?: WireFlag;
+  MouthOpen?: WireFlag;
+  Emotions?: { Type: EmotionType; Confidence: number }[];
+  FaceOccluded?: WireFlag;
+  EyeDirection?: { Yaw: number; Pitch: number; Confidence: number };
+}
 
 /** Which optional attribute blocks a FaceDetail carries; DEFAULT carries none of them. */
 export type AttributeSelection = ReadonlySet<Exclude<FaceAttributeName, 'DEFAULT' | 'ALL'>>;
@@ -36,8 +104,8 @@ export function selectAttributes(requested: readonly FaceAttributeName[] | undef
   );
 }
 
-function attributeFields(a: FaceAttributes, sel: AttributeSelection): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function attributeFields(a: FaceAttributes, sel: AttributeSelection): WireAttributes {
+  const out: WireAttributes = {};
   if (sel.has('AGE_RANGE')) out.AgeRange = { Low: a.ageRange.low, High: a.ageRange.high };
   if (sel.has('SMILE')) out.Smile = flag(a.smile);
   if (sel.has('EYEGLASSES')) out.Eyeglasses = flag(a.eyeglasses);
@@ -60,7 +128,7 @@ export function faceDetail(f: FaceDetail, sel: AttributeSelection = new Set()) {
   return {
     BoundingBox: boundingBox(f.box),
     ...(f.attributes && sel.size > 0 ? attributeFields(f.attributes, sel) : {}),
-    Landmarks: f.landmarks.map(landmark),
+    Landmarks: landmarks(f.landmarks),
     Pose: { Roll: f.pose.roll, Yaw: f.pose.yaw, Pitch: f.pose.pitch },
     Quality: { Brightness: f.quality.brightness, Sharpness: f.quality.sharpness },
     Confidence: f.confidence,
