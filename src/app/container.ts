@@ -58,7 +58,7 @@ export interface Container {
 export interface ContainerOptions {
   /** Replace a part with an instance or a promise of one (tests, tools); its loader is not run and the caller closes it. */
   overrides?: { [K in PartName]?: Services[K] | Promise<Services[K]> };
-  /** Parts that need not be ready for /readyz (default: only the engine gates readiness). */
+  /** Parts that gate /readyz (default: the engine, warmed, and the collections with their index rebuilt). */
   readinessParts?: PartName[];
 }
 
@@ -114,7 +114,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
   const log = logger.child({ module: 'container' });
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const gating = new Set<PartName>(options.readinessParts ?? ['engine']);
+  const gating = new Set<PartName>(options.readinessParts ?? ['engine', 'collections']);
   const states = new Map<PartName, PartState>();
   const promises = new Map<PartName, Promise<unknown>>();
   const closers: { name: PartName; close: () => Promise<void> }[] = [];
