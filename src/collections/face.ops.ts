@@ -43,6 +43,13 @@ export async function indexFaces(ctx: Ctx, input: IndexFacesRequest): Promise<In
   const kept: DetectedFace[] = [];
   const unindexed: IndexFacesResult['unindexedFaces'] = [];
   for (const f of faces) {
+    if (f.descriptor && !usable(f.descriptor, c.descriptorSize)) {
+      // An engine bug must not poison the collection: one NaN would rank first or last in every search.
+      throw new FacegateError(
+        'INTERNAL',
+        `The face engine returned an invalid ${f.descriptor.length}-value descriptor`,
+      );
+    }
     const reasons: UnindexedReason[] = qualityReasons(f, filter);
     if (!f.descriptor) reasons.push('LOW_FACE_QUALITY');
     if (reasons.length === 0 && kept.length >= maxFaces) reasons.push('EXCEEDS_MAX_FACES');
@@ -72,6 +79,14 @@ export async function indexFaces(ctx: Ctx, input: IndexFacesRequest): Promise<In
     unindexedFaces: unindexed,
     faceModelVersion: ctx.engine.faceModelVersion,
   };
+}
+
+/** The collection's length, finite, unit length (± 1e-3). */
+function usable(d: Float32Array, size: number): boolean {
+  if (d.length !== size) return false;
+  let norm = 0;
+  for (let i = 0; i < d.length; i++) norm += d[i]! * d[i]!;
+  return Number.isFinite(norm) && Math.abs(Math.sqrt(norm) - 1) < 1e-3;
 }
 
 /** Store first (durable), then the index; if the index refuses, take the rows back out so the two agree. */

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { harness } from './harness.ts';
-import { fakeImage } from './fake.engine.ts';
+import { FakeEngine, fakeImage } from './fake.engine.ts';
+import type { AnalyzeOptions } from '../../src/vision/vision.types.ts';
 import { MemoryVectorIndex } from '../../src/collections/memory.vector.driver.ts';
 import { FacegateError } from '../../src/errors.ts';
 
@@ -59,6 +60,27 @@ test('when the index refuses a write, IndexFaces fails and the store keeps none 
       (e: unknown) => e instanceof FacegateError && e.code === 'LIMIT_EXCEEDED',
     );
     assert.equal((await broken.describeCollection('c')).faceCount, 0);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a descriptor that is not a unit vector of the collection’s size is refused before anything is stored', async () => {
+  class BrokenEngine extends FakeEngine {
+    override async analyze(image: Uint8Array, options?: AnalyzeOptions) {
+      const a = await super.analyze(image, options);
+      for (const f of a.faces) if (f.descriptor) f.descriptor[0] = Number.NaN;
+      return a;
+    }
+  }
+  const h = await harness({ engine: new BrokenEngine() });
+  try {
+    await h.service.createCollection({ collectionId: 'c' });
+    await assert.rejects(
+      () => h.service.indexFaces({ collectionId: 'c', image: { bytes: fakeImage([{ person: 'a' }]) } }),
+      (e: unknown) => e instanceof FacegateError && e.code === 'INTERNAL',
+    );
+    assert.equal((await h.service.describeCollection('c')).faceCount, 0);
   } finally {
     await h.close();
   }
