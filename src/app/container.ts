@@ -117,7 +117,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
   const gating = new Set<PartName>(options.readinessParts ?? ['engine', 'collections']);
   const states = new Map<PartName, PartState>();
   const promises = new Map<PartName, Promise<unknown>>();
-  const closers: { name: PartName; close: () => Promise<void> }[] = [];
+  const closers = new Map<PartName, () => Promise<void>>();
   let closed = false;
 
   const get = <K extends PartName>(name: K): Promise<Services[K]> => {
@@ -139,7 +139,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
     const value = loading.then(
       (loaded) => {
         states.set(name, { status: 'ready' });
-        if (loaded.close) closers.push({ name, close: loaded.close });
+        if (loaded.close) closers.set(name, loaded.close);
         log.info({ part: name }, 'part ready');
         return loaded.value;
       },
@@ -170,8 +170,11 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
       if (closed) return;
       closed = true;
       await Promise.allSettled(promises.values());
-      // Reverse order: a part may depend on the ones loaded before it.
-      for (const { name, close } of closers.reverse()) {
+      // Reverse declaration order (LOADERS lists parts after what they use), whatever order they finished loading in.
+      const order = (Object.keys(LOADERS) as PartName[]).reverse();
+      for (const name of order) {
+        const close = closers.get(name);
+        if (!close) continue;
         try {
           await close();
         } catch (e) {
