@@ -1,6 +1,7 @@
 // The console in a real browser: sign in, register a person with a photo, find them with another photo, and run
 // the proctor page on a still image fed as the webcam. Screenshots go to test-artifacts/.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FIXTURES, startConsole, type ConsoleHarness } from './console.harness.ts';
@@ -89,6 +90,30 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
     assert.match(by['Person Recognition']?.text ?? '', /Dana Proctor/);
     assert.equal(by['Face Detection']?.pass, true);
     assert.equal(by['Objects of Interest']?.pass, true);
+  });
+
+  test('lists pipeline runs and shows one run with its steps', async () => {
+    const { page } = h;
+    const headers = { 'x-api-key': h.adminKey, 'content-type': 'application/json' };
+    const def = await fetch(`${h.url}/v1/pipelines/signup`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ name: 'signup' }),
+    });
+    assert.ok(def.ok, await def.text());
+    const image = readFileSync(join(FIXTURES, 'dani_640.jpg')).toString('base64');
+    const up = await fetch(`${h.url}/v1/pipelines/signup/uploads`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ image, userId: 'dani' }),
+    });
+    assert.equal(up.status, 202, await up.clone().text());
+    const { runId } = (await up.json()) as { runId: string };
+    await page.goto(h.url + '/#/pipeline');
+    await page.click(`#runs a:text-is("${runId.slice(0, 8)}")`);
+    await page.locator('#run-detail h2', { hasText: 'signup' }).waitFor();
+    assert.ok((await page.locator('#run-detail tr').count()) > 1, 'the run lists its steps');
+    await h.shot('pipeline');
   });
 
   test('creates and revokes an API key on the keys page', async () => {

@@ -4,6 +4,7 @@ import { api, session } from './api.ts';
 import { h, clear } from './dom.ts';
 import { collectionsPage, keysPage } from './pages/admin.ts';
 import { peoplePage } from './pages/people.ts';
+import { pipelinePage } from './pages/pipeline.ts';
 import { proctorPage } from './pages/proctor.ts';
 import { searchPage, verifyPage } from './pages/search.ts';
 import { signinPage } from './pages/signin.ts';
@@ -16,6 +17,7 @@ const PAGES: Record<string, { title: string; page: Page; admin?: boolean }> = {
   verify: { title: 'Verify', page: verifyPage },
   proctor: { title: 'Proctor', page: proctorPage },
   collections: { title: 'Collections', page: collectionsPage },
+  pipeline: { title: 'Pipeline', page: pipelinePage },
   keys: { title: 'API keys', page: keysPage, admin: true },
 };
 
