@@ -30,9 +30,18 @@ async function serve(args: string[]): Promise<{ child: ChildProcess; banner: str
       out += d.toString();
       // The banner ends with the health line (no auth) or the key lines.
       if (/readiness/.test(out) && /access key id|AUTHENTICATION IS DISABLED/.test(out))
-        setImmediate(() => resolve(out));
+        setImmediate(() => {
+          clearTimeout(guard);
+          resolve(out);
+        });
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening:\n${out}\n${err}`)));
+    // A guard, not a timing assertion: a server that never starts fails the test instead of hanging the suite.
+    const guard = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve printed no banner within 120 s:\n${out}\n${err}`));
+    }, 120_000);
+    child.once('exit', () => clearTimeout(guard));
   });
   return { child, banner };
 }
@@ -40,7 +49,10 @@ async function serve(args: string[]): Promise<{ child: ChildProcess; banner: str
 async function stop(child: ChildProcess): Promise<number | string | null> {
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
+  // Guard: a shutdown that hangs ends as SIGKILL, which fails the exit-code assertion instead of hanging the suite.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
   const [code, signal] = (await exited) as [number | null, string | null];
+  clearTimeout(guard);
   return code ?? signal;
 }
 
