@@ -111,6 +111,22 @@ export class NotificationService {
     }
   }
 
+  /** Sends a dead delivery again with a fresh attempt budget; new attempts are appended to its log, numbered from 1. */
+  async redeliver(id: string): Promise<Delivery> {
+    const d = await this.deps.store.getDelivery(id);
+    if (!d) throw new FacegateError('NOT_FOUND', `Delivery ${id} does not exist`);
+    if (!(await this.deps.store.reopenDelivery(id))) {
+      throw new FacegateError('CONFLICT', `Delivery ${id} is ${d.state}; only a dead delivery can be sent again`);
+    }
+    const opts = {
+      key: `${id}:again:${d.attempts.length}`,
+      maxAttempts: this.deps.maxAttempts,
+      backoffMs: this.deps.backoffMs,
+    };
+    await this.deps.queue.enqueue(DELIVER_JOB, { deliveryId: id }, opts);
+    return (await this.deps.store.getDelivery(id))!;
+  }
+
   async subscribe(input: unknown): Promise<Subscription> {
     const parsed = subscriptionInputSchema.safeParse(input);
     if (!parsed.success) {

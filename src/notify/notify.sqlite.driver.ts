@@ -122,6 +122,13 @@ export class SqliteNotifyStore implements NotifyStore {
     return Promise.resolve(rows.map((r) => this.toDelivery(r)));
   }
 
+  reopenDelivery(id: string): Promise<boolean> {
+    const r = this.db
+      .prepare(`UPDATE deliveries SET state = 'pending', updated_at = ? WHERE id = ? AND state = 'dead'`)
+      .run(this.now(), id);
+    return Promise.resolve(r.changes === 1);
+  }
+
   recordAttempt(id: string, a: DeliveryAttempt, state: DeliveryState): Promise<void> {
     this.db.transaction(() => {
       this.db
@@ -158,7 +165,7 @@ export class SqliteNotifyStore implements NotifyStore {
 
   private toDelivery(r: Row): Delivery {
     const attempts = this.db
-      .prepare('SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY attempt, at')
+      .prepare('SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY at, rowid')
       .all(r.id) as Row[];
     return {
       id: String(r.id),

@@ -84,6 +84,8 @@ export interface NotifyStore {
     eventId?: string;
     limit?: number;
   }): Promise<Delivery[]>;
+  /** A dead delivery back to pending (manual redelivery); false when it was not dead. */
+  reopenDelivery(id: string): Promise<boolean>;
   /** Logs one attempt and moves the delivery to `state`. */
   recordAttempt(id: string, attempt: DeliveryAttempt, state: DeliveryState): Promise<void>;
   addSms(msg: Omit<SmsMessage, 'id' | 'createdAt'>): Promise<SmsMessage>;

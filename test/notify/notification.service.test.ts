@@ -35,6 +35,7 @@ describe('notifications: outbox → subscriptions → channels', () => {
   let store: SqliteNotifyStore;
   let http: Awaited<ReturnType<typeof httpReceiver>>;
   let smtp: Awaited<ReturnType<typeof smtpReceiver>>;
+  let flakyDown = true;
 
   /** Commits events as a writer would, fans them out, and returns this batch's delivery ids per subscription. */
   async function publish(...events: NewEvent[]): Promise<Map<string, string[]>> {
@@ -54,7 +55,7 @@ describe('notifications: outbox → subscriptions → channels', () => {
     db = openJobsDatabase(join(dir, 'jobs.db'));
     queue = new SqliteJobQueue({ db, logger, pollMs: 20 });
     store = new SqliteNotifyStore(db);
-    http = await httpReceiver((p) => (p.startsWith('/fail') ? 500 : p.startsWith('/sns') ? 200 : 204), '');
+    http = await httpReceiver((p) => (p.startsWith('/fail') || (p === '/flaky' && flakyDown) ? 500 : 204), '');
     smtp = await smtpReceiver();
     const objects = new MemoryObjectStore();
     await objects.put('uploads', 'signup/a.thumb.jpg', new Uint8Array([0xff, 0xd8, 0xff, 0xd9]));
@@ -131,6 +132,23 @@ describe('notifications: outbox → subscriptions → channels', () => {
     );
     await store.deleteSubscription(bad.id);
     await store.deleteSubscription(good.id);
+  });
+
+  test('a dead delivery can be sent again once the endpoint is back, and its log keeps every attempt', async () => {
+    const sub = await notify.subscribe({ channel: 'webhook', target: `${http.url}/flaky` });
+    const [id] = (await publish(succeeded())).get(sub.id)!;
+    assert.equal((await notify.waitForDelivery(id!)).state, 'dead');
+    await assert.rejects(notify.redeliver('no-such-delivery'), { code: 'NOT_FOUND' });
+    flakyDown = false;
+    await notify.redeliver(id!);
+    const d = await notify.waitForDelivery(id!);
+    assert.equal(d.state, 'delivered');
+    assert.deepEqual(
+      d.attempts.map((a) => a.ok),
+      [false, false, false, true],
+    );
+    await assert.rejects(notify.redeliver(id!), { code: 'CONFLICT' });
+    await store.deleteSubscription(sub.id);
   });
 
   test('an e-mail reaches the SMTP server with the thumbnail attached', async () => {

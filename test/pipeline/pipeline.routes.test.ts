@@ -74,6 +74,24 @@ describe('pipeline REST routes and ingest', () => {
     assert.ok(list.runs.some((r: { runId: string }) => r.runId === runId));
   });
 
+  test('POST /v1/runs/<id>/retry starts a new run on the same photo', async () => {
+    faces.scenes.set(9, []);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/pipelines/default/uploads',
+      headers: { 'content-type': 'image/jpeg' },
+      payload: Buffer.from([9]),
+    });
+    const first = await p.engine.waitForRun(res.json().runId);
+    assert.equal(first.error?.code, 'PhotoDoesNotMeetRequirement');
+    faces.scenes.set(9, [portrait()]);
+    const again = await app.inject({ method: 'POST', url: `/v1/runs/${first.id}/retry` });
+    assert.equal(again.statusCode, 202, again.body);
+    assert.notEqual(again.json().runId, first.id);
+    assert.equal(again.json().input.key, first.input.key);
+    assert.equal((await p.engine.waitForRun(again.json().runId)).state, 'succeeded');
+  });
+
   test('an unknown pipeline is a 404 with the error code', async () => {
     const res = await app.inject({
       method: 'POST',

@@ -137,6 +137,13 @@ export class PipelineService {
     return run;
   }
 
+  /** A new run on the same photo (the console's "retry" of a failed run); the old run stays as it was. */
+  async retry(runId: string): Promise<Run> {
+    const old = await this.run(runId);
+    if (old.state === 'running') throw new FacegateError('CONFLICT', `Run ${runId} is still running`);
+    return this.start(await this.get(old.pipeline), old.input);
+  }
+
   runs(filter: RunFilter = {}): Promise<Run[]> {
     return this.deps.store.listRuns(filter);
   }

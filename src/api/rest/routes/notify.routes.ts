@@ -121,5 +121,18 @@ export function notifyRoutes(pipeline: () => Promise<OpenedPipeline>): AnyRouteS
         })),
       }),
     }),
+    route({
+      method: 'POST',
+      url: '/deliveries/:id/retry',
+      operationId: 'redeliver',
+      summary: 'Send a dead-lettered delivery again, with a fresh attempt budget',
+      tag,
+      access: 'admin',
+      status: 202,
+      params: z.object({ id: z.string().max(64) }),
+      response: deliveryView,
+      errors: ['NOT_FOUND', 'CONFLICT'],
+      handler: async ({ params }) => deliveryJson(await (await pipeline()).notifications.redeliver(params.id)),
+    }),
   ];
 }

@@ -164,6 +164,19 @@ export function pipelineRoutes(pipeline: () => Promise<OpenedPipeline>, maxImage
         };
       },
     }),
+    route({
+      method: 'POST',
+      url: '/runs/:runId/retry',
+      operationId: 'retryRun',
+      summary: 'Start a new run on the same photo as a finished run (the old run is kept)',
+      tag,
+      access: 'write',
+      status: 202,
+      params: z.object({ runId: z.string().max(64) }),
+      response: runView,
+      errors: ['NOT_FOUND', 'CONFLICT'],
+      handler: async ({ params }) => runJson(await (await pipeline()).service.retry(params.runId)),
+    }),
     ...notifyRoutes(pipeline),
   ];
 }
