@@ -87,6 +87,20 @@ describe('/v1/people', () => {
     await h.close();
   });
 
+  test('registers from one raw image body with the fields in the query string', async () => {
+    const h = await appsHarness();
+    const r = await h.app.inject({
+      method: 'POST',
+      url: '/v1/people?name=Cy%20Raw&phone=555-0102&fields=%7B%22desk%22%3A%224F%22%7D',
+      headers: { 'x-api-key': h.user, 'content-type': 'image/jpeg' },
+      payload: Buffer.from('faces:cy'),
+    });
+    assert.equal(r.statusCode, 201, r.body);
+    assert.deepEqual([r.json().name, r.json().phone, r.json().fields], ['Cy Raw', '555-0102', { desk: '4F' }]);
+    assert.equal(r.json().photos.length, 1);
+    await h.close();
+  });
+
   test('lists, updates and deletes people; a deleted person is unknown and 404', async () => {
     const h = await appsHarness();
     const headers = { 'x-api-key': h.user };

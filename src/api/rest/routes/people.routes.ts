@@ -78,6 +78,9 @@ function personFromForm(form: Record<string, string>): z.infer<typeof personInpu
   return r.data;
 }
 
+const stripUndefined = (o: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined));
+
 export function peopleRoutes(verify: () => Promise<VerifyService>, maxImageBytes: number): AnyRouteSpec[] {
   const photos = z.array(base64Image(maxImageBytes)).min(1).max(MAX_PHOTOS);
   const imageBody = z.object({ image: base64Image(maxImageBytes), threshold: thresholdQuery });
@@ -88,18 +91,26 @@ export function peopleRoutes(verify: () => Promise<VerifyService>, maxImageBytes
       method: 'POST',
       url: '/people',
       operationId: 'registerPerson',
-      summary: 'Register a person with metadata and 1–10 photos (multipart files or base64 JSON)',
+      summary:
+        'Register a person with metadata and 1–10 photos: multipart (form fields + files), base64 JSON, or one raw image with the fields in the query',
       tag,
       access: 'write',
       status: 201,
       bodyKind: 'multipart-or-json',
       bodyLimit: base64BodyLimit(maxImageBytes, MAX_PHOTOS),
       body: z.object({ ...personFields, photos }),
+      // For a raw image body (Content-Type: image/jpeg), the person's fields come in the query string.
+      query: z.object({
+        name: z.string().optional(),
+        email: z.string().optional(),
+        phone: z.string().optional(),
+        fields: z.string().optional().describe('JSON object of strings'),
+      }),
       response: personView,
       errors,
       handler: async (ctx) => {
         const { images, upload } = await imagesOf(ctx, (b: { photos: Uint8Array[] }) => b.photos);
-        const input = ctx.body ?? personFromForm(upload?.fields ?? {});
+        const input = ctx.body ?? personFromForm({ ...stripUndefined(ctx.query), ...(upload?.fields ?? {}) });
         if (images.length > MAX_PHOTOS) throw new FacegateError('INVALID_PARAMETER', `At most ${MAX_PHOTOS} photos`);
         return view(await (await verify()).register(input, images));
       },
