@@ -75,6 +75,16 @@ describe('FaceEngine.analyze: detection', () => {
     assert.ok(Math.abs(f.widthPx - f.box.width * 1920) < 2, `${f.widthPx} vs ${f.box.width * 1920}`);
   });
 
+  test('finds a face turned by 90° in the image plane, and reports the roll', async () => {
+    const turned = await sharp(await fixtureBytes('identity.jpg'))
+      .rotate(90)
+      .jpeg()
+      .toBuffer();
+    const { faces } = await engine.analyze(turned);
+    assert.equal(faces.length, 1);
+    assert.ok(Math.abs(Math.abs(faces[0]!.pose.roll) - 90) < 15, `roll ${faces[0]!.pose.roll}`);
+  });
+
   test('refuses a bad image with a typed error', async () => {
     await assert.rejects(
       engine.analyze(Buffer.from('not an image')),
