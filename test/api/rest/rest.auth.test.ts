@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -168,6 +170,28 @@ describe('bearer JWTs', () => {
       assert.equal(r.json().code, 'UNAUTHENTICATED');
     }
     await h.close();
+  });
+});
+
+describe('bearer JWTs from a JWKS URL', () => {
+  test('fetches the issuer keys over HTTP and accepts a token they sign', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'e1', alg: 'ES256' }] });
+    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(jwks));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const issuer = 'https://issuer.example';
+      const verify = createJwtVerifier({ issuer, jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json` });
+      const token = await new SignJWT({ sub: 'u-9' })
+        .setProtectedHeader({ alg: 'ES256', kid: 'e1' })
+        .setIssuer(issuer)
+        .setExpirationTime('5m')
+        .sign(privateKey);
+      assert.deepEqual(await verify(token), { kind: 'jwt', id: 'u-9', name: 'u-9', role: 'user' });
+    } finally {
+      server.close();
+    }
   });
 });
 
