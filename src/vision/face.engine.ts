@@ -39,7 +39,7 @@ export interface FaceEngineDeps {
 export interface LocalFaceEngine extends FaceEngine {
   readonly labelModelVersion: string;
   readonly moderationModelVersion: string;
-  /** Loads the detection and descriptor models and runs each once, so that the first request is not slow. */
+  /** Runs the detection and descriptor models once and opens the attribute models, so the first request is not slow. */
   ready(): Promise<void>;
 }
 
