@@ -11,4 +11,5 @@ export const COMMAND_MODULES: CommandModule[] = [
   () => import('./detect.command.ts'),
   () => import('./compare.command.ts'),
   () => import('./labels.command.ts'),
+  () => import('./pipeline.command.ts'),
 ];
