@@ -36,13 +36,23 @@ export class MqttNotifier implements Notifier {
   }
 
   private connect(): Promise<MqttClient> {
-    this.client ??= mqtt
-      .connectAsync(this.url, { connectTimeout: this.connectTimeoutMs, reconnectPeriod: 1000 })
+    if (this.client) return this.client;
+    // No automatic reconnection: a broker that is down fails this attempt at once (the queue retries it later)
+    // instead of a publish waiting forever on a reconnect loop.
+    const connecting: Promise<MqttClient> = mqtt
+      .connectAsync(this.url, { connectTimeout: this.connectTimeoutMs, reconnectPeriod: 0 }, false)
+      .then((client) => {
+        client.once('close', () => {
+          if (this.client === connecting) this.client = undefined;
+        });
+        return client;
+      })
       .catch((e: unknown) => {
         // Forget a failed connection so the next delivery attempt tries again.
-        this.client = undefined;
+        if (this.client === connecting) this.client = undefined;
         throw e;
       });
-    return this.client;
+    this.client = connecting;
+    return connecting;
   }
 }

@@ -36,6 +36,17 @@ export interface NotificationServiceDeps {
   /** How often the outbox is checked for events written by other processes. */
   pollMs?: number;
   concurrency?: number;
+  /** A send that has not settled after this long counts as failed (its slot is freed; the queue retries). */
+  sendTimeoutMs?: number;
+}
+
+/** Rejects after `ms`: a channel that never answers (a broker that vanished) must not hold a delivery slot forever. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 export class NotificationService {
@@ -181,7 +192,8 @@ export class NotificationService {
       return;
     }
     try {
-      const receipt = await notifier.send(await this.render(event, sub), sub);
+      const sending = notifier.send(await this.render(event, sub), sub);
+      const receipt = await within(sending, this.deps.sendTimeoutMs ?? 30_000, `the ${sub.channel} channel`);
       const ms = Date.now() - started;
       await store.recordAttempt(
         deliveryId,

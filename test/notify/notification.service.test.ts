@@ -68,7 +68,10 @@ describe('notifications: outbox → subscriptions → channels', () => {
       maxAttempts: 3,
       backoffMs: 30,
       concurrency: 1,
+      sendTimeoutMs: 2000,
       notifiers: {
+        // A channel that never answers (stands in for a vanished broker).
+        sns: { channel: 'sns', send: () => new Promise<never>(() => {}) },
         webhook: new WebhookNotifier(2000),
         email: new EmailNotifier({ host: '127.0.0.1', port: smtp.port, secure: false, from: 'facegate@test' }),
         sms: new SmsNotifier({}, store),
@@ -149,6 +152,37 @@ describe('notifications: outbox → subscriptions → channels', () => {
     );
     await assert.rejects(notify.redeliver(id!), { code: 'CONFLICT' });
     await store.deleteSubscription(sub.id);
+  });
+
+  test('a channel that never answers times out, is retried and dead-lettered, and later deliveries still go out', async () => {
+    const hung = await notify.subscribe({ channel: 'sns', target: 'arn:aws:sns:us-east-1:0:hung' });
+    const [id] = (await publish(succeeded())).get(hung.id)!;
+    const d = await notify.waitForDelivery(id!);
+    assert.equal(d.state, 'dead');
+    assert.match(d.attempts[0]?.error ?? '', /the sns channel did not answer within 2000 ms/);
+    await store.deleteSubscription(hung.id);
+    const ok = await notify.subscribe({ channel: 'webhook', target: `${http.url}/after-hang` });
+    const [okId] = (await publish(succeeded())).get(ok.id)!;
+    assert.equal((await notify.waitForDelivery(okId!)).state, 'delivered');
+    await store.deleteSubscription(ok.id);
+  });
+
+  test('MQTT with no broker listening fails the attempt at once instead of waiting on reconnects', async () => {
+    const n = new MqttNotifier('mqtt://127.0.0.1:9', false, 2000);
+    const event = { ...succeeded(), id: '00000000-0000-4000-8000-000000000002', occurredAt: new Date().toISOString() };
+    const sub = {
+      id: 's',
+      channel: 'mqtt' as const,
+      target: 'facegate',
+      eventTypes: ['*'],
+      collectionId: null,
+      pipeline: null,
+      secret: null,
+      enabled: true,
+      createdAt: new Date(),
+    };
+    await assert.rejects(n.send({ event, subject: 's', text: 't', attachments: [] }, sub));
+    await n.close();
   });
 
   test('an e-mail reaches the SMTP server with the thumbnail attached', async () => {
