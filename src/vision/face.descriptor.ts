@@ -4,6 +4,7 @@
 //   −1 → 0, COS_EER → 50, COS_FAR3 → 80, COS_FAR4 → 90, 1 → 100,
 // where COS_FAR3 is the cosine that about one impostor pair in a thousand exceeds, so the API's default threshold of
 // 80 means FAR ≈ 1e-3. The anchor values and how they were measured are in docs/benchmarks.md ("Similarity").
+import { FacegateError } from '../errors.ts';
 import type { InferenceRuntime } from './runtime/inference.port.ts';
 import type { Embedder } from './embed/embedder.port.ts';
 import { OnnxEmbedder } from './embed/onnx.embedder.ts';
@@ -26,7 +27,12 @@ export const FACERES_CALIBRATION: readonly (readonly [number, number])[] = [
 ];
 
 export function cosine(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) throw new RangeError(`descriptor sizes differ: ${a.length} vs ${b.length}`);
+  if (a.length !== b.length) {
+    throw new FacegateError(
+      'MODEL_MISMATCH',
+      `Descriptor sizes differ (${a.length} vs ${b.length}): different face models`,
+    );
+  }
   let dot = 0;
   let na = 0;
   let nb = 0;

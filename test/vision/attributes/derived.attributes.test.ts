@@ -4,6 +4,7 @@ import { flag } from '../../../src/vision/attributes/mesh.attributes.ts';
 import { appearance } from '../../../src/vision/attributes/appearance.attributes.ts';
 import { calibrate, cosine } from '../../../src/vision/face.descriptor.ts';
 import { Semaphore } from '../../../src/vision/engine.semaphore.ts';
+import { FacegateError } from '../../../src/errors.ts';
 
 describe('derived attribute flags', () => {
   test('confidence is 50 at the threshold and grows to the cap with distance', () => {
@@ -32,7 +33,10 @@ describe('similarity calibration', () => {
     assert.equal(cosine(a, a), 1);
     assert.equal(cosine(a, new Float32Array([-2, 0, 0])), -1);
     assert.equal(cosine(a, new Float32Array([0, 3, 0])), 0);
-    assert.throws(() => cosine(a, new Float32Array(2)), RangeError);
+    assert.throws(
+      () => cosine(a, new Float32Array(2)),
+      (e: unknown) => e instanceof FacegateError && e.code === 'MODEL_MISMATCH',
+    );
   });
 
   test('calibrate interpolates between anchors and clamps outside them', () => {
