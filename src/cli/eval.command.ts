@@ -68,7 +68,11 @@ function calibrate(group: string, run: LfwRun): void {
   const { weights } = fuseScores(names.map((n) => run.scores.get(n)!));
   const fusion = new FusionEmbedder(
     names.map((n, i) => ({
-      embedder: { version: n, size: 0, embed: () => Promise.reject(new Error('cached only')) },
+      embedder: {
+        version: n,
+        size: parts[i]!.values().next().value!.length,
+        embed: () => Promise.reject(new Error('cached only')),
+      },
       weight: weights[i]!,
     })),
   );
