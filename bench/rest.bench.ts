@@ -6,6 +6,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import sharp from 'sharp';
 import { createContainer } from '../src/app/container.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/logger.ts';
@@ -70,7 +71,14 @@ try {
   await time('POST /v1/search (upload tutorial)', () => call('POST', '/v1/search', probe));
   await call('POST', '/v1/proctor/faces', { image: photo('identity.jpg').toString('base64'), fullName: 'subject' });
   const frame = photo('cellphone.jpg').toString('base64');
-  await time('POST /v1/proctor/process (five checks)', () => call('POST', '/v1/proctor/process', { image: frame }));
+  await time('POST /v1/proctor/process (five checks, 1920×1080)', () =>
+    call('POST', '/v1/proctor/process', { image: frame }),
+  );
+  // What the console's webcam sends: a 640 px wide JPEG.
+  const webcam = (await sharp(photo('cellphone.jpg')).resize(640).jpeg({ quality: 90 }).toBuffer()).toString('base64');
+  await time('POST /v1/proctor/process (five checks, 640×360)', () =>
+    call('POST', '/v1/proctor/process', { image: webcam }),
+  );
 } finally {
   await app.close();
   await container.close();
