@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FacegateError } from '../../errors.ts';
 import type { ApiKeyService, KeyPrincipal } from './keys/apikey.service.ts';
+import type { DailyCounter } from './keys/daily.counter.ts';
 import type { JwtPrincipal, JwtVerifier } from './keys/jwt.verifier.ts';
 import type { RateLimiter } from './keys/rate.limiter.ts';
 
@@ -20,6 +21,8 @@ export interface AuthOptions {
   keys: ApiKeyService;
   jwt?: JwtVerifier;
   limiter: RateLimiter;
+  /** Daily quota of bearer-token subjects (API keys carry their own); absent = unlimited. */
+  tokenQuota?: DailyCounter;
   /** `facegate serve --no-auth`: everything is allowed, nothing is counted. */
   disabled: boolean;
   publicReads: boolean;
@@ -31,7 +34,9 @@ async function identify(request: FastifyRequest, options: AuthOptions): Promise<
   const auth = request.headers.authorization;
   if (auth?.startsWith('Bearer ')) {
     if (!options.jwt) throw new FacegateError('UNAUTHENTICATED', 'Bearer tokens are not configured on this server');
-    return options.jwt(auth.slice('Bearer '.length).trim());
+    const principal = await options.jwt(auth.slice('Bearer '.length).trim());
+    options.tokenQuota?.count(principal.id);
+    return principal;
   }
   return undefined;
 }

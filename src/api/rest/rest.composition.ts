@@ -3,6 +3,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Container } from '../../app/container.ts';
 import { createJwtVerifier, type JwtVerifier } from './keys/jwt.verifier.ts';
+import { DailyCounter } from './keys/daily.counter.ts';
 import { RateLimiter } from './keys/rate.limiter.ts';
 import { restPlugin } from './rest.plugin.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
@@ -32,6 +33,7 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
         keys,
         jwt: jwtFrom(config),
         limiter: new RateLimiter(config.rest.ratePerSecond, config.rest.burst),
+        tokenQuota: new DailyCounter(config.rest.defaultDailyQuota),
         disabled: options.noAuth || config.auth.disabled,
         publicReads: config.rest.publicReads,
         maxImageBytes: max,

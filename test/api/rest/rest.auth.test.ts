@@ -141,7 +141,10 @@ describe('bearer JWTs', () => {
         .setIssuedAt()
         .setExpirationTime(exp)
         .sign(privateKey);
-    const h = await harness({ jwt: createJwtVerifier({ issuer, jwksFile: file, audience: 'app-client' }) });
+    const h = await harness({
+      jwt: createJwtVerifier({ issuer, jwksFile: file, audience: 'app-client' }),
+      tokenQuota: 3,
+    });
     return { h, sign };
   }
 
@@ -153,6 +156,26 @@ describe('bearer JWTs', () => {
     assert.deepEqual(r.json(), { kind: 'jwt', id: 'u-1', name: 'ann', role: 'admin' });
     const keys = await h.app.inject({ method: 'GET', url: '/v1/keys', headers: { authorization: `Bearer ${token}` } });
     assert.equal(keys.statusCode, 200);
+    await h.close();
+  });
+
+  test('counts a daily quota per token subject and answers 429 with Retry-After past it', async () => {
+    const { h, sign } = await setup();
+    const bearer = async (sub: string) => ({ authorization: `Bearer ${await sign({ sub, aud: 'app-client' })}` });
+    const ann = await bearer('ann');
+    for (let i = 0; i < 3; i++) assert.equal((await h.app.inject(me(undefined, ann))).statusCode, 200);
+    const over = await h.app.inject(me(undefined, ann));
+    assert.deepEqual(
+      [over.statusCode, over.json().code, over.headers['retry-after']],
+      [429, 'QUOTA_EXCEEDED', String(12 * 3600)],
+    );
+    assert.equal(
+      (await h.app.inject(me(undefined, await bearer('bob')))).statusCode,
+      200,
+      'another subject counts apart',
+    );
+    h.clock.ms += 12 * 3600 * 1000;
+    assert.equal((await h.app.inject(me(undefined, ann))).statusCode, 200, 'a new UTC day resets the count');
     await h.close();
   });
 

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiKeyService } from '../../../src/api/rest/keys/apikey.service.ts';
 import { sqliteApiKeyStore } from '../../../src/api/rest/keys/apikey.sqlite.ts';
+import { DailyCounter } from '../../../src/api/rest/keys/daily.counter.ts';
 import type { JwtVerifier } from '../../../src/api/rest/keys/jwt.verifier.ts';
 import { RateLimiter } from '../../../src/api/rest/keys/rate.limiter.ts';
 import { restPlugin } from '../../../src/api/rest/rest.plugin.ts';
@@ -26,6 +27,8 @@ export interface HarnessOptions {
   ratePerSecond?: number;
   burst?: number;
   jwt?: JwtVerifier;
+  /** Daily quota of JWT subjects. */
+  tokenQuota?: number;
   publicReads?: boolean;
   disabled?: boolean;
 }
@@ -45,6 +48,7 @@ export async function harness(o: HarnessOptions = {}): Promise<Harness> {
     restPlugin({
       keys,
       jwt: o.jwt,
+      tokenQuota: o.tokenQuota ? new DailyCounter(o.tokenQuota, () => new Date(clock.ms)) : undefined,
       limiter: new RateLimiter(o.ratePerSecond ?? 1000, o.burst ?? 1000, () => clock.ms),
       disabled: o.disabled ?? false,
       publicReads: o.publicReads ?? false,
