@@ -48,10 +48,13 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
         request.log = request.log.child({ accessKeyId: who.accessKeyId });
       }
       const { name, op } = resolveOperation(header(request, 'x-amz-target'));
+      // The completion and error lines (written through reply.log) then say who called which operation.
+      request.log = request.log.child({ operation: name });
+      reply.log = request.log;
       const parsed = op.schema.safeParse(parseJson(body));
       if (!parsed.success) throw new FacegateError('INVALID_PARAMETER', describeIssues(parsed.error));
       // request.log is a child of our pino root logger (server/app.ts), so it is a full pino Logger.
-      const log = request.log.child({ operation: name }) as Logger;
+      const log = request.log as Logger;
       const result = await op.handle(parsed.data, { container, log });
       // A Buffer, so the content type goes out exactly as AWS sends it (no charset suffix).
       return reply.header('content-type', 'application/x-amz-json-1.1').send(Buffer.from(JSON.stringify(result)));
