@@ -26,6 +26,7 @@ interface LfwOptions {
   limit?: string;
   json?: string;
   calibrate?: string;
+  cache: string;
 }
 
 /** Model names, with '~flip' for the flip-TTA variant ('faceapi-resnet+mobilefacenet~flip') → embedder versions. */
@@ -121,7 +122,7 @@ async function lfw(o: LfwOptions): Promise<void> {
     embedders,
     locator,
     decode: async (bytes) => (await decodeImage(bytes, config.images)).rgb,
-    cacheDir: resolve('.cache/lfw'),
+    cacheDir: resolve(o.cache),
     ...(o.limit ? { limitPairs: Number(o.limit) } : {}),
     onProgress: (done, total) => {
       if (!started) bar.start(total, 0);
@@ -160,7 +161,7 @@ export function register(program: Command): void {
   evalCmd
     .command('lfw')
     .description('LFW face verification: k-fold accuracy, ROC AUC, TAR at FAR 1e-3/1e-2 per descriptor model')
-    .option('--embedders <names>', 'comma-separated descriptor models', 'faceapi-resnet,mobilefacenet,faceres')
+    .option('--embedders <names>', 'comma-separated descriptor models', 'mobilefacenet,faceapi-resnet-dlib5,faceres')
     .option('--flip', 'also evaluate each model with horizontal-flip test-time augmentation')
     .option(
       '--fusion <groups>',
@@ -171,6 +172,7 @@ export function register(program: Command): void {
     .option('--pairs <file>', 'pairs file inside the dataset folder', 'pairs-dev.txt')
     .option('--limit <pairs>', 'use about this many pairs (quick check)')
     .option('--json <file>', 'also write the results as JSON')
+    .option('--cache <dir>', 'descriptor cache folder', '.cache/lfw')
     .option(
       '--calibrate <group>',
       'fit the cosine → similarity map for a model or fusion group (same syntax as --fusion)',
