@@ -27,11 +27,14 @@ import { ATTRIBUTE_MODELS, LIVENESS_MODELS, faceAttributes, faceLiveness } from 
 import { detectLabels, LABEL_MODEL_VERSION } from './labels/labels.detect.ts';
 import { detectModeration, MODERATION_MODEL_VERSION } from './moderation/moderation.detect.ts';
 import { Semaphore } from './engine.semaphore.ts';
-import { defaultDescriptor } from './face.descriptor.ts';
+import { createDefaultDescriptor } from './embed/default.embedder.ts';
 
 export interface FaceEngineDeps {
   runtime?: InferenceRuntime;
-  /** The descriptor model and its similarity calibration (default: face.descriptor.ts). */
+  /**
+   * The descriptor model and its similarity calibration. Default: B's embed/default.embedder.ts (chosen on LFW);
+   * face.descriptor.ts has faceres alone, with its own LFW calibration.
+   */
   descriptor?: { embedder: Embedder; similarity: (a: Float32Array, b: Float32Array) => number };
 }
 
@@ -50,7 +53,7 @@ export async function createFaceEngine(
 ): Promise<LocalFaceEngine> {
   const logger = log.child({ module: 'face.engine' });
   const runtime = deps.runtime ?? createModelRuntime(config);
-  const descriptor = deps.descriptor ?? defaultDescriptor(runtime);
+  const descriptor = deps.descriptor ?? createDefaultDescriptor(runtime);
   const gate = new Semaphore(config.vision.concurrency);
   let detector: Promise<FaceDetector> | undefined;
   const getDetector = () => {

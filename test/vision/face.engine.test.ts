@@ -8,7 +8,18 @@ import { createFaceEngine, type LocalFaceEngine } from '../../src/vision/face.en
 import type { DetectedFace, EmotionType } from '../../src/vision/vision.types.ts';
 import { GROUP_PORTRAITS, composedGroupPhoto, fixtureBytes, visionRuntime } from './vision.helper.ts';
 
-const MODELS = ['blazeface', 'facemesh', 'faceres', 'emotion', 'iris', 'antispoof', 'liveness', 'centernet', 'nsfw'];
+const MODELS = [
+  'blazeface',
+  'facemesh',
+  'faceres',
+  'mobilefacenet',
+  'emotion',
+  'iris',
+  'antispoof',
+  'liveness',
+  'centernet',
+  'nsfw',
+];
 let engine: LocalFaceEngine;
 
 before(async () => {
