@@ -1,5 +1,5 @@
 // The composition root: builds every service once from the frozen config, hands them to the server and the CLI, and
-// closes them in reverse order. Each part is one `part(...)` line below; F and G add theirs the same way.
+// closes them in reverse order. Each part is one entry of the LOADERS table below (and one field of Services).
 //
 // Parts load in the background so that the HTTP server can answer /healthz at once and /readyz with 503 until the
 // models are loaded. A part that fails to load is reported by name: callers get NOT_READY with the reason, never a
