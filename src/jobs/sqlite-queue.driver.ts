@@ -50,6 +50,8 @@ export interface SqliteQueueOptions {
   maxAttempts?: number;
   backoffMs?: number;
   concurrency?: number;
+  /** Completed jobs older than this are deleted (dead ones are kept for inspection). Default 7 days. */
+  retentionMs?: number;
   now?: () => number;
 }
 
@@ -82,6 +84,7 @@ export class SqliteJobQueue implements JobQueue {
   private readonly settled = new EventEmitter();
   private readonly abort = new AbortController();
   private running = false;
+  private lastPurge = 0;
   private wakeUp: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -95,6 +98,7 @@ export class SqliteJobQueue implements JobQueue {
       maxAttempts: options.maxAttempts ?? 5,
       backoffMs: options.backoffMs ?? 1000,
       concurrency: options.concurrency ?? 2,
+      retentionMs: options.retentionMs ?? 7 * 24 * 3600_000,
       now: options.now ?? Date.now,
     };
     this.settled.setMaxListeners(0);
@@ -145,6 +149,7 @@ export class SqliteJobQueue implements JobQueue {
     this.running = true;
     this.heartbeat = setInterval(() => this.renewLeases(), Math.max(50, Math.floor(this.opts.leaseMs / 3)));
     this.heartbeat.unref();
+    this.purge();
     this.loop = this.run();
     return Promise.resolve();
   }
@@ -202,6 +207,15 @@ export class SqliteJobQueue implements JobQueue {
     return Promise.resolve(out);
   }
 
+  /** Deletes completed jobs past the retention; returns how many. Runs at start and hourly. */
+  purge(): number {
+    this.lastPurge = this.opts.now();
+    const r = this.db
+      .prepare(`DELETE FROM jobs WHERE state = 'completed' AND updated_at < ?`)
+      .run(this.lastPurge - this.opts.retentionMs);
+    return r.changes;
+  }
+
   private wake(): void {
     const w = this.wakeUp;
     this.wakeUp = undefined;
@@ -210,6 +224,7 @@ export class SqliteJobQueue implements JobQueue {
 
   private async run(): Promise<void> {
     while (this.running) {
+      if (this.opts.now() - this.lastPurge > 3600_000) this.purge();
       for (const w of this.workers.values()) this.fill(w);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, this.opts.pollMs);

@@ -63,3 +63,27 @@ test('a job whose worker vanished is taken over once its lease expires', async (
   dbB.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('completed jobs past the retention are purged; dead jobs are kept', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fg-jobs-'));
+  const db = openJobsDatabase(join(dir, 'jobs.db'));
+  let clock = 1_000_000;
+  const q = new SqliteJobQueue({ db, logger, pollMs: 10, retentionMs: 60_000, now: () => clock });
+  q.work('ok', async () => {});
+  q.work('bad', async () => {
+    throw new Error('no');
+  });
+  await q.start();
+  const ok = await q.enqueue('ok', {});
+  const bad = await q.enqueue('bad', {}, { maxAttempts: 1 });
+  await q.waitFor(ok);
+  await q.waitFor(bad);
+  assert.equal(q.purge(), 0, 'nothing is old enough yet');
+  clock += 60_001;
+  assert.equal(q.purge(), 1);
+  assert.equal(await q.get(ok), undefined);
+  assert.equal((await q.get(bad))?.state, 'dead');
+  await q.stop();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
