@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { ListCollectionsCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 
 const BIN = new URL('../../bin/facegate.js', import.meta.url).pathname;
 const dataDir = mkdtempSync(join(tmpdir(), 'facegate-serve-'));
@@ -57,7 +58,7 @@ async function stop(child: ChildProcess): Promise<number | string | null> {
 }
 
 describe('facegate serve', () => {
-  test('prints the endpoint, the region hint and a generated key pair once; exits 0 on SIGTERM', async () => {
+  test('prints the endpoint and a key pair once that the SDK can call with; exits 0 on SIGTERM', async () => {
     const first = await serve([]);
     const url = /listening on (http:\/\/[^\s]+)/.exec(first.banner)?.[1];
     assert.ok(url, first.banner);
@@ -68,6 +69,15 @@ describe('facegate serve', () => {
     assert.equal(statSync(join(dataDir, 'credentials.json')).mode & 0o777, 0o600);
     const health = await fetch(`${url}/healthz`);
     assert.equal(health.status, 200);
+    // What the banner tells a user is enough to call the API (the call waits while the models load).
+    const client = new RekognitionClient({
+      endpoint: url,
+      region: 'sa-east-1',
+      credentials: { accessKeyId: keyId, secretAccessKey: secret },
+    });
+    const listed = await client.send(new ListCollectionsCommand({}));
+    assert.deepEqual(listed.CollectionIds, []);
+    client.destroy();
     assert.equal(await stop(first.child), 0);
 
     const second = await serve([]);
