@@ -81,6 +81,9 @@ export class PgBossJobQueue implements JobQueue {
       schema: this.schema,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 3000,
       max: 4,
+      // Expired jobs (a killed worker's) are found by maintenance: run it about once per lease, not every 2 minutes.
+      // pg-boss has no heartbeat: a step must finish within the lease or it is retried while still running.
+      maintenanceIntervalSeconds: Math.min(120, Math.max(1, Math.ceil(this.opts.leaseMs / 1000))),
     } as ConstructorParameters<typeof PgBoss>[0]);
     this.boss.on('error', (e: unknown) => this.log.error({ err: e }, 'pg-boss error'));
   }
