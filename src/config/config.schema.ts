@@ -15,6 +15,8 @@ export const configSchema = z.object({
   server: z.object({
     host: z.string().default('0.0.0.0'),
     port: int(0, 65535).default(8080),
+    /** Rekognition image operations in progress at once; beyond it, ThrottlingException (the SDKs back off and retry). */
+    maxInFlight: int(1, 10_000).default(64),
   }),
   auth: z.object({
     /** Off only by an explicit flag (`facegate serve --no-auth`); never by default. */

@@ -10,6 +10,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_DATA_DIR: 'dataDir',
   FACEGATE_HOST: 'server.host',
   FACEGATE_PORT: 'server.port',
+  FACEGATE_MAX_IN_FLIGHT: 'server.maxInFlight',
   FACEGATE_AUTH_DISABLED: 'auth.disabled',
   FACEGATE_ACCESS_KEY_ID: 'auth.accessKeyId',
   FACEGATE_SECRET_ACCESS_KEY: 'auth.secretAccessKey',
