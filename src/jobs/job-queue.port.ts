@@ -58,6 +58,8 @@ export interface JobQueue {
   /** Stops claiming, aborts the handlers' signals and waits for in-flight jobs to settle. */
   stop(): Promise<void>;
   get(id: string): Promise<JobRecord | undefined>;
+  /** The job enqueued with this name and dedupe key, if the queue still holds it. */
+  findByKey(name: string, key: string): Promise<JobRecord | undefined>;
   /** Resolves once the job is completed or dead (a test and CLI seam; no polling by the caller). */
   waitFor(id: string): Promise<JobRecord>;
   /** Puts a dead job back in the queue with a fresh attempt budget. */

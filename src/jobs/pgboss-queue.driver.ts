@@ -150,6 +150,10 @@ export class PgBossJobQueue implements JobQueue {
     };
   }
 
+  findByKey(name: string, key: string): Promise<JobRecord | undefined> {
+    return this.get(keyToJobId(name, key));
+  }
+
   async waitFor(id: string): Promise<JobRecord> {
     for (;;) {
       const rec = await this.get(id);

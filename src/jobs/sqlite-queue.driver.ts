@@ -168,6 +168,11 @@ export class SqliteJobQueue implements JobQueue {
     return Promise.resolve(row && toRecord(row));
   }
 
+  findByKey(name: string, key: string): Promise<JobRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM jobs WHERE name = ? AND key = ?').get(name, key) as Row | undefined;
+    return Promise.resolve(row && toRecord(row));
+  }
+
   async waitFor(id: string): Promise<JobRecord> {
     for (;;) {
       const rec = await this.get(id);

@@ -65,6 +65,8 @@ export function jobQueueContract(driver: string, harness: () => Promise<QueueHar
       const c = await q.enqueue('once', { x: 3 }, { key: 'run-1:step' });
       assert.equal(c, a, 'a completed job still deduplicates its key');
       assert.equal(runs, 1);
+      assert.equal((await q.findByKey('once', 'run-1:step'))?.id, a);
+      assert.equal(await q.findByKey('once', 'other'), undefined);
     });
 
     test('retries a failing job with increasing attempt numbers until it succeeds', async (t) => {

@@ -135,6 +135,28 @@ describe('upload pipeline (fake vision, real SQLite queue)', () => {
     assert.equal((await h.engine.waitForRun(first[0]!.id)).state, 'succeeded');
   });
 
+  test('resume() fails a run whose step job died on its last attempt without ending the run', async () => {
+    const def = await h.service.get('signup');
+    const steps = def.stages.flatMap((names, stage) => names.map((name) => ({ name, stage })));
+    await h.store.createRun(
+      { id: 'stuck', pipeline: 'signup', input: { bucket: 'uploads', key: 'gone.jpg', source: 'bucket' }, steps },
+      [],
+    );
+    // The job exists, dead, as the queue leaves it when the worker was killed during the last attempt.
+    h.db
+      .prepare(
+        `INSERT INTO jobs (id, name, key, payload, state, attempts, max_attempts, backoff_ms, run_at, last_error,
+           created_at, updated_at) VALUES ('j-stuck', 'pipeline.step', 'stuck:checkFaces', '{}', 'dead', 1, 1, 5, 0,
+           'lease expired on the last attempt', 0, 0)`,
+      )
+      .run();
+    await h.engine.resume();
+    const run = await h.engine.waitForRun('stuck');
+    assert.equal(run.state, 'failed');
+    assert.equal(run.error?.code, 'StepFailed');
+    assert.match(run.error?.reasons[0] ?? '', /checkFaces failed after 1 attempt\(s\): lease expired/);
+  });
+
   test('resume() restarts a run whose first step was never enqueued', async () => {
     const def = await h.service.get('signup');
     await h.objects.put('uploads', 'k.jpg', ONE);

@@ -120,6 +120,7 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
   const watcher = new DirectoryWatcher(service, store, logger, config.watchPollMs);
 
   const worker = opts.worker !== false;
+  let sweep: NodeJS.Timeout | undefined;
   if (worker) {
     engine.register();
     notifications.register();
@@ -127,6 +128,14 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     await engine.resume();
     notifications.start();
     watcher.start();
+    // Heals runs another worker left behind (killed on a step's last attempt) without waiting for a restart.
+    sweep = setInterval(
+      () => {
+        engine.resume().catch((e: unknown) => logger.error({ err: e }, 'pipeline resume failed'));
+      },
+      Math.max(60_000, config.jobs.leaseMs * 2),
+    );
+    sweep.unref();
   }
   return {
     service,
@@ -137,6 +146,7 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     queue,
     watcher,
     async close() {
+      if (sweep) clearInterval(sweep);
       await watcher.stop();
       await queue.stop();
       await notifications.stop();

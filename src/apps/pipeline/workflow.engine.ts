@@ -109,7 +109,11 @@ export class WorkflowEngine {
     return run;
   }
 
-  /** Re-enqueues the current stage of every running run: safe (dedupe keys), and it heals a crash between writes. */
+  /**
+   * Re-enqueues the current stage of every running run: safe (dedupe keys), and it heals a crash between writes.
+   * A step whose job is dead without the run having failed (the worker died during the last attempt, and the queue
+   * dead-lettered the job on its lease) ends the run as StepFailed here. Run at start and periodically.
+   */
   async resume(): Promise<number> {
     const ids = await this.deps.store.runningRunIds();
     for (const id of ids) {
@@ -117,7 +121,17 @@ export class WorkflowEngine {
       const def = run && (await this.deps.definition(run.pipeline));
       if (!run || !def) continue;
       const stage = run.steps.find((s) => s.state !== 'succeeded')?.stage;
-      if (stage !== undefined) await this.enqueueStage(run, def, stage);
+      if (stage === undefined) continue;
+      for (const step of def.stages[stage] ?? []) {
+        const job = await this.deps.queue.findByKey(STEP_JOB, `${run.id}:${step}`);
+        if (job?.state !== 'dead') continue;
+        const message = job.lastError ?? 'the step job was dead-lettered';
+        const reasons = [`${step} failed after ${job.attempts} attempt(s): ${message}`];
+        await this.deps.store.failStep(run.id, step, message, true);
+        await this.fail(run, def, { code: 'StepFailed', message, reasons, step }, []);
+      }
+      const now = await this.deps.store.getRun(id);
+      if (now?.state === 'running') await this.enqueueStage(run, def, stage);
     }
     return ids.length;
   }
