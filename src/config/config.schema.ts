@@ -101,6 +101,8 @@ export const configSchema = z.object({
       proctorObjectsOfInterest: z.string().default('Mobile Phone,Cell Phone'),
       /** Moderation labels at or above this confidence fail "Unsafe Content". */
       proctorModerationThreshold: z.coerce.number().min(0).max(100).default(85),
+      /** Postgres for the REST API keys and their daily counts, shared by several instances (default: apps.sqlite). */
+      keysDatabaseUrl: z.string().min(1).optional(),
     })
     .prefault({}),
   /** Durable background work (F): the pipeline's steps and notification deliveries. */

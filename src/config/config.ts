@@ -44,6 +44,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_PROCTOR_FACE_MATCH_THRESHOLD: 'apps.proctorFaceMatchThreshold',
   FACEGATE_PROCTOR_OBJECTS_OF_INTEREST: 'apps.proctorObjectsOfInterest',
   FACEGATE_PROCTOR_MODERATION_THRESHOLD: 'apps.proctorModerationThreshold',
+  FACEGATE_KEYS_DATABASE_URL: 'apps.keysDatabaseUrl',
   FACEGATE_JOBS_DRIVER: 'jobs.driver',
   FACEGATE_JOBS_DATABASE_URL: 'jobs.databaseUrl',
   FACEGATE_JOBS_CONCURRENCY: 'jobs.concurrency',
