@@ -29,6 +29,17 @@ export const OPERATIONS: Record<OperationName, Operation> = {
   SearchUsersByImage: users.SearchUsersByImage,
 };
 
+/** Operations that decode an image and run models: the ones server.maxInFlight bounds. */
+export const IMAGE_OPERATIONS: ReadonlySet<string> = new Set<OperationName>([
+  'IndexFaces',
+  'SearchFacesByImage',
+  'CompareFaces',
+  'DetectFaces',
+  'DetectLabels',
+  'DetectModerationLabels',
+  'SearchUsersByImage',
+]);
+
 const PREFIX = 'RekognitionService.';
 
 export function resolveOperation(target: string | undefined): { name: string; op: Operation } {

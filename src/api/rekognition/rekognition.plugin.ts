@@ -7,7 +7,7 @@ import type { KeyRing } from '../../auth/access.keys.ts';
 import { verifySigV4 } from '../../auth/sigv4.verifier.ts';
 import { FacegateError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import { resolveOperation } from './rekognition.operations.ts';
+import { IMAGE_OPERATIONS, resolveOperation } from './rekognition.operations.ts';
 import { describeIssues } from './rekognition.schemas.ts';
 
 export interface RekognitionPluginOptions {
@@ -32,6 +32,20 @@ function parseJson(body: Buffer): unknown {
 export function rekognitionPlugin(container: Container, options: RekognitionPluginOptions) {
   const { keys } = options;
   const maxSkew = container.config.auth.maxClockSkewSeconds;
+  // Image work queues behind the engine; past maxInFlight a request is refused at once with ThrottlingException,
+  // which the SDKs retry with backoff, instead of holding more decoded images in memory.
+  const maxInFlight = container.config.server.maxInFlight;
+  let inFlight = 0;
+  const bounded = async <T>(counted: boolean, run: () => Promise<T>): Promise<T> => {
+    if (!counted) return run();
+    if (inFlight >= maxInFlight) throw new FacegateError('THROTTLED', 'Rate exceeded');
+    inFlight++;
+    try {
+      return await run();
+    } finally {
+      inFlight--;
+    }
+  };
   return async (app: FastifyInstance): Promise<void> => {
     // The signature covers the exact bytes, so every body on this route is read raw, whatever its content type.
     app.removeAllContentTypeParsers();
@@ -55,7 +69,7 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
       if (!parsed.success) throw new FacegateError('INVALID_PARAMETER', describeIssues(parsed.error));
       // request.log is a child of our pino root logger (server/app.ts), so it is a full pino Logger.
       const log = request.log as Logger;
-      const result = await op.handle(parsed.data, { container, log });
+      const result = await bounded(IMAGE_OPERATIONS.has(name), () => op.handle(parsed.data, { container, log }));
       // A Buffer, so the content type goes out exactly as AWS sends it (no charset suffix).
       return reply.header('content-type', 'application/x-amz-json-1.1').send(Buffer.from(JSON.stringify(result)));
     });

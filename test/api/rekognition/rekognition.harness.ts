@@ -32,9 +32,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startServer(options: ContainerOptions = {}): Promise<Harness> {
+/** `env` holds FACEGATE_* settings for this server (the process environment is not read). */
+export async function startServer(options: ContainerOptions = {}, env: Record<string, string> = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'facegate-e2e-'));
-  const config = loadConfig({}, { dataDir, server: { host: '127.0.0.1', port: '0' } });
+  const config = loadConfig(env, { dataDir, server: { host: '127.0.0.1', port: '0' } });
   const container = createContainer(config, createLogger('silent'), options);
   const app = await buildApp(container, { keys });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
