@@ -28,9 +28,12 @@ export async function faceAttributes(
 ): Promise<AttributeResult> {
   const [emotionS, faceresS, irisS] = await Promise.all(ATTRIBUTE_MODELS.map((m) => runtime.session(m)));
   const geometry = { box: face.rect, points5: face.points5, mesh: face.mesh };
-  const emo = await emotions(emotionS!, image, face.roi);
-  const ag = await ageGender(faceresS!, image, geometry);
-  const iris = await irisAndGaze(irisS!, image, face.mesh);
+  // Three independent models: run together, so that ONNX Runtime can use another core for each.
+  const [emo, ag, iris] = await Promise.all([
+    emotions(emotionS!, image, face.roi),
+    ageGender(faceresS!, image, geometry),
+    irisAndGaze(irisS!, image, face.mesh),
+  ]);
   const happy = (emo.find((e) => e.type === 'HAPPY')?.confidence ?? 0) / 100;
   const look = appearance(appearanceFeatures(uprightCrop(image, face.roi, 128), face.mesh));
   const strip = <T extends { value: boolean; confidence: number }>(f: T) => ({
