@@ -2,7 +2,9 @@
 // The container calls these once; each returns the value and how to close it.
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import pg from 'pg';
 import { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
+import { pgApiKeyStore } from '../api/rest/keys/apikey.pg.ts';
 import { sqliteApiKeyStore } from '../api/rest/keys/apikey.sqlite.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
@@ -29,8 +31,22 @@ interface Opened<T> {
 
 const closing = (db: Database) => async () => void db.close();
 
-/** API keys only: ready at once, without waiting for the models. */
-export function openRestKeys(config: Readonly<Config>, dataDir: string): Opened<ApiKeyService> {
+/** API keys only: ready at once, without waiting for the models. Postgres when configured, else apps.sqlite. */
+export async function openRestKeys(config: Readonly<Config>, dataDir: string): Promise<Opened<ApiKeyService>> {
+  const url = config.apps.keysDatabaseUrl;
+  if (url) {
+    const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5000, max: 5 });
+    try {
+      const store = await pgApiKeyStore(pool);
+      return {
+        value: new ApiKeyService({ store, defaultDailyQuota: config.rest.defaultDailyQuota }),
+        close: () => pool.end(),
+      };
+    } catch (e) {
+      await pool.end();
+      throw e;
+    }
+  }
   const db = openAppsDatabase(dataDir);
   const counters = openAppsDatabase(dataDir, 'NORMAL');
   const keys = new ApiKeyService({

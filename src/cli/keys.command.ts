@@ -1,20 +1,18 @@
-// `facegate keys create|list|revoke`: REST API keys, managed on this machine's data directory. The full key is
+// `facegate keys create|list|revoke`: REST API keys, in the store the server uses. The full key is
 // printed once, at creation; only its hash is stored.
 import type { Command } from 'commander';
-import { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
-import { sqliteApiKeyStore } from '../api/rest/keys/apikey.sqlite.ts';
-import { openAppsDatabase } from '../apps/apps.database.ts';
+import type { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
+import { openRestKeys } from '../apps/apps.factory.ts';
 import { loadConfig } from '../config/config.ts';
 
+/** The same store the server uses: Postgres when FACEGATE_KEYS_DATABASE_URL is set, else <dataDir>/apps.sqlite. */
 async function withKeys<T>(fn: (keys: ApiKeyService) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const db = openAppsDatabase(config.dataDir);
+  const opened = await openRestKeys(config, config.dataDir);
   try {
-    return await fn(
-      new ApiKeyService({ store: sqliteApiKeyStore(db), defaultDailyQuota: config.rest.defaultDailyQuota }),
-    );
+    return await fn(opened.value);
   } finally {
-    db.close();
+    await opened.close();
   }
 }
 
