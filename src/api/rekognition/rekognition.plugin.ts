@@ -51,7 +51,9 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-    app.post('/', { config: { errorFormat: 'aws' } }, async (request, reply) => {
+    // Only Image.Bytes is large on this protocol: room for the base64 of the inline limit and the JSON around it.
+    const bodyLimit = Math.ceil((container.config.images.maxInlineBytes * 4) / 3) + 64 * 1024;
+    app.post('/', { bodyLimit, config: { errorFormat: 'aws' } }, async (request, reply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       if (keys) {
         const who = verifySigV4({ method: request.method, url: request.url, headers: request.headers, body }, keys, {

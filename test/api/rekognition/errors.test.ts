@@ -21,8 +21,9 @@ describe('errors through the AWS SDK', () => {
     assert.equal(e.$metadata.httpStatusCode, 400);
   });
 
-  test('a body over the server limit is refused as ImageTooLargeException before it is read whole', async () => {
-    const limit = bodyLimitFor(h.container.config.images.maxObjectBytes);
+  test('a body over the route limit (base64 of 5 MB + 64 KB) is ImageTooLargeException before it is read whole', async () => {
+    const limit = Math.ceil((h.container.config.images.maxInlineBytes * 4) / 3) + 64 * 1024;
+    assert.ok(limit < bodyLimitFor(h.container.config.images.maxObjectBytes), 'tighter than the server-wide limit');
     const res = await fetch(h.url + '/', {
       method: 'POST',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'RekognitionService.DetectFaces' },
