@@ -48,6 +48,13 @@ describe('web console in Chromium', { timeout: 300_000 }, () => {
 
     await page.setInputFiles('input[type=file]', join(FIXTURES, 'photo1.jpeg'));
     await page.locator('#search-result .verdict', { hasText: 'Unknown person' }).waitFor();
+
+    // The same search from a webcam snapshot (the fake camera shows looking_at_screen.jpg).
+    await page.reload();
+    await page.click('button:text-is("Use webcam")');
+    await page.click('button:text-is("Take snapshot")');
+    await page.locator('#search-result .verdict', { hasText: 'Best match: Dana Proctor' }).waitFor();
+    await h.shot('search-webcam');
   });
 
   test('verifies 1:1 against the chosen person, and lists the people collection with face thumbnails', async () => {
