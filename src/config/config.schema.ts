@@ -41,6 +41,8 @@ export const configSchema = z.object({
     cacheDir: z.string().optional(),
     /** Intra-op threads per ONNX Runtime session (0 = runtime default). */
     threads: int(0, 64).default(2),
+    /** Busy-wait ONNX Runtime threads between operators: lower latency on an idle machine, worse when it is shared. */
+    spin: bool.default(false),
     /** 'default' (the converted npm models), or a directory holding a user model pack (pack.json + ONNX files). */
     pack: z.string().default('default'),
   }),

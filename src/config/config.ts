@@ -22,6 +22,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_MIN_IMAGE_SIDE: 'images.minSide',
   FACEGATE_MODELS_DIR: 'models.cacheDir',
   FACEGATE_THREADS: 'models.threads',
+  FACEGATE_ORT_SPIN: 'models.spin',
   FACEGATE_MODELS: 'models.pack',
   FACEGATE_FACE_MIN_SCORE: 'vision.minFaceScore',
   FACEGATE_DETECT_TILING: 'vision.tiling',

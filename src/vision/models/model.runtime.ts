@@ -18,6 +18,7 @@ export function createModelRuntime(config: Pick<Config, 'models'>): InferenceRun
   let loaded: LoadedPack | undefined;
   return new OnnxRuntime({
     threads: config.models.threads,
+    spin: config.models.spin,
     source: async (name) => {
       loaded = await getPack();
       return loaded?.model(name) ? readPackModel(loaded, name) : cache.modelPath(name);
