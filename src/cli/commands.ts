@@ -12,4 +12,6 @@ export const COMMAND_MODULES: CommandModule[] = [
   () => import('./compare.command.ts'),
   () => import('./labels.command.ts'),
   () => import('./pipeline.command.ts'),
+  () => import('./index.command.ts'),
+  () => import('./search.command.ts'),
 ];

@@ -2,6 +2,7 @@
 // cleanly on SIGINT/SIGTERM (stop accepting, finish in-flight requests, close the services).
 import type { Command } from 'commander';
 import { createContainer } from '../app/container.ts';
+import { holdDataDir } from '../app/datadir.lock.ts';
 import { loadKeyRing, credentialsPath, type KeyRing } from '../auth/access.keys.ts';
 import { loadConfig, ConfigError } from '../config/config.ts';
 import { createLogger } from '../logger.ts';
@@ -55,6 +56,14 @@ async function serve(flags: ServeFlags): Promise<void> {
     throw e;
   }
   const logger = createLogger(config.logLevel);
+  let release: () => void;
+  try {
+    release = holdDataDir(config.dataDir);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+  process.on('exit', () => release());
   const container = createContainer(config, logger);
   const keys = config.auth.disabled ? undefined : loadKeyRing(config.auth, config.dataDir);
   const app = await buildApp(container, keys ? { keys } : { noAuth: true });
