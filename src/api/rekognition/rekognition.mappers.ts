@@ -11,7 +11,7 @@ import type {
   Landmark,
   ModerationLabel,
 } from '../../vision/vision.types.ts';
-import type { FaceAttributeName } from './rekognition.schemas.ts';
+import { FaceAttribute, type FaceAttributeName } from './rekognition.schemas.ts';
 
 export const boundingBox = (b: Box) => ({ Width: b.width, Height: b.height, Left: b.left, Top: b.top });
 const flag = (f: Flag): WireFlag => ({ Value: f.value, Confidence: f.confidence });
@@ -80,20 +80,12 @@ interface WireAttributes {
 /** Which optional attribute blocks a FaceDetail carries; DEFAULT carries none of them. */
 export type AttributeSelection = ReadonlySet<Exclude<FaceAttributeName, 'DEFAULT' | 'ALL'>>;
 
-const ALL_ATTRIBUTES: AttributeSelection = new Set([
-  'AGE_RANGE',
-  'BEARD',
-  'EMOTIONS',
-  'EYE_DIRECTION',
-  'EYEGLASSES',
-  'EYES_OPEN',
-  'GENDER',
-  'MOUTH_OPEN',
-  'MUSTACHE',
-  'FACE_OCCLUDED',
-  'SMILE',
-  'SUNGLASSES',
-]);
+// Every attribute of the request enum except the two selectors, so the list cannot drift from the schema.
+const ALL_ATTRIBUTES: AttributeSelection = new Set(
+  FaceAttribute.options.filter(
+    (a): a is Exclude<FaceAttributeName, 'DEFAULT' | 'ALL'> => a !== 'DEFAULT' && a !== 'ALL',
+  ),
+);
 
 /** ["ALL"] → every attribute; ["DEFAULT", "EMOTIONS"] or ["EMOTIONS"] → the default fields plus emotions. */
 export function selectAttributes(requested: readonly FaceAttributeName[] | undefined): AttributeSelection {
