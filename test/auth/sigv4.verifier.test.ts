@@ -1,32 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
+import { NodeSha256 } from '../helpers/sha256.helper.ts';
 import type { KeyRing } from '../../src/auth/access.keys.ts';
 import { awsUriEscape, verifySigV4, type SignedRequest } from '../../src/auth/sigv4.verifier.ts';
 import { FacegateError, type ErrorCode } from '../../src/errors.ts';
-
-/** The Checksum shape smithy's signer wants, over node:crypto (HMAC when given a secret). */
-class NodeSha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.h.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-  reset(): void {}
-}
-
-function bytes(d: SourceData): string | Uint8Array {
-  if (typeof d === 'string') return d;
-  if (d instanceof ArrayBuffer) return new Uint8Array(d);
-  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-}
 
 const KEY = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const keys: KeyRing = {

@@ -1,18 +1,17 @@
 // Test harness: a real Facegate HTTP server on port 0 with a temp data dir, and clients that speak to it the way
 // users do (the AWS SDK, or hand-signed fetches for requests the SDK will not make).
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
 import type { FastifyInstance } from 'fastify';
 import { createContainer, type Container, type ContainerOptions } from '../../../src/app/container.ts';
 import type { KeyRing } from '../../../src/auth/access.keys.ts';
 import { loadConfig } from '../../../src/config/config.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { buildApp } from '../../../src/server/app.ts';
+import { NodeSha256 } from '../../helpers/sha256.helper.ts';
 
 export const KEY = { accessKeyId: 'AKFGTESTKEY000000001', secretAccessKey: 'test-secret-for-the-e2e-suite-0123456789' };
 export const keys: KeyRing = {
@@ -78,25 +77,4 @@ export async function startServer(options: ContainerOptions = {}, env: Record<st
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** smithy's Checksum shape over node:crypto, for the signer. */
-export class NodeSha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.h.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-  reset(): void {}
-}
-
-function bytes(d: SourceData): string | Uint8Array {
-  if (typeof d === 'string') return d;
-  if (d instanceof ArrayBuffer) return new Uint8Array(d);
-  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 }
