@@ -5,6 +5,7 @@ import { appendEvents, migrateOutbox } from '../../events/outbox.sqlite.ts';
 import { migrateJobsDatabase, type SqliteDatabase } from '../../jobs/sqlite.database.ts';
 import { getRecord, markWatchedFile, putRecord, watchedFileSeen } from './pipeline.records.sqlite.ts';
 import type {
+  NewRun,
   PipelineDefinition,
   PipelineRecord,
   PipelineStore,
@@ -108,16 +109,7 @@ export class SqlitePipelineStore implements PipelineStore {
     return Promise.resolve(rows.map((r) => JSON.parse(r.definition) as PipelineDefinition));
   }
 
-  createRun(
-    run: {
-      id: string;
-      pipeline: string;
-      input: RunInput;
-      idempotencyKey?: string;
-      steps: { name: string; stage: number }[];
-    },
-    events: NewEvent[],
-  ): Promise<{ run: Run; created: boolean }> {
+  createRun(run: NewRun, events: NewEvent[]): Promise<{ run: Run; created: boolean }> {
     const now = this.now();
     const created = this.db
       .transaction(() => {

@@ -128,22 +128,22 @@ export interface RunFilter {
   limit?: number;
 }
 
+/** A run as the workflow engine asks the store to create it. */
+export interface NewRun {
+  id: string;
+  pipeline: string;
+  input: RunInput;
+  idempotencyKey?: string;
+  steps: { name: string; stage: number }[];
+}
+
 export interface PipelineStore {
   savePipeline(def: PipelineDefinition): Promise<void>;
   getPipeline(name: string): Promise<PipelineDefinition | undefined>;
   listPipelines(): Promise<PipelineDefinition[]>;
 
   /** Creates the run with all its steps pending; an existing idempotency key returns that run instead. */
-  createRun(
-    run: {
-      id: string;
-      pipeline: string;
-      input: RunInput;
-      idempotencyKey?: string;
-      steps: { name: string; stage: number }[];
-    },
-    events: NewEvent[],
-  ): Promise<{ run: Run; created: boolean }>;
+  createRun(run: NewRun, events: NewEvent[]): Promise<{ run: Run; created: boolean }>;
   getRun(id: string): Promise<Run | undefined>;
   listRuns(filter?: RunFilter): Promise<Run[]>;
   /** Runs still running (resumed at start-up). */
