@@ -72,3 +72,23 @@ export interface JobQueue {
 export function retryDelayMs(backoffMs: number, attempt: number): number {
   return Math.min(backoffMs * 2 ** Math.max(0, attempt - 1), 3_600_000);
 }
+
+/** The lease and retry policy every driver applies unless its caller overrides a field. */
+export interface QueuePolicy {
+  /** A worker that stops heart-beating loses its job after this long. */
+  leaseMs: number;
+  maxAttempts: number;
+  /** First retry delay; doubles per attempt (retryDelayMs). */
+  backoffMs: number;
+  /** Jobs of one name run at once per process. */
+  concurrency: number;
+}
+
+export function queuePolicy(o: Partial<QueuePolicy>): QueuePolicy {
+  return {
+    leaseMs: o.leaseMs ?? 30_000,
+    maxAttempts: o.maxAttempts ?? 5,
+    backoffMs: o.backoffMs ?? 1000,
+    concurrency: o.concurrency ?? 2,
+  };
+}

@@ -7,7 +7,15 @@
 import { createHash } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { Logger } from '../logger.ts';
-import type { EnqueueOptions, JobHandler, JobQueue, JobRecord, JobState, WorkOptions } from './job-queue.port.ts';
+import {
+  queuePolicy,
+  type EnqueueOptions,
+  type JobHandler,
+  type JobQueue,
+  type JobRecord,
+  type JobState,
+  type WorkOptions,
+} from './job-queue.port.ts';
 
 export interface PgBossQueueOptions {
   connectionString: string;
@@ -71,10 +79,7 @@ export class PgBossJobQueue implements JobQueue {
     this.log = options.logger.child({ module: 'jobs', driver: 'pg-boss' });
     this.opts = {
       pollMs: options.pollMs ?? 1000,
-      leaseMs: options.leaseMs ?? 30_000,
-      maxAttempts: options.maxAttempts ?? 5,
-      backoffMs: options.backoffMs ?? 1000,
-      concurrency: options.concurrency ?? 2,
+      ...queuePolicy(options),
     };
     this.boss = new PgBoss({
       connectionString: options.connectionString,

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.ts';
 import {
+  queuePolicy,
   retryDelayMs,
   type EnqueueOptions,
   type JobHandler,
@@ -94,10 +95,7 @@ export class SqliteJobQueue implements JobQueue {
     this.log = options.logger.child({ module: 'jobs', driver: 'sqlite' });
     this.opts = {
       pollMs: options.pollMs ?? 250,
-      leaseMs: options.leaseMs ?? 30_000,
-      maxAttempts: options.maxAttempts ?? 5,
-      backoffMs: options.backoffMs ?? 1000,
-      concurrency: options.concurrency ?? 2,
+      ...queuePolicy(options),
       retentionMs: options.retentionMs ?? 7 * 24 * 3600_000,
       now: options.now ?? Date.now,
     };
