@@ -1,6 +1,6 @@
 // The two JavaScript face libraries Facegate is measured against, on TensorFlow.js' WebAssembly backend (tfjs-node
 // cannot be installed here). Bench tooling only.
-// - face-api: B's loader (src/vision/eval/faceapi.reference.ts): SSD MobileNet v1 + 68 landmarks + 128-d descriptor.
+// - face-api: the reference loader (src/vision/eval/faceapi.reference.ts): SSD MobileNet v1 + 68 landmarks + 128-d descriptor.
 // - human: its browser ESM bundle, because the Node entry needs tfjs-node and the package's exports map hides the
 //   rest. The bundle decides "browser or Node" at import time, so for the import only, process.versions.node is
 //   hidden and a WorkerGlobalScope is declared; models and the wasm binary are served by a fetch() that maps a fake

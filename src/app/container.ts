@@ -21,19 +21,19 @@ import type { ObjectStore } from '../storage/object-store.port.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
-/** Every service a handler may ask for. F and G add their fields here (one line each). */
+/** Every service a handler may ask for. A new part adds one field here and one LOADERS entry. */
 export interface Services {
-  /** C: detection, descriptors, attributes, labels, moderation. */
+  /** Vision: detection, descriptors, attributes, labels, moderation. */
   engine: FaceEngine;
-  /** D: collections, faces, users, search. */
+  /** Collections: collections, faces, users, search. */
   collections: CollectionService;
-  /** D: images kept as objects; Image.S3Object reads from here. */
+  /** Storage: images kept as objects; Image.S3Object reads from here. */
   objects: ObjectStore;
-  /** G: REST API keys (<dataDir>/apps.sqlite); ready without the models. */
+  /** REST API keys (<dataDir>/apps.sqlite); ready without the models. */
   restKeys: ApiKeyService;
-  /** G: register/verify/identify, index/search by upload, the virtual proctor. */
+  /** Apps: register/verify/identify, index/search by upload, the virtual proctor. */
   apps: AppServices;
-  /** F: the upload pipeline: runs, events, notifications, watched directories (<dataDir>/jobs.db). */
+  /** The upload pipeline: runs, events, notifications, watched directories (<dataDir>/jobs.db). */
   pipeline: OpenedPipeline;
 }
 
@@ -85,7 +85,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     });
     return { value: engine, close: () => engine.close() };
   },
-  // Embedded default: a local directory; an S3-compatible driver joins here when D lands it.
+  // Embedded default: a local directory; the S3-compatible driver is chosen here when configured.
   objects: async ({ dataDir }) => ({ value: new LocalObjectStore(join(dataDir, 'objects')) }),
   // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
   collections: async ({ config, logger, get }) => {

@@ -1,4 +1,4 @@
-// Domain types of collections, faces and users: the Rekognition model in camelCase. The Rekognition adapter (E) maps
+// Domain types of collections, faces and users: the Rekognition model in camelCase. The Rekognition adapter maps
 // them to PascalCase wire shapes; the REST API (G/F) uses them as they are. Geometry is in ratios of the image size,
 // similarities and confidences are percentages in [0, 100], timestamps are Dates.
 import type { Box, DetectedFace } from '../vision/vision.types.ts';

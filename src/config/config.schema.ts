@@ -107,7 +107,7 @@ export const configSchema = z.object({
       keysDatabaseUrl: z.string().min(1).optional(),
     })
     .prefault({}),
-  /** Durable background work (F): the pipeline's steps and notification deliveries. */
+  /** Durable background work: the pipeline's steps and notification deliveries. */
   jobs: z
     .object({
       /** sqlite: <dataDir>/jobs.db, in-process workers; postgres: pg-boss on jobs.databaseUrl. */
@@ -123,7 +123,7 @@ export const configSchema = z.object({
       backoffMs: int(1, 3_600_000).default(1000),
     })
     .prefault({}),
-  /** Notification channels (F). A channel with no settings is off, except SMS, which then lands in an outbox table. */
+  /** Notification channels. A channel with no settings is off, except SMS, which then lands in an outbox table. */
   notify: z
     .object({
       maxAttempts: int(1, 100).default(6),
@@ -165,7 +165,7 @@ export const configSchema = z.object({
         .prefault({}),
     })
     .prefault({}),
-  /** Upload pipelines (F), from the config file; each is validated again by apps/pipeline at start-up. */
+  /** Upload pipelines, from the config file; each is validated again by apps/pipeline at start-up. */
   pipelines: z.array(z.looseObject({ name: z.string().min(1) })).default([]),
   /** How often watched directories are scanned (ms). */
   watchPollMs: int(50, 3_600_000).default(2000),

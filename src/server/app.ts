@@ -38,8 +38,8 @@ export async function buildApp(container: Container, options: AppOptions): Promi
 
   // ---- API plugins: one line per part. ----
   await app.register(rekognitionPlugin(container, { keys: options.keys }));
-  // F: pipeline REST routes — app.register(pipelinePlugin(container))
-  // G: the REST API under /v1 (its own API keys / JWTs; SigV4 is for the Rekognition protocol only).
+  // The pipeline's REST routes are part of the REST plugin below.
+  // The REST API under /v1 (its own API keys / JWTs; SigV4 is for the Rekognition protocol only).
   await app.register(restApi(container, { noAuth: options.noAuth === true }));
   await app.register(webConsole());
   return app;

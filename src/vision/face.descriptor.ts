@@ -1,4 +1,4 @@
-// An alternative descriptor for the engine (deps.descriptor; the default is B's embed/default.embedder.ts): faceres (1024-d, B's FACERES spec: the authors'
+// An alternative descriptor for the engine (deps.descriptor; the default is embed/default.embedder.ts): faceres (1024-d, the FACERES spec in embed/: the authors'
 // crop and preprocessing) compared by cosine, with cosine mapped to Rekognition's 0–100 similarity by a
 // piecewise-linear calibration through anchor points (cosine → similarity):
 //   −1 → 0, COS_EER → 50, COS_FAR3 → 80, COS_FAR4 → 90, 1 → 100,

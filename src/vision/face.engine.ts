@@ -1,5 +1,5 @@
 // The FaceEngine: image bytes → faces with landmarks, pose, quality, and on request descriptors, attributes and a
-// liveness score; plus labels and moderation (A's modules) and descriptor similarity. Models are loaded once per
+// liveness score; plus labels and moderation (labels/ and moderation/) and descriptor similarity. Models are loaded once per
 // engine (sessions are cached by the runtime) and shared by concurrent calls; a semaphore bounds how many images
 // are analysed at once so that concurrent requests queue instead of thrashing the CPU.
 import type { Config } from '../config/config.schema.ts';
@@ -32,7 +32,7 @@ import { createDefaultDescriptor } from './embed/default.embedder.ts';
 export interface FaceEngineDeps {
   runtime?: InferenceRuntime;
   /**
-   * The descriptor model and its similarity calibration. Default: B's embed/default.embedder.ts (chosen on LFW);
+   * The descriptor model and its similarity calibration. Default: embed/default.embedder.ts (chosen on LFW);
    * face.descriptor.ts has faceres alone, with its own LFW calibration.
    */
   descriptor?: { embedder: Embedder; similarity: (a: Float32Array, b: Float32Array) => number };

@@ -1,4 +1,4 @@
-// Collections on the real FaceEngine (C's detector + descriptor, prepared ONNX models) and the real embedded store:
+// Collections on the real FaceEngine (the product detector + descriptor, prepared ONNX models) and the real embedded store:
 // the same person is found across photos, other people are not, and a photo without a face is handled as Rekognition does.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// A pipeline worker process for the crash test. Real SQLite queue, run store, collections (D's CollectionService on
+// A pipeline worker process for the crash test. Real SQLite queue, run store, collections (the CollectionService on
 // a deterministic fake engine) and local object store. Modes:
 //   start <dataDir> — upload one photo, then work; after IndexFaces has committed, print INDEXED and freeze (the
 //                    parent SIGKILLs us there: the face exists but the step never completed).

@@ -1,4 +1,4 @@
-// Collection and face operations: thin calls into D's CollectionService, mapped to the wire shapes.
+// Collection and face operations: thin calls into the CollectionService, mapped to the wire shapes.
 import { toImageInput } from './image.input.ts';
 import {
   boundingBox,

@@ -1,4 +1,4 @@
-// User operations (CreateUser … SearchUsersByImage): thin calls into D's CollectionService.
+// User operations (CreateUser … SearchUsersByImage): thin calls into the CollectionService.
 import { toImageInput } from './image.input.ts';
 import { faceDetail, user, userMatch } from './rekognition.mappers.ts';
 import { schemas } from './rekognition.schemas.ts';

@@ -1,4 +1,4 @@
-// PipelineFaces over C's FaceEngine (DetectFaces with all attributes) and D's CollectionService (search, index).
+// PipelineFaces over the FaceEngine (DetectFaces with all attributes) and the CollectionService (search, index).
 // The pipeline's collection is created on first use.
 import type { CollectionService } from '../../collections/collection.service.ts';
 import { isFacegateError } from '../../errors.ts';

@@ -48,7 +48,7 @@ export interface AgeGender {
 
 /**
  * faceres' age (softmax over 0–99 years) and gender (sigmoid, > 0.5 = male) heads, on the same chip and
- * normalisation as its descriptor (B's FACERES spec). The range is the 20th–80th percentile of the age distribution,
+ * normalisation as its descriptor (the FACERES spec in embed/). The range is the 20th–80th percentile of the age distribution,
  * widened to at least 6 years (Rekognition's ranges are of that order).
  */
 export async function ageGender(session: InferenceSession, image: RgbImage, face: FaceGeometry): Promise<AgeGender> {

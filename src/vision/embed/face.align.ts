@@ -1,5 +1,5 @@
 // Face chips for descriptor models: where each model expects the face to sit in its input, and the warp that puts
-// it there. Coordinates are continuous pixels (pixel i spans [i, i+1)), as C's geometry and the detector use; the
+// it there. Coordinates are continuous pixels (pixel i spans [i, i+1)), as vision/geometry and the detector use; the
 // OpenCV-convention templates published with the models (pixel centres at integers) are shifted by +0.5.
 import { warpAffineAntialiased } from '../geometry/affine.warp.ts';
 import { boundingRect } from '../geometry/box.geometry.ts';

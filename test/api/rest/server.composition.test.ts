@@ -1,4 +1,4 @@
-// The REST API mounted in the real server (E's buildApp + container) over D's CollectionService, with E's stub
+// The REST API mounted in the real server (buildApp + container) over the CollectionService, with the stub
 // engine: /v1 and the Rekognition protocol share one set of services.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';

@@ -1,5 +1,5 @@
 // /v1/pipelines, /v1/runs, /v1/buckets, /v1/events, /v1/subscriptions, /v1/deliveries, /v1/sms-outbox: the upload
-// pipeline (F). Uploads and bucket PUTs start runs; S3/MinIO notifications posted here start runs; runs, events and
+// pipeline. Uploads and bucket PUTs start runs; S3/MinIO notifications posted here start runs; runs, events and
 // deliveries are read back for the console.
 import { z } from 'zod';
 import type { OpenedPipeline } from '../../../apps/pipeline/pipeline.factory.ts';

@@ -1,4 +1,4 @@
-// JSON views of runs, events, subscriptions and deliveries for the pipeline's REST routes (F). Response schemas
+// JSON views of runs, events, subscriptions and deliveries for the pipeline's REST routes. Response schemas
 // strip anything not declared here: webhook secrets never appear in listings.
 import { z } from 'zod';
 import type { Run } from '../../../apps/pipeline/pipeline.types.ts';

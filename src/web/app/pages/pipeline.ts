@@ -1,4 +1,4 @@
-// Pipeline runs (F's /v1/runs): newest first, then one run's steps, error, persisted record and events.
+// Pipeline runs (/v1/runs): newest first, then one run's steps, error, persisted record and events.
 import { api } from '../api.ts';
 import { h, clear } from '../dom.ts';
 
