@@ -18,22 +18,25 @@ import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
+import { openDeploymentDatabase, type DeploymentDatabase } from '../db/sqlite.database.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
 /** Every service a handler may ask for. A new part adds one field here and one LOADERS entry. */
 export interface Services {
+  /** The deployment's one database (<dataDir>/facegate.db), opened once; every SQLite store takes its handle. */
+  database: DeploymentDatabase;
   /** Vision: detection, descriptors, attributes, labels, moderation. */
   engine: FaceEngine;
   /** Collections: collections, faces, users, search. */
   collections: CollectionService;
   /** Storage: images kept as objects; Image.S3Object reads from here. */
   objects: ObjectStore;
-  /** REST API keys (<dataDir>/apps.sqlite); ready without the models. */
+  /** REST API keys (on the deployment database, or Postgres); ready without the models. */
   restKeys: ApiKeyService;
   /** Apps: register/verify/identify, index/search by upload, the virtual proctor. */
   apps: AppServices;
-  /** The upload pipeline: runs, events, notifications, watched directories (<dataDir>/jobs.db). */
+  /** The upload pipeline: runs, events, notifications, watched directories (on the deployment database). */
   pipeline: OpenedPipeline;
 }
 
@@ -74,8 +77,17 @@ type Loader<K extends PartName> = (ctx: {
   get: Container['get'];
 }) => Promise<Loaded<Services[K]>>;
 
+/** Photos are written before their rows: one this young may belong to a registration still in flight. */
+const ORPHAN_GRACE_MS = 10 * 60_000;
+
 // ---- the parts, in dependency order. One line per part; loaders stay small and call the owning part's factory. ----
 const LOADERS: { [K in PartName]: Loader<K> } = {
+  // First and closed last: every part's tables live in this one file (a person and their faces commit together).
+  database: async ({ config, logger, dataDir }) => {
+    const database = openDeploymentDatabase(dataDir, { synchronous: config.collections.synchronous });
+    for (const i of database.imported) logger.info({ module: 'database', ...i }, 'imported an older database file');
+    return { value: database, close: async () => database.close() };
+  },
   engine: async ({ config, logger }) => {
     const engine = await createFaceEngine(config, logger);
     // Readiness means the models are loaded and have run once, so the first request is not the slow one.
@@ -85,27 +97,49 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     });
     return { value: engine, close: () => engine.close() };
   },
-  // Embedded default: a local directory; the S3-compatible driver is chosen here when configured.
-  objects: async ({ dataDir }) => ({ value: new LocalObjectStore(join(dataDir, 'objects')) }),
+  // Embedded default: a local directory; the S3-compatible driver is chosen here when configured. Temporary files a
+  // crash left mid-write are removed first.
+  objects: async ({ dataDir }) => {
+    const objects = new LocalObjectStore(join(dataDir, 'objects'));
+    await objects.removeTemporaryFiles();
+    return { value: objects };
+  },
   // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
   collections: async ({ config, logger, get }) => {
-    const opened = await openCollections({ config, engine: await get('engine'), logger });
+    const database = await get('database');
+    const opened = await openCollections({ config, engine: await get('engine'), logger, database });
     return { value: opened.service, close: () => opened.close() };
   },
-  restKeys: async ({ config, dataDir }) => openRestKeys(config, dataDir),
-  apps: async ({ config, dataDir, get }) =>
-    openApps({
+  restKeys: async ({ config, dataDir, get }) => openRestKeys(config, dataDir, await get('database')),
+  apps: async ({ config, logger, get }) => {
+    const opened = openApps({
       config,
-      dataDir,
+      db: (await get('database')).db,
       collections: await get('collections'),
       objects: await get('objects'),
       engine: await get('engine'),
-    }),
+    });
+    // Photos a crash left without their rows; in the background, and only those older than this start.
+    const before = new Date(Date.now() - ORPHAN_GRACE_MS);
+    opened.value.verify
+      .sweepObjects(before)
+      .then((n) => n && logger.info({ module: 'apps', removed: n }, 'removed photos no person refers to'))
+      .catch((e: unknown) => logger.error({ module: 'apps', err: e }, 'photo sweep failed'));
+    return opened;
+  },
   // Starts its workers at once; steps wait for the engine and collections, so runs can be listed while models load.
   pipeline: async ({ config, logger, get }) => {
     const faces = new EnginePipelineFaces({ engine: () => get('engine'), collections: () => get('collections') });
     const objects = await get('objects');
-    const opened = await openPipeline({ config, logger, faces, objects, thumbnails: new SharpThumbnailer() });
+    const database = await get('database');
+    const opened = await openPipeline({
+      config,
+      logger,
+      faces,
+      objects,
+      thumbnails: new SharpThumbnailer(),
+      database,
+    });
     return { value: opened, close: () => opened.close() };
   },
 };

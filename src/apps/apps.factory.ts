@@ -1,5 +1,5 @@
-// The apps wired for the embedded default: their SQLite file (<dataDir>/apps.sqlite) and the shared services.
-// The container calls these once; each returns the value and how to close it.
+// The apps wired for the embedded default: their tables on the deployment database (<dataDir>/facegate.db) and the
+// shared services. The container calls these once; each returns the value and how to close it.
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import pg from 'pg';
@@ -10,7 +10,7 @@ import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
-import { openAppsDatabase } from './apps.database.ts';
+import { openDeploymentDatabase, type DeploymentDatabase } from '../db/sqlite.database.ts';
 import { sqliteCandidateStore } from './proctor/candidates.sqlite.ts';
 import { ProctorService } from './proctor/proctor.service.ts';
 import { sqlitePeopleStore } from './verify/people.sqlite.ts';
@@ -29,10 +29,15 @@ interface Opened<T> {
   close: () => Promise<void>;
 }
 
-const closing = (db: Database) => async () => void db.close();
-
-/** API keys only: ready at once, without waiting for the models. Postgres when configured, else apps.sqlite. */
-export async function openRestKeys(config: Readonly<Config>, dataDir: string): Promise<Opened<ApiKeyService>> {
+/**
+ * API keys only: ready at once, without waiting for the models. Postgres when configured, else the deployment
+ * database (`database`, or <dataDir>/facegate.db opened and closed here).
+ */
+export async function openRestKeys(
+  config: Readonly<Config>,
+  dataDir: string,
+  database?: DeploymentDatabase,
+): Promise<Opened<ApiKeyService>> {
   const url = config.apps.keysDatabaseUrl;
   if (url) {
     const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5000, max: 5 });
@@ -47,30 +52,24 @@ export async function openRestKeys(config: Readonly<Config>, dataDir: string): P
       throw e;
     }
   }
-  const db = openAppsDatabase(dataDir);
-  const counters = openAppsDatabase(dataDir, 'NORMAL');
+  const d = database ?? openDeploymentDatabase(dataDir, { synchronous: config.collections.synchronous });
   const keys = new ApiKeyService({
-    store: sqliteApiKeyStore(db, counters),
+    store: sqliteApiKeyStore(d.db, d.counters),
     defaultDailyQuota: config.rest.defaultDailyQuota,
   });
-  return {
-    value: keys,
-    close: async () => {
-      counters.close();
-      db.close();
-    },
-  };
+  return { value: keys, close: async () => void (database ? undefined : d.close()) };
 }
 
 export function openApps(deps: {
   config: Readonly<Config>;
-  dataDir: string;
+  /** The deployment database the collections use too: a person and their faces commit together. */
+  db: Database;
   collections: CollectionService;
   objects: ObjectStore;
   engine: FaceEngine;
 }): Opened<AppServices> {
   const { config, collections, objects, engine } = deps;
-  const db = openAppsDatabase(deps.dataDir);
+  const { db } = deps;
   const now = () => new Date();
   const verify = new VerifyService({
     people: sqlitePeopleStore(db),
@@ -104,5 +103,5 @@ export function openApps(deps: {
     uuid: randomUUID,
     now,
   });
-  return { value: { verify, uploads, proctor }, close: closing(db) };
+  return { value: { verify, uploads, proctor }, close: async () => undefined };
 }

@@ -1,14 +1,14 @@
-// The pipeline part, wired: the jobs database (<dataDir>/jobs.db) with the queue, runs, outbox and notification
-// tables; the workflow engine; the notifiers the config enables; the directory watcher. The container and the
+// The pipeline part, wired: the deployment database (<dataDir>/facegate.db) with the queue, runs, outbox and
+// notification tables; the workflow engine; the notifiers the config enables; the directory watcher. The container and the
 // `facegate pipeline worker` command call openPipeline() once.
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Config } from '../../config/config.schema.ts';
 import { SqliteEventOutbox } from '../../events/outbox.sqlite.ts';
 import { FacegateError } from '../../errors.ts';
 import type { JobQueue } from '../../jobs/job-queue.port.ts';
 import { PgBossJobQueue } from '../../jobs/pgboss-queue.driver.ts';
 import { SqliteJobQueue } from '../../jobs/sqlite-queue.driver.ts';
-import { openJobsDatabase } from '../../jobs/sqlite.database.ts';
+import { openDeploymentDatabase, type DeploymentDatabase } from '../../db/sqlite.database.ts';
 import type { Logger } from '../../logger.ts';
 import { EmailNotifier } from '../../notify/email.notifier.ts';
 import { MqttNotifier } from '../../notify/mqtt.notifier.ts';
@@ -36,6 +36,8 @@ export interface OpenPipelineOptions {
   queue?: JobQueue;
   /** Run the step and delivery workers in this process (default true; an API-only process may say false). */
   worker?: boolean;
+  /** The deployment database (its owner closes it); without it, this opens <dataDir>/facegate.db and closes it. */
+  database?: DeploymentDatabase;
 }
 
 export interface OpenedPipeline {
@@ -65,7 +67,7 @@ function notifiers(
   return out;
 }
 
-/** The Postgres queue; runs, events and deliveries stay in the jobs database (see README, Pipeline). */
+/** The Postgres queue; runs, events and deliveries stay in the deployment database (see README, Pipeline). */
 function pgBossQueue(config: OpenPipelineOptions['config'], logger: Logger): JobQueue {
   const url = config.jobs.databaseUrl;
   if (!url)
@@ -75,9 +77,9 @@ function pgBossQueue(config: OpenPipelineOptions['config'], logger: Logger): Job
 
 export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPipeline> {
   const { config, logger } = opts;
-  const db = openJobsDatabase(join(resolve(config.dataDir), 'jobs.db'), {
-    synchronous: config.collections.synchronous,
-  });
+  const database =
+    opts.database ?? openDeploymentDatabase(resolve(config.dataDir), { synchronous: config.collections.synchronous });
+  const { db } = database;
   const queue =
     opts.queue ??
     (config.jobs.driver === 'postgres' ? pgBossQueue(config, logger) : undefined) ??
@@ -150,7 +152,7 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
       await watcher.stop();
       await queue.stop();
       await notifications.stop();
-      db.close();
+      if (!opts.database) database.close();
     },
   };
 }
