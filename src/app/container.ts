@@ -18,14 +18,14 @@ import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
-import { openDeploymentDatabase, type DeploymentDatabase } from '../db/sqlite.database.ts';
+import { openStateDatabase, type StateDatabase } from '../db/state.database.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
 /** Every service a handler may ask for. A new part adds one field here and one LOADERS entry. */
 export interface Services {
-  /** The deployment's one database (<dataDir>/facegate.db), opened once; every SQLite store takes its handle. */
-  database: DeploymentDatabase;
+  /** The deployment's database, opened once: <dataDir>/facegate.db, or Postgres (FACEGATE_DATABASE_URL). */
+  database: StateDatabase;
   /** Vision: detection, descriptors, attributes, labels, moderation. */
   engine: FaceEngine;
   /** Collections: collections, faces, users, search. */
@@ -84,9 +84,11 @@ const ORPHAN_GRACE_MS = 10 * 60_000;
 const LOADERS: { [K in PartName]: Loader<K> } = {
   // First and closed last: every part's tables live in this one file (a person and their faces commit together).
   database: async ({ config, logger, dataDir }) => {
-    const database = openDeploymentDatabase(dataDir, { synchronous: config.collections.synchronous });
-    for (const i of database.imported) logger.info({ module: 'database', ...i }, 'imported an older database file');
-    return { value: database, close: async () => database.close() };
+    const database = openStateDatabase(config, dataDir);
+    for (const i of database.sqlite.imported) {
+      logger.info({ module: 'database', ...i }, 'imported an older database file');
+    }
+    return { value: database, close: () => database.close() };
   },
   engine: async ({ config, logger }) => {
     const engine = await createFaceEngine(config, logger);
@@ -112,9 +114,9 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
   },
   restKeys: async ({ config, dataDir, get }) => openRestKeys(config, dataDir, await get('database')),
   apps: async ({ config, logger, get }) => {
-    const opened = openApps({
+    const opened = await openApps({
       config,
-      db: (await get('database')).db,
+      database: await get('database'),
       collections: await get('collections'),
       objects: await get('objects'),
       engine: await get('engine'),

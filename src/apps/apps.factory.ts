@@ -10,7 +10,10 @@ import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
-import { openDeploymentDatabase, type DeploymentDatabase } from '../db/sqlite.database.ts';
+import { openDeploymentDatabase } from '../db/sqlite.database.ts';
+import type { StateDatabase } from '../db/state.database.ts';
+import { pgCandidateStore } from './proctor/candidates.pg.ts';
+import { pgPeopleStore } from './verify/people.pg.ts';
 import { sqliteCandidateStore } from './proctor/candidates.sqlite.ts';
 import { ProctorService } from './proctor/proctor.service.ts';
 import { sqlitePeopleStore } from './verify/people.sqlite.ts';
@@ -30,15 +33,24 @@ interface Opened<T> {
 }
 
 /**
- * API keys only: ready at once, without waiting for the models. Postgres when configured, else the deployment
- * database (`database`, or <dataDir>/facegate.db opened and closed here).
+ * API keys only: ready at once, without waiting for the models. FACEGATE_KEYS_DATABASE_URL when set (its own pool),
+ * else the deployment database: its Postgres, or its SQLite file (`database`, or <dataDir>/facegate.db opened and
+ * closed here).
  */
 export async function openRestKeys(
   config: Readonly<Config>,
   dataDir: string,
-  database?: DeploymentDatabase,
+  database?: StateDatabase,
 ): Promise<Opened<ApiKeyService>> {
-  const url = config.apps.keysDatabaseUrl;
+  const shared = database?.pg;
+  if (shared && !config.apps.keysDatabaseUrl) {
+    const store = await pgApiKeyStore(shared.pool, shared.schema);
+    return {
+      value: new ApiKeyService({ store, defaultDailyQuota: config.rest.defaultDailyQuota }),
+      close: async () => undefined,
+    };
+  }
+  const url = config.apps.keysDatabaseUrl ?? (database ? undefined : config.database.url);
   if (url) {
     const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5000, max: 5 });
     try {
@@ -52,7 +64,7 @@ export async function openRestKeys(
       throw e;
     }
   }
-  const d = database ?? openDeploymentDatabase(dataDir, { synchronous: config.collections.synchronous });
+  const d = database?.sqlite ?? openDeploymentDatabase(dataDir, { synchronous: config.collections.synchronous });
   const keys = new ApiKeyService({
     store: sqliteApiKeyStore(d.db, d.counters),
     defaultDailyQuota: config.rest.defaultDailyQuota,
@@ -60,19 +72,22 @@ export async function openRestKeys(
   return { value: keys, close: async () => void (database ? undefined : d.close()) };
 }
 
-export function openApps(deps: {
+export async function openApps(deps: {
   config: Readonly<Config>;
   /** The deployment database the collections use too: a person and their faces commit together. */
-  db: Database;
+  database: StateDatabase;
   collections: CollectionService;
   objects: ObjectStore;
   engine: FaceEngine;
-}): Opened<AppServices> {
+}): Promise<Opened<AppServices>> {
   const { config, collections, objects, engine } = deps;
-  const { db } = deps;
+  const { pg } = deps.database;
+  const { db } = deps.database.sqlite;
+  const people = pg ? await pgPeopleStore(pg.pool, pg.schema) : sqlitePeopleStore(db);
+  const candidates = pg ? await pgCandidateStore(pg.pool, pg.schema) : sqliteCandidateStore(db);
   const now = () => new Date();
   const verify = new VerifyService({
-    people: sqlitePeopleStore(db),
+    people,
     collections,
     objects,
     thumbnails: sharpThumbnailer(),
@@ -91,7 +106,7 @@ export function openApps(deps: {
   const proctor = new ProctorService({
     engine,
     collections,
-    candidates: sqliteCandidateStore(db),
+    candidates,
     collectionId: config.apps.proctorCollection,
     minConfidence: config.apps.proctorMinConfidence,
     faceMatchThreshold: config.apps.proctorFaceMatchThreshold,

@@ -2,7 +2,9 @@
 // container passes it), objects under <dataDir>/objects, and the in-memory vector index rebuilt from the database at
 // start. The server and CLI call openCollections() once.
 import { join } from 'node:path';
-import { openDeploymentDatabase, type DeploymentDatabase } from '../db/sqlite.database.ts';
+import { openDeploymentDatabase } from '../db/sqlite.database.ts';
+import type { StateDatabase } from '../db/state.database.ts';
+import { openPgMetadataStore } from './pg.metadata.driver.ts';
 import type { Config } from '../config/config.schema.ts';
 import { logger as rootLogger, type Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
@@ -21,12 +23,12 @@ export interface OpenCollectionsOptions {
   ids?: IdGenerator;
   logger?: Logger;
   /** The deployment database (its owner closes it); without it, this opens <dataDir>/facegate.db and closes it. */
-  database?: DeploymentDatabase;
+  database?: StateDatabase;
 }
 
 export interface OpenedCollections {
   service: CollectionService;
-  metadata: SqliteMetadataStore;
+  metadata: MetadataStore;
   vectors: MemoryVectorIndex;
   objects: LocalObjectStore;
   close(): Promise<void>;
@@ -66,8 +68,11 @@ export async function loadIndex(metadata: MetadataStore, vectors: VectorIndex): 
 export async function openCollections(opts: OpenCollectionsOptions): Promise<OpenedCollections> {
   const log = (opts.logger ?? rootLogger).child({ module: 'collections' });
   const { dataDir, collections } = opts.config;
-  const database = opts.database ?? openDeploymentDatabase(dataDir, { synchronous: collections.synchronous });
-  const metadata = new SqliteMetadataStore({ db: database.db });
+  const own = opts.database ? undefined : openDeploymentDatabase(dataDir, { synchronous: collections.synchronous });
+  const pg = opts.database?.pg;
+  const metadata: MetadataStore = pg
+    ? await openPgMetadataStore(pg.pool, pg.schema)
+    : new SqliteMetadataStore({ db: own?.db ?? opts.database!.sqlite.db });
   const vectors = new MemoryVectorIndex({ quantize: collections.vectorFormat === 'int8' });
   const objects = new LocalObjectStore(join(dataDir, 'objects'));
   const started = performance.now();
@@ -87,7 +92,7 @@ export async function openCollections(opts: OpenCollectionsOptions): Promise<Ope
   });
   const close = async () => {
     await metadata.close();
-    if (!opts.database) database.close();
+    own?.close();
   };
   return { service, metadata, vectors, objects, close };
 }

@@ -59,6 +59,25 @@ export const configSchema = z.object({
       concurrency: int(1, 64).default(1),
     })
     .prefault({}),
+  /**
+   * Where all state lives: unset → the embedded <dataDir>/facegate.db; postgres://… → every store on that Postgres
+   * (FACEGATE_KEYS_DATABASE_URL and FACEGATE_JOBS_DATABASE_URL still override for their part).
+   */
+  database: z
+    .object({
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+        .optional(),
+      /** Schema that holds the tables (created when missing). */
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+        .default('public'),
+      /** Connections per process. */
+      poolSize: int(1, 1000).default(10),
+    })
+    .prefault({}),
   /** Collections store: SQLite durability and the in-memory vector index's format (see docs/benchmarks.md). */
   collections: z
     .object({

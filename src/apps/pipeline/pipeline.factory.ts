@@ -8,7 +8,8 @@ import { FacegateError } from '../../errors.ts';
 import type { JobQueue } from '../../jobs/job-queue.port.ts';
 import { PgBossJobQueue } from '../../jobs/pgboss-queue.driver.ts';
 import { SqliteJobQueue } from '../../jobs/sqlite-queue.driver.ts';
-import { openDeploymentDatabase, type DeploymentDatabase } from '../../db/sqlite.database.ts';
+import { openDeploymentDatabase } from '../../db/sqlite.database.ts';
+import type { StateDatabase } from '../../db/state.database.ts';
 import type { Logger } from '../../logger.ts';
 import { EmailNotifier } from '../../notify/email.notifier.ts';
 import { MqttNotifier } from '../../notify/mqtt.notifier.ts';
@@ -27,7 +28,7 @@ import { createSteps, summarize } from './pipeline.steps.ts';
 import { WorkflowEngine } from './workflow.engine.ts';
 
 export interface OpenPipelineOptions {
-  config: Pick<Config, 'dataDir' | 'jobs' | 'notify' | 'pipelines' | 'watchPollMs' | 'collections'>;
+  config: Pick<Config, 'dataDir' | 'jobs' | 'notify' | 'pipelines' | 'watchPollMs' | 'collections' | 'database'>;
   logger: Logger;
   faces: PipelineFaces;
   objects: ObjectStore;
@@ -37,7 +38,7 @@ export interface OpenPipelineOptions {
   /** Run the step and delivery workers in this process (default true; an API-only process may say false). */
   worker?: boolean;
   /** The deployment database (its owner closes it); without it, this opens <dataDir>/facegate.db and closes it. */
-  database?: DeploymentDatabase;
+  database?: StateDatabase;
 }
 
 export interface OpenedPipeline {
@@ -69,17 +70,22 @@ function notifiers(
 
 /** The Postgres queue; runs, events and deliveries stay in the deployment database (see README, Pipeline). */
 function pgBossQueue(config: OpenPipelineOptions['config'], logger: Logger): JobQueue {
-  const url = config.jobs.databaseUrl;
-  if (!url)
-    throw new FacegateError('INVALID_PARAMETER', 'FACEGATE_JOBS_DRIVER=postgres needs FACEGATE_JOBS_DATABASE_URL');
+  const url = config.jobs.databaseUrl ?? config.database.url;
+  if (!url) {
+    throw new FacegateError(
+      'INVALID_PARAMETER',
+      'FACEGATE_JOBS_DRIVER=postgres needs FACEGATE_JOBS_DATABASE_URL or FACEGATE_DATABASE_URL',
+    );
+  }
   return new PgBossJobQueue({ connectionString: url, logger, ...config.jobs });
 }
 
 export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPipeline> {
   const { config, logger } = opts;
-  const database =
-    opts.database ?? openDeploymentDatabase(resolve(config.dataDir), { synchronous: config.collections.synchronous });
-  const { db } = database;
+  const own = opts.database
+    ? undefined
+    : openDeploymentDatabase(resolve(config.dataDir), { synchronous: config.collections.synchronous });
+  const { db } = own ?? opts.database!.sqlite;
   const queue =
     opts.queue ??
     (config.jobs.driver === 'postgres' ? pgBossQueue(config, logger) : undefined) ??
@@ -152,7 +158,7 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
       await watcher.stop();
       await queue.stop();
       await notifications.stop();
-      if (!opts.database) database.close();
+      own?.close();
     },
   };
 }
