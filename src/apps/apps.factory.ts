@@ -1,7 +1,6 @@
 // The apps wired for the embedded default: their tables on the deployment database (<dataDir>/facegate.db) and the
 // shared services. The container calls these once; each returns the value and how to close it.
 import { randomUUID } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
 import pg from 'pg';
 import { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
 import { pgApiKeyStore } from '../api/rest/keys/apikey.pg.ts';
