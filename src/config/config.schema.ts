@@ -35,6 +35,8 @@ export const configSchema = z.object({
     /** Decompression-bomb ceiling, checked from the header before any pixel is decoded. */
     maxPixels: int(6400, 500_000_000).default(40_000_000),
     minSide: int(1, 4096).default(80),
+    /** Long side ÷ short side at most this: thinner strips hold no usable face but cost many detection tiles. */
+    maxAspectRatio: int(2, 1000).default(20),
   }),
   models: z.object({
     /** Where converted ONNX models are cached (default: <dataDir>/../.cache/models under the project). */

@@ -20,6 +20,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_MAX_OBJECT_BYTES: 'images.maxObjectBytes',
   FACEGATE_MAX_IMAGE_PIXELS: 'images.maxPixels',
   FACEGATE_MIN_IMAGE_SIDE: 'images.minSide',
+  FACEGATE_MAX_IMAGE_ASPECT_RATIO: 'images.maxAspectRatio',
   FACEGATE_MODELS_DIR: 'models.cacheDir',
   FACEGATE_THREADS: 'models.threads',
   FACEGATE_ORT_SPIN: 'models.spin',
