@@ -17,6 +17,10 @@ export const configSchema = z.object({
     port: int(0, 65535).default(8080),
     /** Rekognition image operations in progress at once; beyond it, ThrottlingException (the SDKs back off and retry). */
     maxInFlight: int(1, 10_000).default(64),
+    /** Bytes of large request bodies held at once, server-wide; beyond it, 429 + Retry-After (src/server/body.budget.ts). */
+    maxBodyBytesInFlight: int(1024 * 1024, 16 * 1024 * MB).default(64 * MB),
+    /** A request (headers and body) must arrive within this many seconds; slow uploads cannot hold the budget. */
+    requestTimeoutSeconds: int(1, 3600).default(60),
   }),
   auth: z.object({
     /** Off only by an explicit flag (`facegate serve --no-auth`); never by default. */

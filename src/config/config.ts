@@ -11,6 +11,8 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_HOST: 'server.host',
   FACEGATE_PORT: 'server.port',
   FACEGATE_MAX_IN_FLIGHT: 'server.maxInFlight',
+  FACEGATE_MAX_BODY_BYTES_IN_FLIGHT: 'server.maxBodyBytesInFlight',
+  FACEGATE_REQUEST_TIMEOUT_SECONDS: 'server.requestTimeoutSeconds',
   FACEGATE_AUTH_DISABLED: 'auth.disabled',
   FACEGATE_ACCESS_KEY_ID: 'auth.accessKeyId',
   FACEGATE_SECRET_ACCESS_KEY: 'auth.secretAccessKey',

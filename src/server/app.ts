@@ -7,6 +7,7 @@ import { restApi } from '../api/rest/rest.composition.ts';
 import type { Container } from '../app/container.ts';
 import { webConsole } from '../web/web.plugin.ts';
 import type { KeyRing } from '../auth/access.keys.ts';
+import { installBodyBudget } from './body.budget.ts';
 import { installErrorHandling } from './error.handler.ts';
 import { healthRoutes } from './health.routes.ts';
 
@@ -27,12 +28,14 @@ export async function buildApp(container: Container, options: AppOptions): Promi
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    requestTimeout: container.config.server.requestTimeoutSeconds * 1000,
   });
   app.addHook('onRequest', async (request, reply) => {
     // The AWS SDK reports this as $metadata.requestId.
     reply.header('x-amzn-requestid', request.id);
   });
   installErrorHandling(app);
+  installBodyBudget(app, { maxBytes: container.config.server.maxBodyBytesInFlight });
 
   await app.register(healthRoutes(container));
 

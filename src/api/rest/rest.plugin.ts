@@ -5,6 +5,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { FacegateError } from '../../errors.ts';
+import { assertJsonDepth } from '../../server/json.depth.ts';
 import { RAW_IMAGE_TYPES, readLimited } from './image.input.ts';
 import { openApiDocument } from './openapi.document.ts';
 import { REFERENCE_PAGE } from './openapi.page.ts';
@@ -31,6 +32,18 @@ export function restPlugin(options: RestPluginOptions): FastifyPluginAsync {
     app.setNotFoundHandler((request, reply) =>
       sendRest(request, reply, new FacegateError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url}`)),
     );
+    // JSON: nesting depth checked before the parser runs (fastify's own parser, with its prototype-poisoning guard).
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      try {
+        assertJsonDepth(body as string);
+      } catch (e) {
+        done(e as Error, undefined);
+        return;
+      }
+      parseJson(request, body as string, done);
+    });
     // Raw image bodies: read with the image limit whatever the route's JSON limit is.
     app.addContentTypeParser(RAW_IMAGE_TYPES, async (request: FastifyRequest, payload: IncomingMessage) => {
       const declared = Number(request.headers['content-length']);

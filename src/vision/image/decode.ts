@@ -9,6 +9,10 @@ import type { RgbImage } from '../embed/embedder.port.ts';
 import type { ImageInfo } from '../vision.types.ts';
 import { assertAspectRatio, assertJpegHoldsFrame, assertPlausibleSize } from './image.bounds.ts';
 
+// libvips caches recent operations and their pixel buffers (50 MB / 100 operations by default). Every request
+// decodes a new image, so the cache never hits and only keeps the resident set high and growing under traffic.
+sharp.cache(false);
+
 export type ImageLimits = Config['images'];
 
 export interface DecodeOptions {

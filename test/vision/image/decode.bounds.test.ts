@@ -94,6 +94,14 @@ describe('bounded work per image', () => {
     await probeImage(await grey(3000, 3000), limits);
   });
 
+  test('libvips keeps no decoded images between requests (its operation cache is off)', async () => {
+    for (let i = 0; i < 5; i++) await decodeImage(await grey(1000 + i, 800), limits);
+    await rejectsWith(decodeImage(await grey(40000, 80), limits), 'INVALID_PARAMETER');
+    const { memory, items } = sharp.cache();
+    assert.equal(items.current, 0);
+    assert.equal(memory.current, 0);
+  });
+
   test('tiny WebPs declaring 6300×6300 are refused before decoding', async () => {
     const header = vp8lHeader(6300, 6300);
     assert.ok(header.length <= 40, `${header.length} bytes`);
