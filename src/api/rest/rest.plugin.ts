@@ -42,7 +42,7 @@ export function restPlugin(options: RestPluginOptions): FastifyPluginAsync {
         done(e as Error, undefined);
         return;
       }
-      parseJson(request, body as string, done);
+      void parseJson(request, body as string, done);
     });
     // Raw image bodies: read with the image limit whatever the route's JSON limit is.
     app.addContentTypeParser(RAW_IMAGE_TYPES, async (request: FastifyRequest, payload: IncomingMessage) => {
