@@ -33,6 +33,11 @@ export async function buildApp(container: Container, options: AppOptions): Promi
   app.addHook('onRequest', async (request, reply) => {
     // The AWS SDK reports this as $metadata.requestId.
     reply.header('x-amzn-requestid', request.id);
+    // API responses carry names, e-mails and face photos: never cached, never sniffed, no referrer sent on.
+    // Routes with cacheable content (the console's static files) set their own Cache-Control.
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
   });
   installErrorHandling(app);
   installBodyBudget(app, { maxBytes: container.config.server.maxBodyBytesInFlight });

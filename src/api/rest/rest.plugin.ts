@@ -8,7 +8,7 @@ import { FacegateError } from '../../errors.ts';
 import { assertJsonDepth } from '../../server/json.depth.ts';
 import { RAW_IMAGE_TYPES, readLimited } from './image.input.ts';
 import { openApiDocument } from './openapi.document.ts';
-import { REFERENCE_PAGE } from './openapi.page.ts';
+import { REFERENCE_PAGE, REFERENCE_PAGE_CSP } from './openapi.page.ts';
 import { authHook, type AuthOptions } from './rest.auth.ts';
 import { sendRest } from './rest.errors.ts';
 import { registerRoute, type AnyRouteSpec } from './rest.route.ts';
@@ -61,7 +61,11 @@ export function restPlugin(options: RestPluginOptions): FastifyPluginAsync {
 
     app.get('/openapi.json', { config: { access: 'public' } }, async () => document);
     app.get('/docs', { config: { access: 'public' } }, async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').send(REFERENCE_PAGE),
+      reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', REFERENCE_PAGE_CSP)
+        .header('x-content-type-options', 'nosniff')
+        .send(REFERENCE_PAGE),
     );
     for (const spec of options.routes) registerRoute(app, { ...spec, bodyLimit: spec.bodyLimit ?? JSON_LIMIT });
   };
