@@ -10,6 +10,7 @@ import type { KeyRing } from '../auth/access.keys.ts';
 import { installBodyBudget } from './body.budget.ts';
 import { installErrorHandling } from './error.handler.ts';
 import { healthRoutes } from './health.routes.ts';
+import { requestSerializer } from './log.redact.ts';
 
 /** Either the SigV4 keys to verify against, or an explicit opt-out (`facegate serve --no-auth`). */
 export type AppOptions = { keys: KeyRing; noAuth?: false } | { keys?: undefined; noAuth: true };
@@ -22,7 +23,10 @@ export function bodyLimitFor(maxObjectBytes: number): number {
 export async function buildApp(container: Container, options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast keeps the instance typed with fastify's default logger type.
-    loggerInstance: container.logger.child({ module: 'http' }) as FastifyBaseLogger,
+    loggerInstance: container.logger.child(
+      { module: 'http' },
+      { serializers: { req: requestSerializer } },
+    ) as FastifyBaseLogger,
     bodyLimit: bodyLimitFor(container.config.images.maxObjectBytes),
     // Ids are ours, never the client's: a client-chosen id could collide or smuggle text into logs.
     genReqId: () => randomUUID(),

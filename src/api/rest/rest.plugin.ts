@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import type { IncomingMessage } from 'node:http';
 import { FacegateError } from '../../errors.ts';
 import { assertJsonDepth } from '../../server/json.depth.ts';
+import { pathOnly } from '../../server/log.redact.ts';
 import { RAW_IMAGE_TYPES, readLimited } from './image.input.ts';
 import { openApiDocument } from './openapi.document.ts';
 import { REFERENCE_PAGE, REFERENCE_PAGE_CSP } from './openapi.page.ts';
@@ -30,7 +31,11 @@ export function restPlugin(options: RestPluginOptions): FastifyPluginAsync {
   const v1 = async (app: FastifyInstance): Promise<void> => {
     app.setErrorHandler((e, request, reply) => sendRest(request, reply, e));
     app.setNotFoundHandler((request, reply) =>
-      sendRest(request, reply, new FacegateError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url}`)),
+      sendRest(
+        request,
+        reply,
+        new FacegateError('ROUTE_NOT_FOUND', `No route ${request.method} ${pathOnly(request.url)}`),
+      ),
     );
     // JSON: nesting depth checked before the parser runs (fastify's own parser, with its prototype-poisoning guard).
     const parseJson = app.getDefaultJsonParser('error', 'error');
