@@ -54,7 +54,10 @@ export function authHook(options: AuthOptions) {
       return;
     }
     const principal = await identify(request, options);
-    const anonymousOk = access === 'public' || (access === 'read' && options.publicReads);
+    // Public reads cover listings and lookups (GET) only: a 'read' route that takes a body is a biometric operation
+    // (identify, verify, search, proctor checks) and always needs a principal.
+    const safeMethod = request.method === 'GET' || request.method === 'HEAD';
+    const anonymousOk = access === 'public' || (access === 'read' && options.publicReads && safeMethod);
     if (!principal && !anonymousOk) {
       reply.header('www-authenticate', 'Bearer, ApiKey header="x-api-key"');
       throw new FacegateError('UNAUTHENTICATED', 'An API key (x-api-key header) or a bearer token is required');
