@@ -4,8 +4,8 @@
 // Parts load in the background so that the HTTP server can answer /healthz at once and /readyz with 503 until the
 // models are loaded. A part that fails to load is reported by name: callers get NOT_READY with the reason, never a
 // fake result.
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { secureDataDir } from './datadir.secure.ts';
 import type { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
 import { openApps, openRestKeys, type AppServices } from '../apps/apps.factory.ts';
 import { EnginePipelineFaces } from '../apps/pipeline/faces.adapter.ts';
@@ -149,7 +149,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
 export function createContainer(config: Readonly<Config>, logger: Logger, options: ContainerOptions = {}): Container {
   const log = logger.child({ module: 'container' });
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  secureDataDir(dataDir);
   const gating = new Set<PartName>(options.readinessParts ?? ['engine', 'collections']);
   const states = new Map<PartName, PartState>();
   const promises = new Map<PartName, Promise<unknown>>();

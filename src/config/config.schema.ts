@@ -17,6 +17,10 @@ export const configSchema = z.object({
     port: int(0, 65535).default(8080),
     /** Rekognition image operations in progress at once; beyond it, ThrottlingException (the SDKs back off and retry). */
     maxInFlight: int(1, 10_000).default(64),
+    /** Bytes of large request bodies held at once, server-wide; beyond it, 429 + Retry-After (src/server/body.budget.ts). */
+    maxBodyBytesInFlight: int(1024 * 1024, 16 * 1024 * MB).default(64 * MB),
+    /** A request (headers and body) must arrive within this many seconds; slow uploads cannot hold the budget. */
+    requestTimeoutSeconds: int(1, 3600).default(60),
   }),
   auth: z.object({
     /** Off only by an explicit flag (`facegate serve --no-auth`); never by default. */
@@ -35,6 +39,8 @@ export const configSchema = z.object({
     /** Decompression-bomb ceiling, checked from the header before any pixel is decoded. */
     maxPixels: int(6400, 500_000_000).default(40_000_000),
     minSide: int(1, 4096).default(80),
+    /** Long side ÷ short side at most this: thinner strips hold no usable face but cost many detection tiles. */
+    maxAspectRatio: int(2, 1000).default(20),
   }),
   models: z.object({
     /** Where converted ONNX models are cached (default: <dataDir>/../.cache/models under the project). */

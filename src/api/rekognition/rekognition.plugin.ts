@@ -7,6 +7,7 @@ import type { KeyRing } from '../../auth/access.keys.ts';
 import { verifySigV4 } from '../../auth/sigv4.verifier.ts';
 import { FacegateError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { assertJsonDepth } from '../../server/json.depth.ts';
 import { IMAGE_OPERATIONS, resolveOperation } from './rekognition.operations.ts';
 import { describeIssues } from './rekognition.schemas.ts';
 
@@ -22,6 +23,7 @@ function header(request: FastifyRequest, name: string): string | undefined {
 
 function parseJson(body: Buffer): unknown {
   if (body.length === 0) return {};
+  assertJsonDepth(body);
   try {
     return JSON.parse(body.toString('utf8'));
   } catch {
