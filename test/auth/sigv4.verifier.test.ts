@@ -207,7 +207,7 @@ describe('SigV4 verification', () => {
     rejectsWith({ ...req, headers: { ...req.headers, authorization } }, 'INVALID_SIGNATURE', /Host/);
   });
 
-  test('on the Rekognition protocol X-Amz-Target and Content-Type must be signed (no replay as another operation)', async () => {
+  test('required signed headers (Rekognition: X-Amz-Target, so no replay as another operation) are enforced', async () => {
     const req = await signed();
     const auth = String(req.headers.authorization);
     const rekOpts = { ...opts, requiredSignedHeaders: ['x-amz-target', 'content-type'] };

@@ -65,8 +65,9 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
           service: 'rekognition',
           now: new Date(),
           maxClockSkewSeconds: maxSkew,
-          // Signed, so that a captured request cannot be replayed as another operation (or body type).
-          requiredSignedHeaders: ['x-amz-target', 'content-type'],
+          // Signed, so that a captured request cannot be replayed as another operation. Content-Type is not
+          // required: aws-sdk v2 never signs it, and a body re-labelled as STS's form fails STS's service scope.
+          requiredSignedHeaders: ['x-amz-target'],
           allowPresigned: true,
         });
         region = who.region;

@@ -8,6 +8,7 @@ import type { KeyRing } from '../../auth/access.keys.ts';
 import { safeDecode } from '../../auth/sigv4.canonical.ts';
 import { decodeStreamingPayload } from '../../auth/sigv4.chunked.ts';
 import { verifySigV4, type Verified } from '../../auth/sigv4.verifier.ts';
+import { isSigV2, verifySigV2 } from '../../auth/sigv2.verifier.ts';
 import type { Logger } from '../../logger.ts';
 import { dispatch } from './s3.dispatch.ts';
 import { errorXml, S3Error, toS3Error } from './s3.errors.ts';
@@ -31,13 +32,13 @@ export function address(hostHeader: string, rawPath: string, domains: readonly s
   if (domain) {
     const bucket = host.slice(0, -(domain.length + 1));
     const key = safeDecode(path.slice(1));
-    return { bucket, key: key || undefined };
+    return { bucket, key: key || undefined, virtual: true };
   }
   const rest = path.slice(1);
   const slash = rest.indexOf('/');
   const bucket = safeDecode(slash < 0 ? rest : rest.slice(0, slash));
   const key = slash < 0 ? '' : safeDecode(rest.slice(slash + 1));
-  return { bucket: bucket || undefined, key: key || undefined };
+  return { bucket: bucket || undefined, key: key || undefined, virtual: false };
 }
 
 export async function buildS3App(options: S3ServerOptions): Promise<FastifyInstance> {
@@ -70,7 +71,14 @@ export async function buildS3App(options: S3ServerOptions): Promise<FastifyInsta
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     let verified: Verified | undefined;
-    if (keys) {
+    const { bucket, key, virtual } = address(String(request.headers.host ?? ''), request.url, options.domains);
+    if (keys && isSigV2(request.url, request.headers)) {
+      verified = verifySigV2(request, keys, {
+        now: new Date(),
+        maxClockSkewSeconds: options.maxClockSkewSeconds,
+        ...(virtual && bucket ? { virtualBucket: bucket } : {}),
+      });
+    } else if (keys) {
       verified = verifySigV4({ method: request.method, url: request.url, headers: request.headers, body: raw }, keys, {
         service: 's3',
         now: new Date(),
@@ -91,7 +99,6 @@ export async function buildS3App(options: S3ServerOptions): Promise<FastifyInsta
     } else if (!verified && String(request.headers['content-encoding'] ?? '').includes('aws-chunked')) {
       throw new S3Error('NotImplemented', 'aws-chunked bodies need signed requests');
     }
-    const { bucket, key } = address(String(request.headers.host ?? ''), request.url, options.domains);
     const q = request.url.indexOf('?');
     const req: S3Request = {
       method: request.method,
