@@ -55,12 +55,17 @@ export function verifySigV2(
   let when: string;
   if (auth) {
     const m = /^AWS ([^:]+):(.+)$/.exec(auth);
-    if (!m) throw authError('INCOMPLETE_SIGNATURE', 'Malformed AWS Authorization header', 'AuthorizationHeaderMalformed');
+    if (!m)
+      throw authError('INCOMPLETE_SIGNATURE', 'Malformed AWS Authorization header', 'AuthorizationHeaderMalformed');
     [accessKeyId, signature] = [m[1]!, m[2]!];
     const date = headerValue(req.headers, 'x-amz-date') ?? headerValue(req.headers, 'date');
     const t = date ? Date.parse(date) : NaN;
     if (!Number.isFinite(t) || Math.abs(t - o.now.getTime()) > o.maxClockSkewSeconds * 1000) {
-      throw authError('INVALID_SIGNATURE', 'The difference between the request time and the current time is too large.', 'RequestTimeTooSkewed');
+      throw authError(
+        'INVALID_SIGNATURE',
+        'The difference between the request time and the current time is too large.',
+        'RequestTimeTooSkewed',
+      );
     }
     when = headerValue(req.headers, 'x-amz-date') !== undefined ? '' : date!;
   } else {

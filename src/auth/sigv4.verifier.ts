@@ -44,7 +44,8 @@ export interface VerifyOptions {
 }
 
 /** How the body is covered: its hash, not at all, or chunk by chunk (see sigv4.chunked.ts). */
-export type PayloadMode = 'hashed' | 'unsigned' | 'streaming-signed' | 'streaming-unsigned-trailer' | 'streaming-signed-trailer';
+export type PayloadMode =
+  'hashed' | 'unsigned' | 'streaming-signed' | 'streaming-unsigned-trailer' | 'streaming-signed-trailer';
 
 export interface Verified {
   accessKeyId: string;
@@ -157,7 +158,8 @@ function checkPresignedWindow(signedAt: Date, expiresText: string | null, option
     );
   }
   const now = options.now.getTime();
-  if (now > signedAt.getTime() + expires * 1000) throw authError('ACCESS_DENIED', 'Request has expired', 'AccessDenied');
+  if (now > signedAt.getTime() + expires * 1000)
+    throw authError('ACCESS_DENIED', 'Request has expired', 'AccessDenied');
   if (signedAt.getTime() > now + options.maxClockSkewSeconds * 1000) {
     throw authError('ACCESS_DENIED', 'Request is not yet valid', 'AccessDenied');
   }

@@ -41,7 +41,10 @@ export function webConsole(): FastifyPluginAsync {
       if (looksSigned(request)) {
         return sendAwsError(
           reply,
-          new FacegateError('MISSING_AUTHENTICATION', 'Missing Authentication Token: `/` accepts signed POST requests only'),
+          new FacegateError(
+            'MISSING_AUTHENTICATION',
+            'Missing Authentication Token: `/` accepts signed POST requests only',
+          ),
         );
       }
       return index(request, reply);

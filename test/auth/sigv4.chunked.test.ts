@@ -32,7 +32,13 @@ const verified = (payload: Verified['payload']): Verified => ({
 
 function body(sigs: string[], sizes = [65536, 1024]): Buffer {
   const parts: Buffer[] = [];
-  sizes.forEach((n, i) => parts.push(Buffer.from(`${n.toString(16)};chunk-signature=${sigs[i]}\r\n`), Buffer.alloc(n, 'a'), Buffer.from('\r\n')));
+  sizes.forEach((n, i) =>
+    parts.push(
+      Buffer.from(`${n.toString(16)};chunk-signature=${sigs[i]}\r\n`),
+      Buffer.alloc(n, 'a'),
+      Buffer.from('\r\n'),
+    ),
+  );
   parts.push(Buffer.from(`0;chunk-signature=${sigs[sizes.length]}\r\n\r\n`));
   return Buffer.concat(parts);
 }
@@ -52,7 +58,8 @@ describe('aws-chunked payloads', () => {
     for (const b of [tampered, swapped, dropped]) {
       assert.throws(
         () => decodeStreamingPayload(b, verified('streaming-signed')),
-        (e: unknown) => e instanceof FacegateError && e.code === 'INVALID_SIGNATURE' && e.details?.s3 === 'SignatureDoesNotMatch',
+        (e: unknown) =>
+          e instanceof FacegateError && e.code === 'INVALID_SIGNATURE' && e.details?.s3 === 'SignatureDoesNotMatch',
       );
     }
   });

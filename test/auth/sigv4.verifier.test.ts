@@ -213,8 +213,18 @@ describe('SigV4 verification', () => {
     const rekOpts = { ...opts, requiredSignedHeaders: ['x-amz-target', 'content-type'] };
     assert.doesNotThrow(() => verifySigV4(req, keys, rekOpts));
     for (const dropped of ['x-amz-target', 'content-type', 'x-amz-date']) {
-      const signedHeaders = /SignedHeaders=([^,]+)/.exec(auth)![1]!.split(';').filter((h) => h !== dropped).join(';');
-      const forged = { ...req, headers: { ...req.headers, authorization: auth.replace(/SignedHeaders=[^,]+/, `SignedHeaders=${signedHeaders}`) } };
+      const signedHeaders = /SignedHeaders=([^,]+)/
+        .exec(auth)![1]!
+        .split(';')
+        .filter((h) => h !== dropped)
+        .join(';');
+      const forged = {
+        ...req,
+        headers: {
+          ...req.headers,
+          authorization: auth.replace(/SignedHeaders=[^,]+/, `SignedHeaders=${signedHeaders}`),
+        },
+      };
       rejectsWith(forged, 'INVALID_SIGNATURE', new RegExp(`'${dropped}' must be a signed header`), rekOpts);
     }
   });

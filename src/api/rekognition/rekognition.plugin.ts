@@ -71,7 +71,10 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
           allowPresigned: true,
         });
         region = who.region;
-        request.log = request.log.child({ accessKeyId: who.accessKeyId, ...(who.temporary ? { principal: who.principal } : {}) });
+        request.log = request.log.child({
+          accessKeyId: who.accessKeyId,
+          ...(who.temporary ? { principal: who.principal } : {}),
+        });
       }
       const { name, op } = resolveOperation(header(request, 'x-amz-target'));
       // The completion and error lines (written through reply.log) then say who called which operation.

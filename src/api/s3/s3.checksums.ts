@@ -42,7 +42,8 @@ export function checkIntegrity(
 ): void {
   const md5 = headers['content-md5'];
   if (typeof md5 === 'string') {
-    if (!/^[A-Za-z0-9+/]{22}==$/.test(md5)) throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.');
+    if (!/^[A-Za-z0-9+/]{22}==$/.test(md5))
+      throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.');
     if (createHash('md5').update(body).digest('base64') !== md5) {
       throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
     }

@@ -72,10 +72,15 @@ export function toS3Error(e: unknown, hadToken: boolean): S3Error {
   const err: FacegateError = normalizeError(e);
   const named = err.details?.s3;
   let code: S3ErrorCode =
-    typeof named === 'string' && named in S3_ERRORS ? (named as S3ErrorCode) : (FROM_FACEGATE[err.code] ?? 'InternalError');
+    typeof named === 'string' && named in S3_ERRORS
+      ? (named as S3ErrorCode)
+      : (FROM_FACEGATE[err.code] ?? 'InternalError');
   // With a session token, an unrecognised credential is the token's fault (the SDKs' InvalidToken).
   if (err.code === 'UNAUTHENTICATED' && hadToken) code = 'InvalidToken';
-  return new S3Error(code, code === 'InternalError' ? 'We encountered an internal error. Please try again.' : err.message);
+  return new S3Error(
+    code,
+    code === 'InternalError' ? 'We encountered an internal error. Please try again.' : err.message,
+  );
 }
 
 export function errorXml(err: S3Error, resource: string, requestId: string): string {

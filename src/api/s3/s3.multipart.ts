@@ -72,7 +72,10 @@ export async function completeUpload(deps: S3Deps, req: S3Request, principal: st
     etag: (text(p, 'ETag') ?? '').replace(/"/g, ''),
   }));
   if (!/<CompleteMultipartUpload[\s>]/.test(xml) || listed.length === 0) {
-    throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+    throw new S3Error(
+      'MalformedXML',
+      'The XML you provided was not well-formed or did not validate against our published schema',
+    );
   }
   const buffers: Uint8Array[] = [];
   const digests: Buffer[] = [];
@@ -83,7 +86,10 @@ export async function completeUpload(deps: S3Deps, req: S3Request, principal: st
     }
     const body = await deps.catalog.part(id, p.number);
     if (!body || md5Hex(body) !== p.etag) {
-      throw new S3Error('InvalidPart', 'One or more of the specified parts could not be found or its ETag did not match.');
+      throw new S3Error(
+        'InvalidPart',
+        'One or more of the specified parts could not be found or its ETag did not match.',
+      );
     }
     if (i < listed.length - 1 && body.byteLength < MIN_PART) {
       throw new S3Error('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size');

@@ -8,7 +8,16 @@ import { requireBucket } from './s3.buckets.ts';
 import { md5Hex, type ObjectMeta } from './s3.catalog.ts';
 import { checkIntegrity } from './s3.checksums.ts';
 import { S3Error } from './s3.errors.ts';
-import { header, httpDate, isoDate, requireKey, requireWritable, type S3Deps, type S3Request, type S3Response } from './s3.types.ts';
+import {
+  header,
+  httpDate,
+  isoDate,
+  requireKey,
+  requireWritable,
+  type S3Deps,
+  type S3Request,
+  type S3Response,
+} from './s3.types.ts';
 import { elements, xmlDocument, xmlUnescape } from './s3.xml.ts';
 
 const noSuchKey = (key: string) => new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key });
@@ -146,7 +155,8 @@ export async function getObject(deps: S3Deps, req: S3Request, headOnly: boolean)
   const size = got.body.byteLength;
   const headers = objectHeaders(size, got.info.lastModified, etag, meta);
   const cond = preconditions(req, etag, got.info.lastModified);
-  if (cond === 304) return { status: 304, headers: { etag: headers.etag!, 'last-modified': headers['last-modified']! } };
+  if (cond === 304)
+    return { status: 304, headers: { etag: headers.etag!, 'last-modified': headers['last-modified']! } };
   const range = parseRange(header(req, 'range'), size);
   const override = (name: string, q: string) => {
     const v = req.query.get(q);

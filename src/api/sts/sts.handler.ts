@@ -7,7 +7,7 @@ import type { Config } from '../../config/config.schema.ts';
 import type { KeyRing } from '../../auth/access.keys.ts';
 import { issueSession, type IssuedSession } from '../../auth/session.tokens.ts';
 import { verifySigV4 } from '../../auth/sigv4.verifier.ts';
-import { FacegateError } from '../../errors.ts';
+import { FacegateError, type ErrorCode } from '../../errors.ts';
 import { normalizeError } from '../../server/error.handler.ts';
 import { xmlEscape } from '../s3/s3.xml.ts';
 
@@ -19,28 +19,18 @@ export function isStsRequest(request: FastifyRequest): boolean {
 }
 
 /** FacegateError → STS's error code (what the SDK's STS client names its exceptions after). */
-function stsCode(e: FacegateError): string {
-  switch (e.code) {
-    case 'UNAUTHENTICATED':
-      return 'InvalidClientTokenId';
-    case 'EXPIRED_TOKEN':
-      return 'ExpiredToken';
-    case 'INVALID_SIGNATURE':
-      return 'SignatureDoesNotMatch';
-    case 'INCOMPLETE_SIGNATURE':
-      return 'IncompleteSignature';
-    case 'MISSING_AUTHENTICATION':
-      return 'MissingAuthenticationToken';
-    case 'ACCESS_DENIED':
-      return 'AccessDenied';
-    case 'UNKNOWN_OPERATION':
-      return 'InvalidAction';
-    case 'INVALID_PARAMETER':
-      return 'ValidationError';
-    default:
-      return e.status >= 500 ? 'InternalFailure' : 'InvalidParameterValue';
-  }
-}
+const STS_CODES: Partial<Record<ErrorCode, string>> = {
+  UNAUTHENTICATED: 'InvalidClientTokenId',
+  EXPIRED_TOKEN: 'ExpiredToken',
+  INVALID_SIGNATURE: 'SignatureDoesNotMatch',
+  INCOMPLETE_SIGNATURE: 'IncompleteSignature',
+  MISSING_AUTHENTICATION: 'MissingAuthenticationToken',
+  ACCESS_DENIED: 'AccessDenied',
+  UNKNOWN_OPERATION: 'InvalidAction',
+  INVALID_PARAMETER: 'ValidationError',
+};
+const stsCode = (e: FacegateError): string =>
+  STS_CODES[e.code] ?? (e.status >= 500 ? 'InternalFailure' : 'InvalidParameterValue');
 
 function duration(form: URLSearchParams, fallback: number, max: number): number {
   const text = form.get('DurationSeconds');
@@ -70,7 +60,8 @@ export async function handleSts(
     reply.code(status).header('content-type', 'text/xml').send(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`);
   try {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    if (!deps.keys) throw new FacegateError('ACCESS_DENIED', 'STS needs authentication: the server runs with --no-auth');
+    if (!deps.keys)
+      throw new FacegateError('ACCESS_DENIED', 'STS needs authentication: the server runs with --no-auth');
     const now = new Date();
     const who = verifySigV4({ method: request.method, url: request.url, headers: request.headers, body }, deps.keys, {
       service: 'sts',
@@ -92,7 +83,10 @@ export async function handleSts(
       const arn = form.get('RoleArn') ?? '';
       const sessionName = form.get('RoleSessionName') ?? '';
       if (!/^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(arn)) {
-        throw new FacegateError('INVALID_PARAMETER', 'RoleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)');
+        throw new FacegateError(
+          'INVALID_PARAMETER',
+          'RoleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+        );
       }
       if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
         throw new FacegateError('INVALID_PARAMETER', 'RoleSessionName must be 2–64 characters of [\\w+=,.@-]');
@@ -105,7 +99,10 @@ export async function handleSts(
         `<AssumedRoleUser><AssumedRoleId>AROAFACEGATE:${xmlEscape(sessionName)}</AssumedRoleId>` +
         `<Arn>${xmlEscape(assumed)}</Arn></AssumedRoleUser>`;
     } else {
-      throw new FacegateError('UNKNOWN_OPERATION', `Could not find operation ${action ?? '(none)'} for version 2011-06-15`);
+      throw new FacegateError(
+        'UNKNOWN_OPERATION',
+        `Could not find operation ${action ?? '(none)'} for version 2011-06-15`,
+      );
     }
     return xml(
       200,

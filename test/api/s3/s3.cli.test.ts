@@ -82,12 +82,17 @@ describe('aws-sdk v2, as the AWS samples construct it', () => {
     AWS.config.update({ region: 'us-west-2', credentials: new AWS.Credentials(KEY.accessKeyId, KEY.secretAccessKey) });
     const s3 = new AWS.S3({ endpoint: h.s3Url, s3ForcePathStyle: true });
     await s3.createBucket({ Bucket: 'v2-bucket' }).promise();
-    await s3.putObject({ Bucket: 'v2-bucket', Key: 'in/x y.txt', Body: 'v2 body', ContentType: 'text/plain' }).promise();
+    await s3
+      .putObject({ Bucket: 'v2-bucket', Key: 'in/x y.txt', Body: 'v2 body', ContentType: 'text/plain' })
+      .promise();
     const got = await s3.getObject({ Bucket: 'v2-bucket', Key: 'in/x y.txt' }).promise();
     assert.equal(String(got.Body), 'v2 body');
     assert.equal(got.ContentType, 'text/plain');
     const listed = await s3.listObjectsV2({ Bucket: 'v2-bucket', Prefix: 'in/' }).promise();
-    assert.deepEqual(listed.Contents?.map((c) => c.Key), ['in/x y.txt']);
+    assert.deepEqual(
+      listed.Contents?.map((c) => c.Key),
+      ['in/x y.txt'],
+    );
     const big = Buffer.alloc(11 * 1024 * 1024, 3);
     const up = await s3.upload({ Bucket: 'v2-bucket', Key: 'big', Body: big }).promise();
     assert.match(up.ETag, /-\d+"$/);

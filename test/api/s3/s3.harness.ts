@@ -14,7 +14,10 @@ export interface S3Harness extends Harness {
   s3(overrides?: Partial<ConstructorParameters<typeof S3Client>[0]>): S3Client;
 }
 
-export async function startS3Server(options: ContainerOptions = {}, env: Record<string, string> = {}): Promise<S3Harness> {
+export async function startS3Server(
+  options: ContainerOptions = {},
+  env: Record<string, string> = {},
+): Promise<S3Harness> {
   const h = await startServer(options, env);
   const app = await s3App(h.container, keys);
   const s3Url = await app.listen({ host: '127.0.0.1', port: 0 });

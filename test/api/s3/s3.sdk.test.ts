@@ -57,13 +57,20 @@ async function s3Error(p: Promise<unknown>): Promise<S3ServiceException> {
   );
 }
 
-const body = (o: { Body?: unknown }) => (o.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+const body = (o: { Body?: unknown }) =>
+  (o.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
 
 describe('S3 objects through @aws-sdk/client-s3', () => {
   test('put, get (whole and ranges), head with content type, metadata and MD5 ETag', async () => {
     const data = Buffer.from('0123456789abcdefghij');
     const put = await s3.send(
-      new PutObjectCommand({ Bucket: 'photos', Key: 'a b/ç+1.txt', Body: data, ContentType: 'text/plain', Metadata: { who: 'ana' } }),
+      new PutObjectCommand({
+        Bucket: 'photos',
+        Key: 'a b/ç+1.txt',
+        Body: data,
+        ContentType: 'text/plain',
+        Metadata: { who: 'ana' },
+      }),
     );
     assert.equal(put.ETag, `"${createHash('md5').update(data).digest('hex')}"`);
     const got = await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'a b/ç+1.txt' }));
@@ -80,7 +87,9 @@ describe('S3 objects through @aws-sdk/client-s3', () => {
       assert.equal(Buffer.from(await body(r)).toString(), want, Range);
       assert.equal(r.ContentRange, contentRange);
     }
-    const e = await s3Error(s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'a b/ç+1.txt', Range: 'bytes=20-' })));
+    const e = await s3Error(
+      s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'a b/ç+1.txt', Range: 'bytes=20-' })),
+    );
     assert.equal(e.name, 'InvalidRange');
     const head = await s3.send(new HeadObjectCommand({ Bucket: 'photos', Key: 'a b/ç+1.txt' }));
     assert.equal(head.ContentLength, 20);
@@ -91,7 +100,12 @@ describe('S3 objects through @aws-sdk/client-s3', () => {
     const data = Buffer.alloc(300_000, 7);
     data.write('streamed');
     await s3.send(
-      new PutObjectCommand({ Bucket: 'photos', Key: 'stream.bin', Body: Readable.from([data.subarray(0, 100_000), data.subarray(100_000)]), ContentLength: data.length }),
+      new PutObjectCommand({
+        Bucket: 'photos',
+        Key: 'stream.bin',
+        Body: Readable.from([data.subarray(0, 100_000), data.subarray(100_000)]),
+        ContentLength: data.length,
+      }),
     );
     const got = await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'stream.bin' }));
     assert.deepEqual(Buffer.from(await body(got)), data);
@@ -105,10 +119,17 @@ describe('S3 objects through @aws-sdk/client-s3', () => {
   test('Content-MD5 and x-amz-checksum-crc32 are checked: a wrong one is BadDigest', async () => {
     const ok = Buffer.from('checked body');
     await s3.send(
-      new PutObjectCommand({ Bucket: 'photos', Key: 'md5.txt', Body: ok, ContentMD5: createHash('md5').update(ok).digest('base64') }),
+      new PutObjectCommand({
+        Bucket: 'photos',
+        Key: 'md5.txt',
+        Body: ok,
+        ContentMD5: createHash('md5').update(ok).digest('base64'),
+      }),
     );
     const wrongMd5 = createHash('md5').update('other').digest('base64');
-    const e1 = await s3Error(s3.send(new PutObjectCommand({ Bucket: 'photos', Key: 'md5.txt', Body: ok, ContentMD5: wrongMd5 })));
+    const e1 = await s3Error(
+      s3.send(new PutObjectCommand({ Bucket: 'photos', Key: 'md5.txt', Body: ok, ContentMD5: wrongMd5 })),
+    );
     assert.equal(e1.name, 'BadDigest');
     const e2 = await s3Error(
       s3.send(new PutObjectCommand({ Bucket: 'photos', Key: 'crc.txt', Body: ok, ChecksumCRC32: 'AAAAAA==' })),
@@ -123,23 +144,36 @@ describe('S3 objects through @aws-sdk/client-s3', () => {
     const keys = ['a/1', 'a/2', 'b/x/1', 'b/y', 'c', 'd', 'e/f/g'];
     for (const Key of keys) await s3.send(new PutObjectCommand({ Bucket: 'listing', Key, Body: Key }));
     const top = await s3.send(new ListObjectsV2Command({ Bucket: 'listing', Delimiter: '/' }));
-    assert.deepEqual(top.CommonPrefixes?.map((p) => p.Prefix), ['a/', 'b/', 'e/']);
-    assert.deepEqual(top.Contents?.map((c) => c.Key), ['c', 'd']);
+    assert.deepEqual(
+      top.CommonPrefixes?.map((p) => p.Prefix),
+      ['a/', 'b/', 'e/'],
+    );
+    assert.deepEqual(
+      top.Contents?.map((c) => c.Key),
+      ['c', 'd'],
+    );
     const seen: string[] = [];
     let token: string | undefined;
     for (let page = 0; page < 10; page++) {
-      const r = await s3.send(new ListObjectsV2Command({ Bucket: 'listing', Delimiter: '/', MaxKeys: 2, ContinuationToken: token }));
+      const r = await s3.send(
+        new ListObjectsV2Command({ Bucket: 'listing', Delimiter: '/', MaxKeys: 2, ContinuationToken: token }),
+      );
       seen.push(...(r.CommonPrefixes ?? []).map((p) => p.Prefix!), ...(r.Contents ?? []).map((c) => c.Key!));
       if (!r.IsTruncated) break;
       token = r.NextContinuationToken;
     }
     assert.deepEqual(seen.sort(), ['a/', 'b/', 'c', 'd', 'e/']);
     const b = await s3.send(new ListObjectsV2Command({ Bucket: 'listing', Prefix: 'b/' }));
-    assert.deepEqual(b.Contents?.map((c) => c.Key), ['b/x/1', 'b/y']);
+    assert.deepEqual(
+      b.Contents?.map((c) => c.Key),
+      ['b/x/1', 'b/y'],
+    );
   });
 
   test('copy, delete, delete many; a bucket with objects cannot be deleted', async () => {
-    await s3.send(new PutObjectCommand({ Bucket: 'photos', Key: 'orig.txt', Body: 'original', ContentType: 'text/x-orig' }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: 'photos', Key: 'orig.txt', Body: 'original', ContentType: 'text/x-orig' }),
+    );
     await s3.send(new CopyObjectCommand({ Bucket: 'listing', Key: 'copy.txt', CopySource: 'photos/orig.txt' }));
     const copy = await s3.send(new GetObjectCommand({ Bucket: 'listing', Key: 'copy.txt' }));
     assert.equal(Buffer.from(await body(copy)).toString(), 'original');
@@ -148,7 +182,10 @@ describe('S3 objects through @aws-sdk/client-s3', () => {
     assert.equal(notEmpty.name, 'BucketNotEmpty');
     await s3.send(new DeleteObjectCommand({ Bucket: 'listing', Key: 'copy.txt' }));
     const r = await s3.send(
-      new DeleteObjectsCommand({ Bucket: 'listing', Delete: { Objects: ['a/1', 'a/2', 'b/x/1', 'b/y', 'c', 'd', 'e/f/g'].map((Key) => ({ Key })) } }),
+      new DeleteObjectsCommand({
+        Bucket: 'listing',
+        Delete: { Objects: ['a/1', 'a/2', 'b/x/1', 'b/y', 'c', 'd', 'e/f/g'].map((Key) => ({ Key })) },
+      }),
     );
     assert.equal(r.Deleted?.length, 7);
     await s3.send(new DeleteBucketCommand({ Bucket: 'listing' }));
@@ -164,7 +201,11 @@ describe('S3 objects through @aws-sdk/client-s3', () => {
     const data = Buffer.alloc(9 * 1024 * 1024 + 123);
     for (let i = 0; i < data.length; i += 4096) data.writeUInt32BE(i, i);
     let parts = 0;
-    const upload = new Upload({ client: s3, params: { Bucket: 'photos', Key: 'big/video.bin', Body: data }, partSize: 5 * 1024 * 1024 });
+    const upload = new Upload({
+      client: s3,
+      params: { Bucket: 'photos', Key: 'big/video.bin', Body: data },
+      partSize: 5 * 1024 * 1024,
+    });
     upload.on('httpUploadProgress', (p) => (parts = Math.max(parts, p.part ?? 0)));
     const done = await upload.done();
     assert.match(String(done.ETag), /-2"$/);
@@ -175,11 +216,15 @@ describe('S3 objects through @aws-sdk/client-s3', () => {
 
   test('presigned GET and PUT work; an expired or altered presigned URL is refused', async () => {
     await s3.send(new PutObjectCommand({ Bucket: 'photos', Key: 'shared.txt', Body: 'shared' }));
-    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'photos', Key: 'shared.txt' }), { expiresIn: 60 });
+    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'photos', Key: 'shared.txt' }), {
+      expiresIn: 60,
+    });
     const ok = await fetch(url);
     assert.equal(ok.status, 200);
     assert.equal(await ok.text(), 'shared');
-    const putUrl = await getSignedUrl(s3, new PutObjectCommand({ Bucket: 'photos', Key: 'via-url.txt' }), { expiresIn: 60 });
+    const putUrl = await getSignedUrl(s3, new PutObjectCommand({ Bucket: 'photos', Key: 'via-url.txt' }), {
+      expiresIn: 60,
+    });
     assert.equal((await fetch(putUrl, { method: 'PUT', body: 'uploaded' })).status, 200);
     const back = await s3.send(new GetObjectCommand({ Bucket: 'photos', Key: 'via-url.txt' }));
     assert.equal(Buffer.from(await body(back)).toString(), 'uploaded');
@@ -198,9 +243,17 @@ describe('S3 objects through @aws-sdk/client-s3', () => {
 
   test('a wrong secret is SignatureDoesNotMatch, an unknown key InvalidAccessKeyId, no signature AccessDenied', async () => {
     const wrong = h.s3({ credentials: { accessKeyId: KEY.accessKeyId, secretAccessKey: 'not-the-secret-at-all-000' } });
-    assert.equal((await s3Error(wrong.send(new GetObjectCommand({ Bucket: 'photos', Key: 'shared.txt' })))).name, 'SignatureDoesNotMatch');
-    const unknown = h.s3({ credentials: { accessKeyId: 'AKFGNOBODY0000000000', secretAccessKey: KEY.secretAccessKey } });
-    assert.equal((await s3Error(unknown.send(new GetObjectCommand({ Bucket: 'photos', Key: 'shared.txt' })))).name, 'InvalidAccessKeyId');
+    assert.equal(
+      (await s3Error(wrong.send(new GetObjectCommand({ Bucket: 'photos', Key: 'shared.txt' })))).name,
+      'SignatureDoesNotMatch',
+    );
+    const unknown = h.s3({
+      credentials: { accessKeyId: 'AKFGNOBODY0000000000', secretAccessKey: KEY.secretAccessKey },
+    });
+    assert.equal(
+      (await s3Error(unknown.send(new GetObjectCommand({ Bucket: 'photos', Key: 'shared.txt' })))).name,
+      'InvalidAccessKeyId',
+    );
     const anon = await fetch(`${h.s3Url}/photos/shared.txt`);
     assert.equal(anon.status, 403);
     assert.match(await anon.text(), /<Code>AccessDenied<\/Code>/);
@@ -232,7 +285,10 @@ describe('S3 objects through @aws-sdk/client-s3', () => {
     const root = join(h.dataDir, 'objects');
     // Only bucket directories at the top of the object store (an emptied bucket leaves its directory).
     const buckets = ['facegate-s3-catalog', 'listing', 'people', 'photos'];
-    assert.ok(readdirSync(root).every((d) => buckets.includes(d)), readdirSync(root).join(', '));
+    assert.ok(
+      readdirSync(root).every((d) => buckets.includes(d)),
+      readdirSync(root).join(', '),
+    );
     const raw = await fetch(`${h.s3Url}/photos/../people/p1/photo.jpg`);
     assert.notEqual(raw.status, 200);
   });

@@ -5,7 +5,11 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AssumeRoleCommand, GetSessionTokenCommand, STSClient, type STSServiceException } from '@aws-sdk/client-sts';
-import { CreateCollectionCommand, ListCollectionsCommand, type RekognitionServiceException } from '@aws-sdk/client-rekognition';
+import {
+  CreateCollectionCommand,
+  ListCollectionsCommand,
+  type RekognitionServiceException,
+} from '@aws-sdk/client-rekognition';
 import { GetObjectCommand, PutObjectCommand, type S3ServiceException } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { issueSession } from '../../../src/auth/session.tokens.ts';
@@ -36,7 +40,11 @@ describe('STS and session credentials', () => {
     const c = r.Credentials!;
     assert.match(c.AccessKeyId!, /^ASFG/);
     assert.ok(c.Expiration!.getTime() > Date.now() + 800_000 && c.Expiration!.getTime() <= Date.now() + 901_000);
-    const credentials = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+    const credentials = {
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
+      sessionToken: c.SessionToken!,
+    };
     const rk = h.client({ credentials });
     const created = await rk.send(new CreateCollectionCommand({ CollectionId: 'session-made' }));
     assert.equal(created.CollectionArn, 'arn:aws:rekognition:eu-west-3:123456789012:collection/session-made');
@@ -63,7 +71,9 @@ describe('STS and session credentials', () => {
       credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! },
     });
     assert.ok((await rk.send(new ListCollectionsCommand({}))).CollectionIds);
-    const bad = await failure<STSServiceException>(sts.send(new AssumeRoleCommand({ RoleArn: 'not-an-arn', RoleSessionName: 'x1' })));
+    const bad = await failure<STSServiceException>(
+      sts.send(new AssumeRoleCommand({ RoleArn: 'not-an-arn', RoleSessionName: 'x1' })),
+    );
     assert.equal(bad.name, 'ValidationError');
   });
 
@@ -71,22 +81,36 @@ describe('STS and session credentials', () => {
     const r = await sts.send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
     const c = r.Credentials!;
     const other = (await sts.send(new GetSessionTokenCommand({ DurationSeconds: 900 }))).Credentials!;
-    const wrong = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: other.SessionToken! };
-    const rkWrong = await failure<RekognitionServiceException>(h.client({ credentials: wrong }).send(new ListCollectionsCommand({})));
+    const wrong = {
+      accessKeyId: c.AccessKeyId!,
+      secretAccessKey: c.SecretAccessKey!,
+      sessionToken: other.SessionToken!,
+    };
+    const rkWrong = await failure<RekognitionServiceException>(
+      h.client({ credentials: wrong }).send(new ListCollectionsCommand({})),
+    );
     assert.equal(rkWrong.name, 'UnrecognizedClientException');
     const s3Wrong = await failure<S3ServiceException>(
       h.s3({ credentials: wrong }).send(new GetObjectCommand({ Bucket: 'sessions', Key: 'k.txt' })),
     );
     assert.equal(s3Wrong.name, 'InvalidToken');
     const stsWrong = await failure<STSServiceException>(
-      new STSClient({ endpoint: h.url, region: 'us-east-1', credentials: wrong, maxAttempts: 1 }).send(new GetSessionTokenCommand({})),
+      new STSClient({ endpoint: h.url, region: 'us-east-1', credentials: wrong, maxAttempts: 1 }).send(
+        new GetSessionTokenCommand({}),
+      ),
     );
     assert.equal(stsWrong.name, 'InvalidClientTokenId');
 
     // Issued by the same key 20 minutes ago for 15 minutes: a real, correctly MAC'd token that has run out.
     const old = issueSession(KEY, 900, new Date(Date.now() - 1_200_000));
-    const expired = { accessKeyId: old.accessKeyId, secretAccessKey: old.secretAccessKey, sessionToken: old.sessionToken };
-    const rkExpired = await failure<RekognitionServiceException>(h.client({ credentials: expired }).send(new ListCollectionsCommand({})));
+    const expired = {
+      accessKeyId: old.accessKeyId,
+      secretAccessKey: old.secretAccessKey,
+      sessionToken: old.sessionToken,
+    };
+    const rkExpired = await failure<RekognitionServiceException>(
+      h.client({ credentials: expired }).send(new ListCollectionsCommand({})),
+    );
     assert.equal(rkExpired.name, 'ExpiredTokenException');
     const s3Expired = await failure<S3ServiceException>(
       h.s3({ credentials: expired }).send(new GetObjectCommand({ Bucket: 'sessions', Key: 'k.txt' })),
@@ -106,9 +130,22 @@ describe('where Rekognition answers come from', () => {
 
   test('a presigned GET to / is an AWS auth error, the console still gets its page', async () => {
     const u = new URL(h.url);
-    const signer = new SignatureV4({ service: 'rekognition', region: 'us-east-1', credentials: KEY, sha256: NodeSha256 });
+    const signer = new SignatureV4({
+      service: 'rekognition',
+      region: 'us-east-1',
+      credentials: KEY,
+      sha256: NodeSha256,
+    });
     const req = await signer.presign(
-      { method: 'GET', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/', query: {}, headers: { host: u.host } },
+      {
+        method: 'GET',
+        protocol: 'http:',
+        hostname: u.hostname,
+        port: Number(u.port),
+        path: '/',
+        query: {},
+        headers: { host: u.host },
+      },
       { expiresIn: 60 },
     );
     const qs = new URLSearchParams(req.query as Record<string, string>).toString();

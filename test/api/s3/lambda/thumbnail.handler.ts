@@ -30,7 +30,9 @@ export const handler = async (event: S3Event, collectionId: string) => {
     );
     const thumbnail = await sharp(bytes).resize(300, 300, { fit: 'inside' }).jpeg().toBuffer();
     const thumbnailKey = `thumbnails/${key}`;
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: thumbnailKey, Body: thumbnail, ContentType: 'image/jpeg' }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: thumbnailKey, Body: thumbnail, ContentType: 'image/jpeg' }),
+    );
     results.push({ faceId: indexed.FaceRecords?.[0]?.Face?.FaceId, thumbnailKey, s3bucket: bucket, s3key: key });
   }
   return results;
@@ -40,9 +42,9 @@ export const handler = async (event: S3Event, collectionId: string) => {
 const [eventJson, collection] = process.argv.slice(2);
 if (eventJson && collection) {
   handler(JSON.parse(eventJson) as S3Event, collection).then(
-    (r) => console.log(JSON.stringify(r)),
+    (r) => process.stdout.write(JSON.stringify(r) + '\n'),
     (e: unknown) => {
-      console.error(`${(e as Error).name}: ${(e as Error).message}`);
+      process.stderr.write(`${(e as Error).name}: ${(e as Error).message}\n`);
       process.exit(1);
     },
   );
