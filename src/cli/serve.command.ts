@@ -7,6 +7,7 @@ import { loadKeyRing, credentialsPath, type KeyRing } from '../auth/access.keys.
 import { loadConfig, ConfigError } from '../config/config.ts';
 import { createLogger } from '../logger.ts';
 import { buildApp } from '../server/app.ts';
+import { s3App } from '../api/s3/s3.composition.ts';
 
 interface ServeFlags {
   port?: string;
@@ -67,6 +68,8 @@ async function serve(flags: ServeFlags): Promise<void> {
   const container = createContainer(config, logger);
   const keys = config.auth.disabled ? undefined : loadKeyRing(config.auth, config.dataDir);
   const app = await buildApp(container, keys ? { keys } : { noAuth: true });
+  // The S3 endpoint on its own port (0 = off); it waits for the object store, which loads at once.
+  const s3 = config.s3.port === 0 ? undefined : await s3App(container, keys);
 
   // Handlers go in before listening, so a signal at any point after start-up shuts down cleanly.
   let stopping = false;
@@ -76,6 +79,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     logger.info({ signal }, 'shutting down');
     try {
       await app.close();
+      await s3?.close();
       await container.close();
       process.exit(0);
     } catch (e) {
@@ -89,6 +93,11 @@ async function serve(flags: ServeFlags): Promise<void> {
   const address = await app.listen({ port: config.server.port, host: config.server.host });
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   console.log(banner(url, keys, config.dataDir));
+  if (s3) {
+    const s3Address = await s3.listen({ port: config.s3.port, host: config.server.host });
+    const s3Url = s3Address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+    console.log(`  S3 API: ${s3Url} (aws s3 --endpoint-url ${s3Url} ls; same keys; STS on ${url})`);
+  }
   if (!keys) logger.warn('authentication is disabled (--no-auth)');
 }
 

@@ -190,6 +190,36 @@ export const configSchema = z.object({
         .prefault({}),
     })
     .prefault({}),
+  /** What the AWS-compatible endpoints report and accept: account id in ARNs, STS session lengths, the S3 port. */
+  aws: z
+    .object({
+      /** 12 digits; ARNs use it with the region the client signed for. */
+      accountId: z
+        .string()
+        .regex(/^\d{12}$/, '12 digits')
+        .default('000000000000'),
+      /** FaceModelVersion on the wire (a number, as AWS's "7.0"); the model's name is in x-facegate-face-model. */
+      faceModelVersion: z
+        .string()
+        .regex(/^\d+(\.\d+)*$/, 'a version number such as 7.0')
+        .default('7.0'),
+      /** Longest temporary credentials STS issues (seconds); GetSessionToken defaults to 12 h, AssumeRole to 1 h. */
+      stsMaxDurationSeconds: int(900, 129_600).default(129_600),
+    })
+    .prefault({}),
+  /** The S3-compatible endpoint (api/s3) over the object store. */
+  s3: z
+    .object({
+      /** Its own port, as MinIO's; 0 turns it off. */
+      port: int(0, 65535).default(9000),
+      /** Largest object it stores (bytes). Rekognition's Image.S3Object still refuses objects over images.maxObjectBytes. */
+      maxObjectBytes: int(1024, 5 * 1024 * MB).default(64 * MB),
+      /** Host names whose sub-domains are virtual-hosted bucket names (bucket.localhost:9000), comma-separated. */
+      domains: z.string().default('localhost'),
+      /** Buckets the apps keep their own files in: readable through S3, never writable. Comma-separated. */
+      readOnlyBuckets: z.string().default('people,uploads'),
+    })
+    .prefault({}),
   /** Upload pipelines, from the config file; each is validated again by apps/pipeline at start-up. */
   pipelines: z.array(z.looseObject({ name: z.string().min(1) })).default([]),
   /** How often watched directories are scanned (ms). */

@@ -79,6 +79,13 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_SNS_ACCESS_KEY_ID: 'notify.sns.accessKeyId',
   FACEGATE_SNS_SECRET_ACCESS_KEY: 'notify.sns.secretAccessKey',
   FACEGATE_WATCH_POLL_MS: 'watchPollMs',
+  FACEGATE_ACCOUNT_ID: 'aws.accountId',
+  FACEGATE_FACE_MODEL_VERSION: 'aws.faceModelVersion',
+  FACEGATE_STS_MAX_DURATION_SECONDS: 'aws.stsMaxDurationSeconds',
+  FACEGATE_S3_PORT: 's3.port',
+  FACEGATE_S3_MAX_OBJECT_BYTES: 's3.maxObjectBytes',
+  FACEGATE_S3_DOMAINS: 's3.domains',
+  FACEGATE_S3_READONLY_BUCKETS: 's3.readOnlyBuckets',
 };
 
 type Tree = { [k: string]: string | Tree };
