@@ -68,6 +68,20 @@ export const configSchema = z.object({
       vectorFormat: z.enum(['int8', 'float32']).default('int8'),
     })
     .prefault({}),
+  /** Vectors on a Postgres deployment (collections/vector.factory.ts, docs/scale-out.md). */
+  vectors: z
+    .object({
+      /** auto: pgvector when installed, else the in-memory index kept in step; pgvector: required; memory. */
+      index: z.enum(['auto', 'pgvector', 'memory']).default('auto'),
+      /** pgvector HNSW: candidates per query (recall vs latency), and build parameters. */
+      hnswEfSearch: int(1, 1000).default(100),
+      hnswM: int(2, 100).default(16),
+      hnswEfConstruction: int(4, 1000).default(64),
+      /** In-memory fallback: strict reads apply the change log first; notify reads rely on notifications + timer. */
+      consistency: z.enum(['strict', 'notify']).default('strict'),
+      syncPollMs: int(0, 3_600_000).default(5000),
+    })
+    .prefault({}),
   /** The REST API under /v1 (api/rest): API keys, bearer JWTs, quotas. Writes always need a principal. */
   rest: z
     .object({
