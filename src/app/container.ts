@@ -18,6 +18,7 @@ import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
+import { S3ObjectStore } from '../storage/s3.object-store.driver.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
@@ -86,7 +87,12 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     return { value: engine, close: () => engine.close() };
   },
   // Embedded default: a local directory; the S3-compatible driver is chosen here when configured.
-  objects: async ({ dataDir }) => ({ value: new LocalObjectStore(join(dataDir, 'objects')) }),
+  objects: async ({ config, dataDir }) => {
+    const s3 = config.objectStore;
+    if (!s3.bucket) return { value: new LocalObjectStore(join(dataDir, 'objects')) };
+    const store = await S3ObjectStore.open({ ...s3, bucket: s3.bucket });
+    return { value: store, close: async () => store.close() };
+  },
   // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
   collections: async ({ config, logger, get }) => {
     const opened = await openCollections({ config, engine: await get('engine'), logger });

@@ -82,6 +82,22 @@ export const configSchema = z.object({
       syncPollMs: int(0, 3_600_000).default(5000),
     })
     .prefault({}),
+  /** Objects on an S3-compatible service instead of <dataDir>/objects, when a bucket is set (docs/scale-out.md). */
+  objectStore: z
+    .object({
+      /** e.g. http://minio:9000; unset for AWS S3. */
+      endpoint: z.url().optional(),
+      /** The one bucket; Facegate's buckets are key prefixes inside it. */
+      bucket: z.string().min(3).max(63).optional(),
+      region: z.string().min(1).default('us-east-1'),
+      accessKeyId: z.string().min(1).optional(),
+      secretAccessKey: z.string().min(1).optional(),
+      /** Path-style URLs (MinIO and most self-hosted servers need it). */
+      forcePathStyle: bool.default(false),
+      /** Prepended to every key, to share the bucket with other data (e.g. "facegate/"). */
+      prefix: z.string().default(''),
+    })
+    .prefault({}),
   /** The REST API under /v1 (api/rest): API keys, bearer JWTs, quotas. Writes always need a principal. */
   rest: z
     .object({
