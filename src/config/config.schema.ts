@@ -98,6 +98,8 @@ export const configSchema = z.object({
       prefix: z.string().default(''),
     })
     .prefault({}),
+  /** GET /metrics (Prometheus). With a token, scrapers must send it as a bearer token; without, the page is open. */
+  metrics: z.object({ token: z.string().min(16).optional() }).prefault({}),
   /** The REST API under /v1 (api/rest): API keys, bearer JWTs, quotas. Writes always need a principal. */
   rest: z
     .object({

@@ -43,6 +43,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_S3_SECRET_ACCESS_KEY: 'objectStore.secretAccessKey',
   FACEGATE_S3_FORCE_PATH_STYLE: 'objectStore.forcePathStyle',
   FACEGATE_S3_PREFIX: 'objectStore.prefix',
+  FACEGATE_METRICS_TOKEN: 'metrics.token',
   FACEGATE_REST_PUBLIC_READS: 'rest.publicReads',
   FACEGATE_REST_DAILY_QUOTA: 'rest.defaultDailyQuota',
   FACEGATE_REST_RATE_PER_SECOND: 'rest.ratePerSecond',

@@ -9,6 +9,7 @@ import { webConsole } from '../web/web.plugin.ts';
 import type { KeyRing } from '../auth/access.keys.ts';
 import { installErrorHandling } from './error.handler.ts';
 import { healthRoutes } from './health.routes.ts';
+import { installRequestMetrics, metricsRoutes } from './metrics.routes.ts';
 
 /** Either the SigV4 keys to verify against, or an explicit opt-out (`facegate serve --no-auth`). */
 export type AppOptions = { keys: KeyRing; noAuth?: false } | { keys?: undefined; noAuth: true };
@@ -33,8 +34,10 @@ export async function buildApp(container: Container, options: AppOptions): Promi
     reply.header('x-amzn-requestid', request.id);
   });
   installErrorHandling(app);
+  installRequestMetrics(app, container.metrics);
 
   await app.register(healthRoutes(container));
+  await app.register(metricsRoutes(container));
 
   // ---- API plugins: one line per part. ----
   await app.register(rekognitionPlugin(container, { keys: options.keys }));
