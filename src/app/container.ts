@@ -12,6 +12,7 @@ import { EnginePipelineFaces } from '../apps/pipeline/faces.adapter.ts';
 import { openPipeline, type OpenedPipeline } from '../apps/pipeline/pipeline.factory.ts';
 import { SharpThumbnailer } from '../apps/pipeline/sharp.thumbnailer.ts';
 import { openCollections } from '../collections/collection.factory.ts';
+import { rolePlan } from './deployment.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { FacegateError } from '../errors.ts';
@@ -121,7 +122,14 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
   pipeline: async ({ config, logger, get }) => {
     const faces = new EnginePipelineFaces({ engine: () => get('engine'), collections: () => get('collections') });
     const objects = await get('objects');
-    const opened = await openPipeline({ config, logger, faces, objects, thumbnails: new SharpThumbnailer() });
+    const opened = await openPipeline({
+      config,
+      logger,
+      faces,
+      objects,
+      thumbnails: new SharpThumbnailer(),
+      worker: rolePlan(config.server.role).workers,
+    });
     return { value: opened, close: () => opened.close() };
   },
 };

@@ -17,6 +17,8 @@ export const configSchema = z.object({
     port: int(0, 65535).default(8080),
     /** Rekognition image operations in progress at once; beyond it, ThrottlingException (the SDKs back off and retry). */
     maxInFlight: int(1, 10_000).default(64),
+    /** api: HTTP, no job workers; worker: job workers + outbox, health endpoints only; all: both (app/deployment.ts). */
+    role: z.enum(['api', 'worker', 'all']).default('all'),
   }),
   auth: z.object({
     /** Off only by an explicit flag (`facegate serve --no-auth`); never by default. */

@@ -11,6 +11,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_HOST: 'server.host',
   FACEGATE_PORT: 'server.port',
   FACEGATE_MAX_IN_FLIGHT: 'server.maxInFlight',
+  FACEGATE_ROLE: 'server.role',
   FACEGATE_AUTH_DISABLED: 'auth.disabled',
   FACEGATE_ACCESS_KEY_ID: 'auth.accessKeyId',
   FACEGATE_SECRET_ACCESS_KEY: 'auth.secretAccessKey',

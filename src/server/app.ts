@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { rekognitionPlugin } from '../api/rekognition/rekognition.plugin.ts';
 import { restApi } from '../api/rest/rest.composition.ts';
 import type { Container } from '../app/container.ts';
+import { rolePlan } from '../app/deployment.ts';
 import { webConsole } from '../web/web.plugin.ts';
 import type { KeyRing } from '../auth/access.keys.ts';
 import { installErrorHandling } from './error.handler.ts';
@@ -38,6 +39,8 @@ export async function buildApp(container: Container, options: AppOptions): Promi
 
   await app.register(healthRoutes(container));
   await app.register(metricsRoutes(container));
+  // A worker process serves only the health and metrics routes above (facegate serve --role worker).
+  if (rolePlan(container.config.server.role).http === 'health') return app;
 
   // ---- API plugins: one line per part. ----
   await app.register(rekognitionPlugin(container, { keys: options.keys }));
