@@ -12,13 +12,18 @@ import { EnginePipelineFaces } from '../apps/pipeline/faces.adapter.ts';
 import { openPipeline, type OpenedPipeline } from '../apps/pipeline/pipeline.factory.ts';
 import { SharpThumbnailer } from '../apps/pipeline/sharp.thumbnailer.ts';
 import { openCollections } from '../collections/collection.factory.ts';
+import { rolePlan } from './deployment.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { Metrics } from '../metrics/metrics.registry.ts';
+import { timedRuntime } from '../metrics/timed.runtime.ts';
+import { createModelRuntime } from '../vision/models/model.runtime.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import { openStateDatabase, type StateDatabase } from '../db/state.database.ts';
+import { S3ObjectStore } from '../storage/s3.object-store.driver.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
@@ -47,6 +52,8 @@ type PartState = { status: 'loading' } | { status: 'ready' } | { status: 'failed
 export interface Container {
   readonly config: Readonly<Config>;
   readonly logger: Logger;
+  /** Prometheus metrics (GET /metrics); parts add their gauges with metrics.gauge(). */
+  readonly metrics: Metrics;
   /** The service, once loaded; waits while it loads; NOT_READY if it failed or is not in this build. */
   get<K extends PartName>(name: K): Promise<Services[K]>;
   /** Loading state of each part, for /readyz. */
@@ -63,6 +70,8 @@ export interface ContainerOptions {
   overrides?: { [K in PartName]?: Services[K] | Promise<Services[K]> };
   /** Parts that gate /readyz (default: the engine, warmed, and the collections with their index rebuilt). */
   readinessParts?: PartName[];
+  /** Metrics registry to record into (default: a new one with process metrics). */
+  metrics?: Metrics;
 }
 
 interface Loaded<T> {
@@ -73,6 +82,7 @@ interface Loaded<T> {
 type Loader<K extends PartName> = (ctx: {
   config: Readonly<Config>;
   logger: Logger;
+  metrics: Metrics;
   dataDir: string;
   get: Container['get'];
 }) => Promise<Loaded<Services[K]>>;
@@ -90,8 +100,10 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     }
     return { value: database, close: () => database.close() };
   },
-  engine: async ({ config, logger }) => {
-    const engine = await createFaceEngine(config, logger);
+  engine: async ({ config, logger, metrics }) => {
+    const engine = await createFaceEngine(config, logger, {
+      runtime: timedRuntime(createModelRuntime(config), metrics),
+    });
     // Readiness means the models are loaded and have run once, so the first request is not the slow one.
     await engine.ready().catch(async (e: unknown) => {
       await engine.close();
@@ -99,12 +111,17 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     });
     return { value: engine, close: () => engine.close() };
   },
-  // Embedded default: a local directory; the S3-compatible driver is chosen here when configured. Temporary files a
-  // crash left mid-write are removed first.
-  objects: async ({ dataDir }) => {
-    const objects = new LocalObjectStore(join(dataDir, 'objects'));
-    await objects.removeTemporaryFiles();
-    return { value: objects };
+  // Embedded default: a local directory (temporary files a crash left mid-write are removed first); the
+  // S3-compatible driver when a bucket is configured.
+  objects: async ({ config, dataDir }) => {
+    const s3 = config.objectStore;
+    if (!s3.bucket) {
+      const objects = new LocalObjectStore(join(dataDir, 'objects'));
+      await objects.removeTemporaryFiles();
+      return { value: objects };
+    }
+    const store = await S3ObjectStore.open({ ...s3, bucket: s3.bucket });
+    return { value: store, close: async () => store.close() };
   },
   // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
   collections: async ({ config, logger, get }) => {
@@ -141,6 +158,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       objects,
       thumbnails: new SharpThumbnailer(),
       database,
+      worker: rolePlan(config.server.role).workers,
     });
     return { value: opened, close: () => opened.close() };
   },
@@ -171,7 +189,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
     const loading: Promise<Loaded<Services[K]>> =
       override !== undefined
         ? Promise.resolve(override as Services[K] | Promise<Services[K]>).then((value) => ({ value }))
-        : Promise.resolve().then(() => (LOADERS[name] as Loader<K>)({ config, logger, dataDir, get }));
+        : Promise.resolve().then(() => (LOADERS[name] as Loader<K>)({ config, logger, metrics, dataDir, get }));
     const value = loading.then(
       (loaded) => {
         states.set(name, { status: 'ready' });
@@ -192,10 +210,13 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
   };
 
   for (const name of Object.keys(LOADERS) as PartName[]) start(name);
+  const metrics = options.metrics ?? new Metrics();
+  registerPartGauges(metrics, states, get);
 
   return {
     config,
     logger,
+    metrics,
     get,
     status: () => Object.fromEntries(states),
     isReady: () => [...gating].every((n) => states.get(n)?.status === 'ready'),
@@ -219,4 +240,31 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
       }
     },
   };
+}
+
+/** Queue depth and job outcomes, faces per collection: read at scrape time from parts already loaded (never waits). */
+function registerPartGauges(metrics: Metrics, states: Map<PartName, PartState>, get: Container['get']): void {
+  const ready = (name: PartName) => states.get(name)?.status === 'ready';
+  metrics.gauge(
+    'facegate_jobs',
+    'Jobs held by the queue, by state (completed and dead are outcomes)',
+    ['state'],
+    async (set) => {
+      if (!ready('pipeline')) return;
+      const counts = await (await get('pipeline')).queue.counts();
+      for (const [state, n] of Object.entries(counts)) set({ state }, n);
+    },
+  );
+  // At most 500 collections per scrape, to bound the series and the scrape's cost.
+  metrics.gauge(
+    'facegate_collection_faces',
+    'Faces per collection (first 500 collections)',
+    ['collection'],
+    async (set) => {
+      if (!ready('collections')) return;
+      const service = await get('collections');
+      const { collectionIds } = await service.listCollections({ maxResults: 500 });
+      for (const id of collectionIds) set({ collection: id }, (await service.describeCollection(id)).faceCount);
+    },
+  );
 }

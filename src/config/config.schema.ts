@@ -21,6 +21,8 @@ export const configSchema = z.object({
     maxBodyBytesInFlight: int(1024 * 1024, 16 * 1024 * MB).default(64 * MB),
     /** A request (headers and body) must arrive within this many seconds; slow uploads cannot hold the budget. */
     requestTimeoutSeconds: int(1, 3600).default(60),
+    /** api: HTTP, no job workers; worker: job workers + outbox, health endpoints only; all: both (app/deployment.ts). */
+    role: z.enum(['api', 'worker', 'all']).default('all'),
   }),
   auth: z.object({
     /** Off only by an explicit flag (`facegate serve --no-auth`); never by default. */
@@ -93,6 +95,38 @@ export const configSchema = z.object({
       vectorFormat: z.enum(['int8', 'float32']).default('int8'),
     })
     .prefault({}),
+  /** Vectors on a Postgres deployment (collections/vector.factory.ts, docs/scale-out.md). */
+  vectors: z
+    .object({
+      /** auto: pgvector when installed, else the in-memory index kept in step; pgvector: required; memory. */
+      index: z.enum(['auto', 'pgvector', 'memory']).default('auto'),
+      /** pgvector HNSW: candidates per query (recall vs latency), and build parameters. */
+      hnswEfSearch: int(1, 1000).default(100),
+      hnswM: int(2, 100).default(16),
+      hnswEfConstruction: int(4, 1000).default(64),
+      /** In-memory fallback: strict reads apply the change log first; notify reads rely on notifications + timer. */
+      consistency: z.enum(['strict', 'notify']).default('strict'),
+      syncPollMs: int(0, 3_600_000).default(5000),
+    })
+    .prefault({}),
+  /** Objects on an S3-compatible service instead of <dataDir>/objects, when a bucket is set (docs/scale-out.md). */
+  objectStore: z
+    .object({
+      /** e.g. http://minio:9000; unset for AWS S3. */
+      endpoint: z.url().optional(),
+      /** The one bucket; Facegate's buckets are key prefixes inside it. */
+      bucket: z.string().min(3).max(63).optional(),
+      region: z.string().min(1).default('us-east-1'),
+      accessKeyId: z.string().min(1).optional(),
+      secretAccessKey: z.string().min(1).optional(),
+      /** Path-style URLs (MinIO and most self-hosted servers need it). */
+      forcePathStyle: bool.default(false),
+      /** Prepended to every key, to share the bucket with other data (e.g. "facegate/"). */
+      prefix: z.string().default(''),
+    })
+    .prefault({}),
+  /** GET /metrics (Prometheus). With a token, scrapers must send it as a bearer token; without, the page is open. */
+  metrics: z.object({ token: z.string().min(16).optional() }).prefault({}),
   /** The REST API under /v1 (api/rest): API keys, bearer JWTs, quotas. Writes always need a principal. */
   rest: z
     .object({
