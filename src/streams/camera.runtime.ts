@@ -104,7 +104,9 @@ export class CameraRuntime {
       try {
         await this.source.run((f) => this.offer(f), signal);
         if (signal.aborted) break;
-        // A source that ends by itself (a file that does not loop) is done, not failed.
+        const src = this.spec.source;
+        // A file that does not loop is done when it ends; a live stream that ends is a failure (reconnect).
+        if (src.kind !== 'file' || src.loop) throw new Error('the stream ended');
         this.state = 'ended';
         this.log.info({ cameraId: this.spec.id }, 'camera source ended');
         break;

@@ -1,6 +1,6 @@
 // sharp driver of FrameAnnotator: an SVG overlay (boxes, labels) composited onto the frame, re-encoded as JPEG.
 import sharp from 'sharp';
-import type { Annotation, FrameAnnotator } from './frame.annotator.ts';
+import type { FrameAnnotator } from './frame.annotator.ts';
 
 const COLOURS = { known: '#22c55e', unknown: '#ef4444', pending: '#eab308' } as const;
 

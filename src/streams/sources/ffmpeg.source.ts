@@ -24,7 +24,9 @@ export function ffmpegArgs(spec: FfmpegSpec, o: Pick<FfmpegOptions, 'fps' | 'max
   switch (spec.kind) {
     case 'rtsp':
       // TCP: no lost UDP packets (smeared frames); -timeout is the socket timeout in microseconds.
-      input.push('-rtsp_transport', 'tcp', '-timeout', '10000000', '-i', spec.url);
+      // In listen mode -timeout is how long to wait for the publisher (seconds; -1 = for ever), so it is left out.
+      if (spec.listen) input.push('-rtsp_flags', 'listen', '-rtsp_transport', 'tcp', '-i', spec.url);
+      else input.push('-rtsp_transport', 'tcp', '-timeout', '10000000', '-i', spec.url);
       break;
     case 'mjpeg':
       input.push('-rw_timeout', '10000000', '-i', spec.url);

@@ -25,7 +25,12 @@ const url = z.string().min(1).max(2048);
 
 /** A camera's source, as the config file and /v1/cameras give it. */
 export const sourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('rtsp'), url: url.regex(/^rtsps?:\/\//, 'must be an rtsp:// or rtsps:// URL') }),
+  z.object({
+    kind: z.literal('rtsp'),
+    url: url.regex(/^rtsps?:\/\//, 'must be an rtsp:// or rtsps:// URL'),
+    /** Facegate listens on the URL's port and the camera (or an encoder) publishes to it, instead of Facegate pulling. */
+    listen: z.boolean().default(false),
+  }),
   z.object({ kind: z.literal('mjpeg'), url: url.regex(/^https?:\/\//, 'must be an http(s):// URL') }),
   z.object({
     kind: z.literal('snapshot'),
