@@ -19,6 +19,9 @@ import type { Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
+import { openAppsDatabase } from '../apps/apps.database.ts';
+import type { CameraManager } from '../streams/camera.manager.ts';
+import { openCameras } from '../streams/streams.factory.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
 /** Every service a handler may ask for. A new part adds one field here and one LOADERS entry. */
@@ -35,6 +38,8 @@ export interface Services {
   apps: AppServices;
   /** The upload pipeline: runs, events, notifications, watched directories (<dataDir>/jobs.db). */
   pipeline: OpenedPipeline;
+  /** Cameras: sources, tracking, visits (src/streams); tables in <dataDir>/apps.sqlite. */
+  cameras: CameraManager;
 }
 
 export type PartName = keyof Services;
@@ -107,6 +112,21 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     const objects = await get('objects');
     const opened = await openPipeline({ config, logger, faces, objects, thumbnails: new SharpThumbnailer() });
     return { value: opened, close: () => opened.close() };
+  },
+  cameras: async ({ config, logger, dataDir, get }) => {
+    const db = openAppsDatabase(dataDir);
+    try {
+      const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
+      const manager = await openCameras({ config, logger, db, engine, collections, objects });
+      const close = async () => {
+        await manager.close();
+        db.close();
+      };
+      return { value: manager, close };
+    } catch (e) {
+      db.close();
+      throw e;
+    }
   },
 };
 

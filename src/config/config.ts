@@ -73,6 +73,8 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_SNS_ACCESS_KEY_ID: 'notify.sns.accessKeyId',
   FACEGATE_SNS_SECRET_ACCESS_KEY: 'notify.sns.secretAccessKey',
   FACEGATE_WATCH_POLL_MS: 'watchPollMs',
+  FACEGATE_FFMPEG_PATH: 'streams.ffmpegPath',
+  FACEGATE_STREAM_STALL_MS: 'streams.stallMs',
 };
 
 type Tree = { [k: string]: string | Tree };
