@@ -131,7 +131,7 @@ test('a push camera takes JPEG frames through POST /v1/cameras/{id}/frames and s
     assert.equal(created.statusCode, 201, created.body);
     const from = world.sink.visits.length;
     for (const f of frames) {
-      const r = await h.app.inject({
+      const r: { statusCode: number; body: string } = await h.app.inject({
         method: 'POST',
         url: '/v1/cameras/webcam/frames',
         headers: { ...admin, 'content-type': 'image/jpeg' },
@@ -139,7 +139,7 @@ test('a push camera takes JPEG frames through POST /v1/cameras/{id}/frames and s
       });
       assert.equal(r.statusCode, 202, r.body);
       // Paced as the door page sends them (5 fps); the camera keeps only the latest if it falls behind.
-      await new Promise((r) => setTimeout(r, 1000 / FPS));
+      await new Promise<void>((r) => setTimeout(r, 1000 / FPS));
     }
     await world.sink.until(() => world.sink.lefts.length >= from + 2);
     assertDoorVisits(world.sink, from);
