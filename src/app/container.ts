@@ -22,6 +22,8 @@ import { createFaceEngine } from '../vision/face.engine.ts';
 import { openAppsDatabase } from '../apps/apps.database.ts';
 import type { CameraManager } from '../streams/camera.manager.ts';
 import { openCameras } from '../streams/streams.factory.ts';
+import type { ProcessorService } from '../streams/processors/processor.service.ts';
+import { openProcessors } from '../streams/processors/processors.factory.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
 /** Every service a handler may ask for. A new part adds one field here and one LOADERS entry. */
@@ -40,6 +42,8 @@ export interface Services {
   pipeline: OpenedPipeline;
   /** Cameras: sources, tracking, visits (src/streams); tables in <dataDir>/apps.sqlite. */
   cameras: CameraManager;
+  /** Rekognition stream processors over the cameras (records to configured webhook / MQTT targets). */
+  processors: ProcessorService;
 }
 
 export type PartName = keyof Services;
@@ -123,6 +127,21 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
         db.close();
       };
       return { value: manager, close };
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  },
+  processors: async ({ config, logger, dataDir, get }) => {
+    const db = openAppsDatabase(dataDir);
+    try {
+      const [cameras, collections] = [await get('cameras'), await get('collections')];
+      const opened = await openProcessors({ config, logger, db, cameras, collections });
+      const close = async () => {
+        await opened.close();
+        db.close();
+      };
+      return { value: opened.service, close };
     } catch (e) {
       db.close();
       throw e;
