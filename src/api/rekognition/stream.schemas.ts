@@ -1,7 +1,13 @@
 // Request schemas of the stream processor operations, with the service model's constraints (botocore rekognition
 // 2016-06-27). Facegate implements face search processors: Settings.ConnectedHome and Output.S3Destination are refused.
 import { z } from 'zod';
-import { CollectionId } from './rekognition.schemas.ts';
+
+// rekognition.schemas.ts spreads these schemas into its table, so its CollectionId cannot be imported here (a cycle).
+const CollectionId = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[a-zA-Z0-9_.-]+$/, 'Member must satisfy regular expression pattern: [a-zA-Z0-9_.\\-]+');
 
 const Name = z
   .string()
