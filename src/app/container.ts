@@ -121,12 +121,12 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     const db = openAppsDatabase(dataDir);
     try {
       const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
-      const manager = await openCameras({ config, logger, db, engine, collections, objects });
+      const opened = await openCameras({ config, logger, db, engine, collections, objects });
       const close = async () => {
-        await manager.close();
+        await opened.close();
         db.close();
       };
-      return { value: manager, close };
+      return { value: opened.manager, close };
     } catch (e) {
       db.close();
       throw e;

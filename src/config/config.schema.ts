@@ -177,6 +177,11 @@ export const configSchema = z.object({
       /** Reconnect backoff: first delay, doubling up to the max (ms). */
       reconnectMs: int(50, 600_000).default(1000),
       maxReconnectMs: int(50, 3_600_000).default(30_000),
+      /** Home Assistant MQTT discovery for cameras (needs notify.mqtt.url). */
+      homeAssistant: bool.default(true),
+      discoveryPrefix: z.string().min(1).default('homeassistant'),
+      /** Base URL put in snapshot links sent over MQTT (e.g. http://facegate.local:8080); relative when absent. */
+      publicUrl: z.url().optional(),
       /** Stream processor outputs: Kinesis Data Stream name → webhook URL or MQTT topic (see docs/cameras.md). */
       targets: z.array(z.looseObject({ stream: z.string().min(1) })).default([]),
     })

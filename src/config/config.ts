@@ -75,6 +75,9 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_WATCH_POLL_MS: 'watchPollMs',
   FACEGATE_FFMPEG_PATH: 'streams.ffmpegPath',
   FACEGATE_STREAM_STALL_MS: 'streams.stallMs',
+  FACEGATE_HA_DISCOVERY: 'streams.homeAssistant',
+  FACEGATE_HA_DISCOVERY_PREFIX: 'streams.discoveryPrefix',
+  FACEGATE_PUBLIC_URL: 'streams.publicUrl',
 };
 
 type Tree = { [k: string]: string | Tree };

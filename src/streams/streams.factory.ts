@@ -14,6 +14,8 @@ import { cameraInputSchema, type CameraSpec } from './camera.types.ts';
 import { engineAnalyser } from './frame.analyser.ts';
 import { sharpAnnotator } from './sharp.annotator.ts';
 import { probeFfmpeg } from './sources/ffmpeg.source.ts';
+import { HomeAssistantDiscovery } from './ha.discovery.ts';
+import { mqttPublisher } from './mqtt.publisher.ts';
 
 /** The config file's cameras, validated; throws naming every bad camera. */
 export function configCameras(config: Readonly<Config>): CameraSpec[] {
@@ -35,7 +37,7 @@ export async function openCameras(deps: {
   engine: FaceEngine;
   collections: CollectionService;
   objects: ObjectStore;
-}): Promise<CameraManager> {
+}): Promise<{ manager: CameraManager; close(): Promise<void> }> {
   const { config } = deps;
   const s = config.streams;
   const ffmpeg = await probeFfmpeg(s.ffmpegPath).then(
@@ -57,5 +59,26 @@ export async function openCameras(deps: {
     stallMs: s.stallMs,
   });
   await manager.start();
-  return manager;
+  const mqttUrl = config.notify.mqtt.url;
+  if (!(mqttUrl && s.homeAssistant)) return { manager, close: () => manager.close() };
+  const mqtt = mqttPublisher(mqttUrl);
+  const ha = new HomeAssistantDiscovery(
+    mqtt,
+    { discoveryPrefix: s.discoveryPrefix, topicPrefix: 'facegate', publicUrl: s.publicUrl },
+    deps.logger.child({ module: 'home-assistant' }),
+  );
+  manager.addSink(ha);
+  // Announced in the background: a broker that is down must not hold the cameras back.
+  for (const c of manager.list()) {
+    ha.announce(c.spec.id, c.spec.name).catch((e: unknown) =>
+      deps.logger.warn({ err: e, cameraId: c.spec.id }, 'Home Assistant discovery not published'),
+    );
+  }
+  return {
+    manager,
+    close: async () => {
+      await manager.close();
+      await mqtt.close();
+    },
+  };
 }
