@@ -101,6 +101,11 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_S3_MAX_OBJECT_BYTES: 's3.maxObjectBytes',
   FACEGATE_S3_DOMAINS: 's3.domains',
   FACEGATE_S3_READONLY_BUCKETS: 's3.readOnlyBuckets',
+  FACEGATE_FFMPEG_PATH: 'streams.ffmpegPath',
+  FACEGATE_STREAM_STALL_MS: 'streams.stallMs',
+  FACEGATE_HA_DISCOVERY: 'streams.homeAssistant',
+  FACEGATE_HA_DISCOVERY_PREFIX: 'streams.discoveryPrefix',
+  FACEGATE_PUBLIC_URL: 'streams.publicUrl',
 };
 
 type Tree = { [k: string]: string | Tree };

@@ -13,6 +13,7 @@ import { peopleRoutes } from './routes/people.routes.ts';
 import { pipelineRoutes } from './routes/pipeline.routes.ts';
 import { proctorRoutes } from './routes/proctor.routes.ts';
 import { uploadsRoutes } from './routes/uploads.routes.ts';
+import { camerasRoutes } from './routes/cameras.routes.ts';
 
 const VERSION = '1.0.0';
 
@@ -45,6 +46,7 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...proctorRoutes(async () => (await apps()).proctor, max),
           ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),
           ...pipelineRoutes(() => container.get('pipeline'), max),
+          ...camerasRoutes(() => container.get('cameras'), max),
         ],
       }),
     );
