@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
 import { openApps, openRestKeys, type AppServices } from '../apps/apps.factory.ts';
+import { openDoor, type OpenedDoor } from '../apps/door/door.factory.ts';
 import { EnginePipelineFaces } from '../apps/pipeline/faces.adapter.ts';
 import { openPipeline, type OpenedPipeline } from '../apps/pipeline/pipeline.factory.ts';
 import { SharpThumbnailer } from '../apps/pipeline/sharp.thumbnailer.ts';
@@ -35,6 +36,8 @@ export interface Services {
   apps: AppServices;
   /** The upload pipeline: runs, events, notifications, watched directories (<dataDir>/jobs.db). */
   pipeline: OpenedPipeline;
+  /** The smart door: doors, visitors, passcodes, approvals (on the jobs database, with the outbox); a VisitSink. */
+  door: OpenedDoor;
 }
 
 export type PartName = keyof Services;
@@ -106,6 +109,16 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     const faces = new EnginePipelineFaces({ engine: () => get('engine'), collections: () => get('collections') });
     const objects = await get('objects');
     const opened = await openPipeline({ config, logger, faces, objects, thumbnails: new SharpThumbnailer() });
+    return { value: opened, close: () => opened.close() };
+  },
+  door: async ({ config, logger, get }) => {
+    const [collections, objects, engine, pipeline] = await Promise.all([
+      get('collections'),
+      get('objects'),
+      get('engine'),
+      get('pipeline'),
+    ]);
+    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline });
     return { value: opened, close: () => opened.close() };
   },
 };

@@ -73,6 +73,19 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_SNS_ACCESS_KEY_ID: 'notify.sns.accessKeyId',
   FACEGATE_SNS_SECRET_ACCESS_KEY: 'notify.sns.secretAccessKey',
   FACEGATE_WATCH_POLL_MS: 'watchPollMs',
+  FACEGATE_DOOR_SECRET: 'door.secret',
+  FACEGATE_DOOR_PUBLIC_URL: 'door.publicUrl',
+  FACEGATE_DOOR_PASSCODE_TTL_SECONDS: 'door.passcodeTtlSeconds',
+  FACEGATE_DOOR_APPROVAL_TTL_SECONDS: 'door.approvalTtlSeconds',
+  FACEGATE_DOOR_MAX_FAILURES: 'door.maxFailures',
+  FACEGATE_DOOR_MAX_FAILURES_PER_DOOR: 'door.doorMaxFailures',
+  FACEGATE_DOOR_LOCKOUT_SECONDS: 'door.lockoutSeconds',
+  FACEGATE_DOOR_MAX_LOCKOUT_SECONDS: 'door.maxLockoutSeconds',
+  FACEGATE_DOOR_DENY_COOLDOWN_SECONDS: 'door.denyCooldownSeconds',
+  FACEGATE_DOOR_DATABASE_URL: 'door.databaseUrl',
+  FACEGATE_DOOR_DATABASE_SCHEMA: 'door.databaseSchema',
+  FACEGATE_HA_DISCOVERY_PREFIX: 'door.homeAssistantPrefix',
+  FACEGATE_DOOR_RELOCK_SECONDS: 'door.relockSeconds',
 };
 
 type Tree = { [k: string]: string | Tree };

@@ -187,7 +187,7 @@ export class DoorService implements VisitSink {
     }
     const expiresAt = new Date(now.getTime() + this.deps.settings.approvalTtlSeconds * 1000);
     const token = signApproval(this.deps.key, pendingId, expiresAt);
-    const approvalUrl = `${this.deps.settings.publicUrl}/door/approve?token=${encodeURIComponent(token)}`;
+    const approvalUrl = `${this.deps.settings.publicUrl}/approve?token=${encodeURIComponent(token)}`;
     const [event] = await this.deps.store.commit(
       {
         visit: { ...base, kind: 'unknown', snapshot: photos[0] ?? null },

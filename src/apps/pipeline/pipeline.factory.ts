@@ -8,7 +8,7 @@ import { FacegateError } from '../../errors.ts';
 import type { JobQueue } from '../../jobs/job-queue.port.ts';
 import { PgBossJobQueue } from '../../jobs/pgboss-queue.driver.ts';
 import { SqliteJobQueue } from '../../jobs/sqlite-queue.driver.ts';
-import { openJobsDatabase } from '../../jobs/sqlite.database.ts';
+import { openJobsDatabase, type SqliteDatabase } from '../../jobs/sqlite.database.ts';
 import type { Logger } from '../../logger.ts';
 import { EmailNotifier } from '../../notify/email.notifier.ts';
 import { MqttNotifier } from '../../notify/mqtt.notifier.ts';
@@ -46,6 +46,8 @@ export interface OpenedPipeline {
   outbox: SqliteEventOutbox;
   queue: JobQueue;
   watcher: DirectoryWatcher;
+  /** The jobs database handle (queue, outbox, notifications): stores whose changes emit events open on it. */
+  database: SqliteDatabase;
   close(): Promise<void>;
 }
 
@@ -145,6 +147,7 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     outbox,
     queue,
     watcher,
+    database: db,
     async close() {
       if (sweep) clearInterval(sweep);
       await watcher.stop();
