@@ -28,7 +28,7 @@ export class DoorUnlockActions implements UnlockAction {
       }
     }
     if (door.unlock.mqttTopic) {
-      if (!this.mqtt) failures.push('MQTT unlock needs FACEGATE_NOTIFY_MQTT_URL');
+      if (!this.mqtt) failures.push('MQTT unlock needs FACEGATE_MQTT_URL');
       else
         await this.mqtt.publish(door.unlock.mqttTopic, door.unlock.mqttPayload).catch((e: unknown) => {
           failures.push(`mqtt: ${(e as Error).message}`);
