@@ -29,7 +29,10 @@ export interface Issued {
   sent: boolean;
 }
 
-/** An unsent passcode younger than this may still be on its way (its send is in flight): the sweep leaves it. */
+/**
+ * An unsent passcode younger than this may be on its way from another process sharing the database (the SMS
+ * channel's timeout is 10 s): the sweep leaves it. This process's own sends are known exactly (`sending`).
+ */
 const IN_FLIGHT_MS = 30_000;
 
 export class PasscodeIssuer {
@@ -41,9 +44,15 @@ export class PasscodeIssuer {
   async issue(door: Door, visitor: Visitor, write: DoorWrite, events: (p: Passcode) => NewEvent[]): Promise<Issued> {
     const now = this.deps.clock.now();
     const { code, passcode } = await this.fresh(door, visitor, now);
-    const stored = await this.deps.store.commit({ ...write, passcode, events: events(passcode) }, now);
-    const sent = await this.send(door, visitor, passcode, code, stored[0]?.id ?? null);
-    return { passcode, events: stored, sent };
+    // In flight from before its commit: this process's sweep never replaces a code that is about to be sent.
+    this.sending.add(passcode.id);
+    try {
+      const stored = await this.deps.store.commit({ ...write, passcode, events: events(passcode) }, now);
+      const sent = await this.send(door, visitor, passcode, code, stored[0]?.id ?? null);
+      return { passcode, events: stored, sent };
+    } finally {
+      this.sending.delete(passcode.id);
+    }
   }
 
   async recoverUnsent(doors: (id: string) => Promise<Door | undefined>): Promise<number> {
@@ -56,8 +65,13 @@ export class PasscodeIssuer {
       await this.deps.store.revokePasscode(old.id, now);
       if (!door || !visitor) continue;
       const { code, passcode } = await this.fresh(door, visitor, now);
-      await this.deps.store.commit({ passcode }, now);
-      if (await this.send(door, visitor, passcode, code, null)) resent++;
+      this.sending.add(passcode.id);
+      try {
+        await this.deps.store.commit({ passcode }, now);
+        if (await this.send(door, visitor, passcode, code, null)) resent++;
+      } finally {
+        this.sending.delete(passcode.id);
+      }
     }
     return resent;
   }
@@ -98,7 +112,6 @@ export class PasscodeIssuer {
     const text =
       `Facegate: your passcode for ${door.name} is ${code}. It works once, for ${minutes} min: ` +
       `${this.deps.settings.publicUrl}/door/${encodeURIComponent(door.id)}`;
-    this.sending.add(p.id);
     try {
       await this.deps.sms.send(visitor.phone, text, eventId);
       await this.deps.store.markSent(p.id, this.deps.clock.now());
@@ -106,8 +119,6 @@ export class PasscodeIssuer {
     } catch (e) {
       this.deps.logger.warn({ err: e, passcodeId: p.id, doorId: door.id }, 'passcode SMS not sent; the sweep retries');
       return false;
-    } finally {
-      this.sending.delete(p.id);
     }
   }
 }
