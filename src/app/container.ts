@@ -20,6 +20,11 @@ import type { Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
+import { openAppsDatabase } from '../apps/apps.database.ts';
+import type { CameraManager } from '../streams/camera.manager.ts';
+import { openCameras } from '../streams/streams.factory.ts';
+import type { ProcessorService } from '../streams/processors/processor.service.ts';
+import { openProcessors } from '../streams/processors/processors.factory.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
 /** Every service a handler may ask for. A new part adds one field here and one LOADERS entry. */
@@ -38,6 +43,10 @@ export interface Services {
   pipeline: OpenedPipeline;
   /** The smart door: doors, visitors, passcodes, approvals (on the jobs database, with the outbox); a VisitSink. */
   door: OpenedDoor;
+  /** Cameras: sources, tracking, visits (src/streams); tables in <dataDir>/apps.sqlite. */
+  cameras: CameraManager;
+  /** Rekognition stream processors over the cameras (records to configured webhook / MQTT targets). */
+  processors: ProcessorService;
 }
 
 export type PartName = keyof Services;
@@ -111,6 +120,36 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     const opened = await openPipeline({ config, logger, faces, objects, thumbnails: new SharpThumbnailer() });
     return { value: opened, close: () => opened.close() };
   },
+  cameras: async ({ config, logger, dataDir, get }) => {
+    const db = openAppsDatabase(dataDir);
+    try {
+      const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
+      const opened = await openCameras({ config, logger, db, engine, collections, objects });
+      const close = async () => {
+        await opened.close();
+        db.close();
+      };
+      return { value: opened.manager, close };
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  },
+  processors: async ({ config, logger, dataDir, get }) => {
+    const db = openAppsDatabase(dataDir);
+    try {
+      const [cameras, collections] = [await get('cameras'), await get('collections')];
+      const opened = await openProcessors({ config, logger, db, cameras, collections });
+      const close = async () => {
+        await opened.close();
+        db.close();
+      };
+      return { value: opened.service, close };
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  },
   door: async ({ config, logger, get }) => {
     const [collections, objects, engine, pipeline] = await Promise.all([
       get('collections'),
@@ -119,7 +158,20 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       get('pipeline'),
     ]);
     const opened = await openDoor({ config, logger, collections, objects, engine, pipeline });
-    return { value: opened, close: () => opened.close() };
+    // The door hears its cameras' visits. Cameras that fail to load leave the door working (passcodes, approvals).
+    let detach: (() => void) | undefined;
+    const attaching = get('cameras').then(
+      (cameras) => void (detach = cameras.addSink(opened.service)),
+      (e: unknown) => logger.warn({ err: e }, 'door not attached to cameras'),
+    );
+    return {
+      value: opened,
+      close: async () => {
+        await attaching;
+        detach?.();
+        await opened.close();
+      },
+    };
   },
 };
 

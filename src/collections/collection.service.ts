@@ -16,6 +16,7 @@ import type {
   DeleteFacesResult,
   DisassociateFacesRequest,
   DisassociateFacesResult,
+  FaceMatch,
   IndexFacesRequest,
   IndexFacesResult,
   ListCollectionsResult,
@@ -138,6 +139,15 @@ export class CollectionService {
   }
   searchFacesByImage(req: SearchFacesByImageRequest): Promise<SearchFacesByImageResult> {
     return faces.searchFacesByImage(this.ctx, req);
+  }
+  /** Search by a descriptor computed elsewhere (camera tracks); best first, at or above the threshold (default 80). */
+  searchByDescriptor(req: {
+    collectionId: string;
+    descriptor: Float32Array;
+    maxFaces?: number;
+    faceMatchThreshold?: number;
+  }): Promise<FaceMatch[]> {
+    return faces.searchByDescriptor(this.ctx, req);
   }
 
   createUser(req: UserRequest): Promise<void> {

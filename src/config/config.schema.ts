@@ -170,7 +170,8 @@ export const configSchema = z.object({
     .object({
       /** HMAC key of passcode hashes and approval links (≥ 32 chars); default: generated once, kept in the database. */
       secret: z.string().min(32).optional(),
-      /** Base URL of the links in SMS and e-mail (approval page, door page); default http://localhost:<port>. */
+      /** Base URL of the links in SMS and e-mail (approval page, door page); default FACEGATE_PUBLIC_URL, else
+       * http://localhost:<port>. */
       publicUrl: z.url().optional(),
       passcodeTtlSeconds: int(30, 86_400).default(300),
       approvalTtlSeconds: int(60, 30 * 86_400).default(86_400),
@@ -185,8 +186,6 @@ export const configSchema = z.object({
       /** Postgres for the door's tables (default: the deployment's SQLite database, with the event outbox). */
       databaseUrl: z.string().min(1).optional(),
       databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('public'),
-      /** Home Assistant MQTT discovery prefix (needs FACEGATE_MQTT_URL). */
-      homeAssistantPrefix: z.string().min(1).default('homeassistant'),
       /** After an unlock, the door's lock entity shows "unlocked" this long, then "locked" again. */
       relockSeconds: int(1, 3600).default(10),
       /** Doors from the config file; each is validated again by apps/door at start-up. */
@@ -195,6 +194,26 @@ export const configSchema = z.object({
     .prefault({}),
   /** Upload pipelines, from the config file; each is validated again by apps/pipeline at start-up. */
   pipelines: z.array(z.looseObject({ name: z.string().min(1) })).default([]),
+  /** Cameras (src/streams): ffmpeg, reconnects; cameras from the config file, validated again by streams at start. */
+  streams: z
+    .object({
+      /** The ffmpeg executable that decodes RTSP, HTTP MJPEG and video files. */
+      ffmpegPath: z.string().min(1).default('ffmpeg'),
+      /** A source that sends no frame for this long has failed and is reconnected (ms). */
+      stallMs: int(1000, 600_000).default(15_000),
+      /** Reconnect backoff: first delay, doubling up to the max (ms). */
+      reconnectMs: int(50, 600_000).default(1000),
+      maxReconnectMs: int(50, 3_600_000).default(30_000),
+      /** Home Assistant MQTT discovery for cameras (needs notify.mqtt.url). */
+      homeAssistant: bool.default(true),
+      discoveryPrefix: z.string().min(1).default('homeassistant'),
+      /** Base URL put in snapshot links sent over MQTT (e.g. http://facegate.local:8080); relative when absent. */
+      publicUrl: z.url().optional(),
+      /** Stream processor outputs: Kinesis Data Stream name → webhook URL or MQTT topic (see docs/cameras.md). */
+      targets: z.array(z.looseObject({ stream: z.string().min(1) })).default([]),
+    })
+    .prefault({}),
+  cameras: z.array(z.looseObject({ id: z.string().min(1) })).default([]),
   /** How often watched directories are scanned (ms). */
   watchPollMs: int(50, 3_600_000).default(2000),
 });

@@ -84,8 +84,12 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_DOOR_DENY_COOLDOWN_SECONDS: 'door.denyCooldownSeconds',
   FACEGATE_DOOR_DATABASE_URL: 'door.databaseUrl',
   FACEGATE_DOOR_DATABASE_SCHEMA: 'door.databaseSchema',
-  FACEGATE_HA_DISCOVERY_PREFIX: 'door.homeAssistantPrefix',
   FACEGATE_DOOR_RELOCK_SECONDS: 'door.relockSeconds',
+  FACEGATE_FFMPEG_PATH: 'streams.ffmpegPath',
+  FACEGATE_STREAM_STALL_MS: 'streams.stallMs',
+  FACEGATE_HA_DISCOVERY: 'streams.homeAssistant',
+  FACEGATE_HA_DISCOVERY_PREFIX: 'streams.discoveryPrefix',
+  FACEGATE_PUBLIC_URL: 'streams.publicUrl',
 };
 
 type Tree = { [k: string]: string | Tree };

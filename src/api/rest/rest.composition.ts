@@ -14,6 +14,7 @@ import { peopleRoutes } from './routes/people.routes.ts';
 import { pipelineRoutes } from './routes/pipeline.routes.ts';
 import { proctorRoutes } from './routes/proctor.routes.ts';
 import { uploadsRoutes } from './routes/uploads.routes.ts';
+import { camerasRoutes } from './routes/cameras.routes.ts';
 
 const VERSION = '1.0.0';
 
@@ -47,6 +48,7 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),
           ...pipelineRoutes(() => container.get('pipeline'), max),
           ...doorRoutes(() => container.get('door')),
+          ...camerasRoutes(() => container.get('cameras'), max),
         ],
       }),
     );

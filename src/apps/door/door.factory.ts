@@ -39,7 +39,7 @@ export function doorSettings(config: Readonly<Config>): DoorSettings {
   return {
     passcodeTtlSeconds: d.passcodeTtlSeconds,
     approvalTtlSeconds: d.approvalTtlSeconds,
-    publicUrl: (d.publicUrl ?? `http://localhost:${config.server.port}`).replace(/\/+$/, ''),
+    publicUrl: (d.publicUrl ?? config.streams.publicUrl ?? `http://localhost:${config.server.port}`).replace(/\/+$/, ''),
     maxFailures: d.maxFailures,
     doorMaxFailures: d.doorMaxFailures,
     lockoutSeconds: d.lockoutSeconds,
@@ -79,9 +79,11 @@ export async function openDoor(deps: {
   const key = config.door.secret ?? (await store.secret(newSecret));
   const mqtt = config.notify.mqtt.url ? new MqttConnection(config.notify.mqtt.url) : undefined;
   if (mqtt) closers.push(() => mqtt.close());
-  const observer = mqtt
+  // Doors join the cameras' Home Assistant discovery (same switch and prefix).
+  const observer =
+    mqtt && config.streams.homeAssistant
     ? new HomeAssistantDoors(mqtt, {
-        prefix: config.door.homeAssistantPrefix,
+        prefix: config.streams.discoveryPrefix,
         relockSeconds: config.door.relockSeconds,
         now: () => systemClock.now(),
         logger: log,
