@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { secureDataDir } from './datadir.secure.ts';
 import type { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
 import { openApps, openRestKeys, type AppServices } from '../apps/apps.factory.ts';
+import { openDoor, type OpenedDoor } from '../apps/door/door.factory.ts';
 import { EnginePipelineFaces } from '../apps/pipeline/faces.adapter.ts';
 import { openPipeline, type OpenedPipeline } from '../apps/pipeline/pipeline.factory.ts';
 import { SharpThumbnailer } from '../apps/pipeline/sharp.thumbnailer.ts';
@@ -48,6 +49,8 @@ export interface Services {
   apps: AppServices;
   /** The upload pipeline: runs, events, notifications, watched directories (on the deployment database). */
   pipeline: OpenedPipeline;
+  /** The smart door: doors, visitors, passcodes, approvals (on the jobs database, with the outbox); a VisitSink. */
+  door: OpenedDoor;
   /** Cameras: sources, tracking, visits (src/streams); tables in <dataDir>/apps.sqlite. */
   cameras: CameraManager;
   /** Rekognition stream processors over the cameras (records to configured webhook / MQTT targets). */
@@ -200,6 +203,29 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       db.close();
       throw e;
     }
+  },
+  door: async ({ config, logger, get }) => {
+    const [collections, objects, engine, pipeline] = await Promise.all([
+      get('collections'),
+      get('objects'),
+      get('engine'),
+      get('pipeline'),
+    ]);
+    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline });
+    // The door hears its cameras' visits. Cameras that fail to load leave the door working (passcodes, approvals).
+    let detach: (() => void) | undefined;
+    const attaching = get('cameras').then(
+      (cameras) => void (detach = cameras.addSink(opened.service)),
+      (e: unknown) => logger.warn({ err: e }, 'door not attached to cameras'),
+    );
+    return {
+      value: opened,
+      close: async () => {
+        await attaching;
+        detach?.();
+        await opened.close();
+      },
+    };
   },
 };
 

@@ -254,6 +254,33 @@ export const configSchema = z.object({
       readOnlyBuckets: z.string().default('people,uploads'),
     })
     .prefault({}),
+  /** The smart door (apps/door): passcodes, approval links, lock-out, the doors themselves (config file `door.doors`). */
+  door: z
+    .object({
+      /** HMAC key of passcode hashes and approval links (≥ 32 chars); default: generated once, kept in the database. */
+      secret: z.string().min(32).optional(),
+      /** Base URL of the links in SMS and e-mail (approval page, door page); default FACEGATE_PUBLIC_URL, else
+       * http://localhost:<port>. */
+      publicUrl: z.url().optional(),
+      passcodeTtlSeconds: int(30, 86_400).default(300),
+      approvalTtlSeconds: int(60, 30 * 86_400).default(86_400),
+      /** Failed passcodes from one address at one door before a lock-out; then lockoutSeconds, doubling per failure. */
+      maxFailures: int(1, 1000).default(5),
+      /** Failed passcodes at one door from all addresses before the door itself locks out. */
+      doorMaxFailures: int(1, 100_000).default(50),
+      lockoutSeconds: int(1, 86_400).default(30),
+      maxLockoutSeconds: int(1, 7 * 86_400).default(3600),
+      /** A denied stranger does not page the owner again for this long. */
+      denyCooldownSeconds: int(0, 30 * 86_400).default(3600),
+      /** Postgres for the door's tables (default: the deployment's SQLite database, with the event outbox). */
+      databaseUrl: z.string().min(1).optional(),
+      databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('public'),
+      /** After an unlock, the door's lock entity shows "unlocked" this long, then "locked" again. */
+      relockSeconds: int(1, 3600).default(10),
+      /** Doors from the config file; each is validated again by apps/door at start-up. */
+      doors: z.array(z.looseObject({ id: z.string().min(1) })).default([]),
+    })
+    .prefault({}),
   /** Upload pipelines, from the config file; each is validated again by apps/pipeline at start-up. */
   pipelines: z.array(z.looseObject({ name: z.string().min(1) })).default([]),
   /** Cameras (src/streams): ffmpeg, reconnects; cameras from the config file, validated again by streams at start. */

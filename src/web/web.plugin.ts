@@ -10,6 +10,8 @@ const TYPES: Record<keyof ConsoleAssets, string> = {
   'index.html': 'text/html; charset=utf-8',
   'console.js': 'text/javascript; charset=utf-8',
   'console.css': 'text/css; charset=utf-8',
+  'door.html': 'text/html; charset=utf-8',
+  'door.js': 'text/javascript; charset=utf-8',
 };
 
 const CSP = [
@@ -32,7 +34,7 @@ export function webConsole(): FastifyPluginAsync {
         .type(TYPES[name])
         .header('content-security-policy', CSP)
         .header('x-content-type-options', 'nosniff')
-        .header('cache-control', name === 'index.html' ? 'no-cache' : 'public, max-age=300')
+        .header('cache-control', name.endsWith('.html') ? 'no-cache' : 'public, max-age=300')
         .send((await load())[name]);
     const index = send('index.html');
     app.get('/', async (request, reply) => {
@@ -51,5 +53,9 @@ export function webConsole(): FastifyPluginAsync {
     });
     app.get('/console/console.js', send('console.js'));
     app.get('/console/console.css', send('console.css'));
+    // The public door pages: the virtual door (/door/<doorId>) and the approval page of a signed link (/approve).
+    app.get('/door/:doorId', send('door.html'));
+    app.get('/approve', send('door.html'));
+    app.get('/console/door.js', send('door.js'));
   };
 }

@@ -8,7 +8,7 @@ import { FacegateError } from '../../errors.ts';
 import type { JobQueue } from '../../jobs/job-queue.port.ts';
 import { PgBossJobQueue } from '../../jobs/pgboss-queue.driver.ts';
 import { SqliteJobQueue } from '../../jobs/sqlite-queue.driver.ts';
-import { openDeploymentDatabase } from '../../db/sqlite.database.ts';
+import { openDeploymentDatabase, type SqliteDatabase } from '../../db/sqlite.database.ts';
 import type { StateDatabase } from '../../db/state.database.ts';
 import type { Logger } from '../../logger.ts';
 import { EmailNotifier } from '../../notify/email.notifier.ts';
@@ -49,6 +49,8 @@ export interface OpenedPipeline {
   outbox: SqliteEventOutbox;
   queue: JobQueue;
   watcher: DirectoryWatcher;
+  /** The deployment database handle (queue, outbox, notifications): stores whose changes emit events open on it. */
+  database: SqliteDatabase;
   close(): Promise<void>;
 }
 
@@ -153,6 +155,7 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     outbox,
     queue,
     watcher,
+    database: db,
     async close() {
       if (sweep) clearInterval(sweep);
       await watcher.stop();
