@@ -60,5 +60,7 @@ for (const key of images) {
   }
 }
 writeFileSync(out, JSON.stringify(cache));
-console.log(`${Object.keys(cache).length} images in ${out}; ${Object.values(cache).filter((v) => !v).length} without a face`);
+console.log(
+  `${Object.keys(cache).length} images in ${out}; ${Object.values(cache).filter((v) => !v).length} without a face`,
+);
 await runtime.close();

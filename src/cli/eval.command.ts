@@ -15,6 +15,7 @@ import { createFaceDetector } from '../vision/detect/detector.factory.ts';
 import { fuseScores } from '../vision/eval/lfw.fusion.ts';
 import { allPairScores, calibrationReport } from '../vision/eval/lfw.calibration.ts';
 import { FusionEmbedder } from '../vision/embed/fusion.embedder.ts';
+import { groupVersions, scale } from './eval.scale.ts';
 
 interface LfwOptions {
   embedders: string;
@@ -26,30 +27,34 @@ interface LfwOptions {
   limit?: string;
   json?: string;
   calibrate?: string;
+  scale?: string;
   cache: string;
-}
-
-/** Model names, with '~flip' for the flip-TTA variant ('faceapi-resnet+mobilefacenet~flip') → embedder versions. */
-function groupVersions(group: string): string[] {
-  return group.split('+').map((n) => {
-    const spec = DESCRIPTOR_MODELS[n.replace(/~flip$/, '')];
-    return spec ? `${spec.version}${n.endsWith('~flip') ? '+flip' : ''}` : n;
-  });
 }
 
 const pct = (v: number) => v.toFixed(2);
 
 function table(rows: LfwSummary[]): void {
   console.log(
-    ['descriptor', 'accuracy % (± std)', 'AUC', 'TAR@FAR1e-3', 'TAR@FAR1e-2', 'cos thr', 'no face', 'ms/img'].join(
-      ' | ',
-    ),
+    [
+      'descriptor',
+      'accuracy % (± std)',
+      'choose 1–3 %',
+      'confirm 4–5 % (± std)',
+      'AUC',
+      'TAR@FAR1e-3',
+      'TAR@FAR1e-2',
+      'cos thr',
+      'no face',
+      'ms/img',
+    ].join(' | '),
   );
   for (const r of rows) {
     console.log(
       [
         r.name,
         `${pct(r.accuracy)} ± ${pct(r.std)}`,
+        pct(r.chooseAccuracy),
+        `${pct(r.confirmAccuracy)} ± ${pct(r.confirmStd)}`,
         r.auc.toFixed(4),
         pct(r.tarAtFar1e3),
         pct(r.tarAtFar1e2),
@@ -154,6 +159,7 @@ async function lfw(o: LfwOptions): Promise<void> {
   table(rows);
   if (o.json) writeFileSync(o.json, JSON.stringify(rows, null, 2));
   if (o.calibrate) calibrate(o.calibrate, run);
+  if (o.scale) scale(o.scale, run, lfwDir, o.pairs);
 }
 
 export function register(program: Command): void {
@@ -176,6 +182,10 @@ export function register(program: Command): void {
     .option(
       '--calibrate <group>',
       'fit the cosine → similarity map for a model or fusion group (same syntax as --fusion)',
+    )
+    .option(
+      '--scale <group>',
+      'fit the AWS-like similarity scale for a model or fusion group on folds 1–3 and report folds 1–3 and 4–5',
     )
     .action((o: LfwOptions) => lfw(o));
 }

@@ -120,9 +120,12 @@ export async function createFaceEngine(
     labels: (bytes, options = {}) =>
       gate.run(async (): Promise<Label[]> => {
         const { rgb } = await decode(bytes, options.source);
+        // A Person without a face in its box must score high to stay (labels/labels.gate.ts): the face detector
+        // runs only when such a Person is found.
         const labels = await detectLabels(runtime, rgb, {
           maxLabels: options.maxLabels,
           minConfidence: options.minConfidence ?? 55,
+          faces: async () => (await (await getDetector()).detect(rgb)).map((f) => f.rect),
         });
         return labels;
       }),
