@@ -70,16 +70,28 @@ export function scale(group: string, run: LfwRun, lfwDir: string, pairsFile: str
   // The anchors 70 / 80 / 90: the default descriptor keeps its published knots (thresholds in use rely on them);
   // another descriptor gets them fitted on the choose images (FAR 1e-3 / 1e-4 / 1e-5).
   let anchors: CalibrationKnots;
-  if (name === DEFAULT_CALIBRATION.embedder) {
+  const isDefault = name === DEFAULT_CALIBRATION.embedder;
+  if (isDefault) {
     anchors = DEFAULT_CALIBRATION.knots.filter(([, s]) => s >= 70 && s <= 90);
   } else {
     const choose = partPairs(descriptors, parts, 'choose');
     anchors = fitCalibration(Array.from(choose.impostor)).filter(([, s]) => s >= 70 && s <= 90);
   }
-  const { knots, choose, confirm, anchorsOnChoose } = fitAndReport(descriptors, parts, anchors);
+  // The previous map of the default (FAR levels only, 50 at FAR 1e-1), for comparison on the same confirm pairs.
+  const previous: CalibrationKnots = [
+    [-1, 0],
+    [0.1981, 50],
+    [0.3473, 60],
+    [0.4504, 70],
+    [0.5276, 80],
+    [0.592, 90],
+    [1, 100],
+  ];
+  const report = fitAndReport(descriptors, parts, anchors, isDefault ? previous : undefined);
+  const { knots, choose, confirm } = report;
   console.log(`\nAWS-scale similarity for ${name}`);
   console.log(`knots (cosine → similarity): ${JSON.stringify(knots)}`);
   print('choose folds (fitted here)', choose);
   print('confirm folds', confirm);
-  print('choose folds, previous map (anchors only, for comparison)', anchorsOnChoose);
+  if (report.previousOnConfirm) print('confirm folds, the previous map (for comparison)', report.previousOnConfirm);
 }

@@ -5,7 +5,7 @@ import { calibratedSimilarity, fitAwsScale, type CalibrationKnots } from '../emb
 import { allPairScores, type AllPairs } from './lfw.calibration.ts';
 import type { SplitPart } from './trust.split.ts';
 
-export const SCALE_THRESHOLDS = [10, 50, 70, 80, 90, 99] as const;
+export const SCALE_THRESHOLDS = [10, 50, 70, 75, 80, 85, 90, 99] as const;
 export const SCALE_PERCENTILES = [1, 5, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99] as const;
 
 /** All within-part pairs of the descriptors whose image is in `part`. */
@@ -67,7 +67,8 @@ export function fitAndReport(
   descriptors: Map<string, Float32Array>,
   parts: Map<string, SplitPart>,
   anchors: CalibrationKnots,
-): { knots: CalibrationKnots; choose: ScaleReport; confirm: ScaleReport; anchorsOnChoose: ScaleReport } {
+  previous?: CalibrationKnots,
+): { knots: CalibrationKnots; choose: ScaleReport; confirm: ScaleReport; previousOnConfirm?: ScaleReport } {
   const choose = partPairs(descriptors, parts, 'choose');
   const confirm = partPairs(descriptors, parts, 'confirm');
   const knots = fitAwsScale(Array.from(choose.impostor), Array.from(choose.genuine), anchors);
@@ -75,6 +76,6 @@ export function fitAndReport(
     knots,
     choose: scaleReport(choose, knots),
     confirm: scaleReport(confirm, knots),
-    anchorsOnChoose: scaleReport(choose, anchors),
+    ...(previous ? { previousOnConfirm: scaleReport(confirm, previous) } : {}),
   };
 }

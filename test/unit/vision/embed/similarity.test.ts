@@ -32,6 +32,22 @@ describe('similarity calibration', () => {
     assert.equal(calibratedSimilarity(-1, knots), 0);
   });
 
+  test('the default keeps its anchors: 70, 80 and 90 at the cosines of LFW impostor FAR 1e-3, 1e-4 and 1e-5', () => {
+    // Fitted on LFW folds 1–5 (docs/benchmarks.md); the AWS-scale refit must not move them: thresholds in use
+    // (verify 80, proctor 85, duplicate check 70, FaceMatchThreshold 80) rely on their false-accept rates.
+    assert.equal(calibratedSimilarity(0.4504, knots), 70);
+    assert.equal(calibratedSimilarity(0.5276, knots), 80);
+    assert.equal(calibratedSimilarity(0.592, knots), 90);
+    assert.ok(Math.abs(cosineForSimilarity(85, knots) - (0.5276 + 0.592) / 2) < 1e-9);
+  });
+
+  test("the default's low end is AWS's: the LFW impostor median cosine (≈ 0.01) scores 1, FAR 1e-2 (0.35) 10", () => {
+    assert.ok(Math.abs(calibratedSimilarity(0.0113, knots) - 1) < 1e-9);
+    assert.ok(calibratedSimilarity(0.3493, knots) === 10);
+    assert.ok(calibratedSimilarity(0.2, knots) < 5);
+    assert.ok(calibratedSimilarity(0.7702, knots) === 99);
+  });
+
   test('cosineForSimilarity inverts the map', () => {
     for (const s of [10, 50, 70, 80, 90, 99]) {
       assert.ok(Math.abs(calibratedSimilarity(cosineForSimilarity(s, knots), knots) - s) < 1e-9, `at ${s}`);
