@@ -16,6 +16,8 @@ import { fuseScores } from '../vision/eval/lfw.fusion.ts';
 import { allPairScores, calibrationReport } from '../vision/eval/lfw.calibration.ts';
 import { FusionEmbedder } from '../vision/embed/fusion.embedder.ts';
 import { groupVersions, scale } from './eval.scale.ts';
+import { cascade } from '../vision/eval/lfw.cascade.ts';
+import { lfwFoldPart } from '../vision/eval/trust.split.ts';
 
 interface LfwOptions {
   embedders: string;
@@ -28,6 +30,7 @@ interface LfwOptions {
   json?: string;
   calibrate?: string;
   scale?: string;
+  cascade?: string;
   cache: string;
 }
 
@@ -160,6 +163,17 @@ async function lfw(o: LfwOptions): Promise<void> {
   if (o.json) writeFileSync(o.json, JSON.stringify(rows, null, 2));
   if (o.calibrate) calibrate(o.calibrate, run);
   if (o.scale) scale(o.scale, run, lfwDir, o.pairs);
+  for (const spec of (o.cascade ?? '').split(';').filter(Boolean)) {
+    const [cheapGroup = '', expensiveGroup = ''] = spec.split('|');
+    const score = (g: string) => {
+      const names = groupVersions(g);
+      return names.length === 1 ? run.scores.get(names[0]!)! : fuseScores(names.map((n) => run.scores.get(n)!)).scored;
+    };
+    const r = cascade(score(cheapGroup), score(expensiveGroup), (f) => lfwFoldPart(f) === 'choose');
+    console.log(
+      `cascade ${cheapGroup} → ${expensiveGroup}: band ±${r.band} | choose ${pct(r.choose.accuracy * 100)}% (${pct(r.choose.escalated * 100)}% escalated) | confirm ${pct(r.confirm.accuracy * 100)}% (${pct(r.confirm.escalated * 100)}% escalated)`,
+    );
+  }
 }
 
 export function register(program: Command): void {
@@ -186,6 +200,10 @@ export function register(program: Command): void {
     .option(
       '--scale <group>',
       'fit the AWS-like similarity scale for a model or fusion group on folds 1–3 and report folds 1–3 and 4–5',
+    )
+    .option(
+      '--cascade <specs>',
+      "cheap|expensive groups, e.g. 'mobilefacenet~flip|mobilefacenet~flip+faceapi-resnet-dlib5~flip' (';' between)",
     )
     .action((o: LfwOptions) => lfw(o));
 }

@@ -27,7 +27,7 @@ import { ATTRIBUTE_MODELS, LIVENESS_MODELS, faceAttributes, faceLiveness } from 
 import { detectLabels, LABEL_MODEL_VERSION } from './labels/labels.detect.ts';
 import { detectModeration, MODERATION_MODEL_VERSION } from './moderation/moderation.detect.ts';
 import { Semaphore } from './engine.semaphore.ts';
-import { createDefaultDescriptor } from './embed/default.embedder.ts';
+import { createDescriptor } from './embed/fusion.descriptor.ts';
 
 export interface FaceEngineDeps {
   runtime?: InferenceRuntime;
@@ -53,7 +53,7 @@ export async function createFaceEngine(
 ): Promise<LocalFaceEngine> {
   const logger = log.child({ module: 'face.engine' });
   const runtime = deps.runtime ?? createModelRuntime(config);
-  const descriptor = deps.descriptor ?? createDefaultDescriptor(runtime);
+  const descriptor = deps.descriptor ?? createDescriptor(runtime, config.vision.descriptor);
   const gate = new Semaphore(config.vision.concurrency);
   let detector: Promise<FaceDetector> | undefined;
   const getDetector = () => {

@@ -128,3 +128,13 @@ export function fitAwsScale(
   }
   return rounded;
 }
+
+/**
+ * A collection's threshold for a per-search false-accept rate of about 1e-3: a stranger searched against N faces
+ * is compared N times, so each pair must be ~N times stricter. On the default scale 70 ↔ FAR 1e-3, 80 ↔ 1e-4 and
+ * 90 ↔ 1e-5 per pair, so the level is 70 + 10·log10(N), from 70 (one face) to 95 (≥ 100,000 faces).
+ */
+export function collectionThreshold(faces: number): number {
+  const n = Math.max(1, faces);
+  return Math.round(Math.min(95, 70 + 10 * Math.log10(n)) * 10) / 10;
+}
