@@ -15,6 +15,7 @@ import { openCollections } from '../collections/collection.factory.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { FacegateError } from '../errors.ts';
+import { openGovernance, type GovernanceServices } from '../governance/governance.factory.ts';
 import type { Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
@@ -33,6 +34,8 @@ export interface Services {
   restKeys: ApiKeyService;
   /** Apps: register/verify/identify, index/search by upload, the virtual proctor. */
   apps: AppServices;
+  /** Governance: the audit log (and consent, retention); ready without the models. */
+  governance: GovernanceServices;
   /** The upload pipeline: runs, events, notifications, watched directories (<dataDir>/jobs.db). */
   pipeline: OpenedPipeline;
 }
@@ -93,6 +96,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     return { value: opened.service, close: () => opened.close() };
   },
   restKeys: async ({ config, dataDir }) => openRestKeys(config, dataDir),
+  governance: async ({ config, dataDir }) => openGovernance(config, dataDir),
   apps: async ({ config, dataDir, get }) =>
     openApps({
       config,

@@ -165,6 +165,15 @@ export const configSchema = z.object({
         .prefault({}),
     })
     .prefault({}),
+  /** Biometric governance (governance/): audit log, consent, retention, encryption at rest. See docs/privacy.md. */
+  governance: z
+    .object({
+      /** Postgres for the audit log and consent records (default: the embedded database). */
+      databaseUrl: z.string().min(1).optional(),
+      /** Audit entries older than this leave the log (days; 0 = kept until purged by hand). */
+      auditRetentionDays: int(0, 36_500).default(365),
+    })
+    .prefault({}),
   /** Upload pipelines, from the config file; each is validated again by apps/pipeline at start-up. */
   pipelines: z.array(z.looseObject({ name: z.string().min(1) })).default([]),
   /** How often watched directories are scanned (ms). */

@@ -73,6 +73,8 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_SNS_ACCESS_KEY_ID: 'notify.sns.accessKeyId',
   FACEGATE_SNS_SECRET_ACCESS_KEY: 'notify.sns.secretAccessKey',
   FACEGATE_WATCH_POLL_MS: 'watchPollMs',
+  FACEGATE_GOVERNANCE_DATABASE_URL: 'governance.databaseUrl',
+  FACEGATE_AUDIT_RETENTION_DAYS: 'governance.auditRetentionDays',
 };
 
 type Tree = { [k: string]: string | Tree };

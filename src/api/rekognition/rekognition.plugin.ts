@@ -7,6 +7,8 @@ import type { KeyRing } from '../../auth/access.keys.ts';
 import { verifySigV4 } from '../../auth/sigv4.verifier.ts';
 import { FacegateError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { audited } from '../../governance/audit.scope.ts';
+import { AUDITED_OPERATIONS } from './rekognition.audit.ts';
 import { IMAGE_OPERATIONS, resolveOperation } from './rekognition.operations.ts';
 import { describeIssues } from './rekognition.schemas.ts';
 
@@ -55,13 +57,15 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
     const bodyLimit = Math.ceil((container.config.images.maxInlineBytes * 4) / 3) + 64 * 1024;
     app.post('/', { bodyLimit, config: { errorFormat: 'aws' } }, async (request, reply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      let accessKeyId: string | undefined;
       if (keys) {
         const who = verifySigV4({ method: request.method, url: request.url, headers: request.headers, body }, keys, {
           service: 'rekognition',
           now: new Date(),
           maxClockSkewSeconds: maxSkew,
         });
-        request.log = request.log.child({ accessKeyId: who.accessKeyId });
+        accessKeyId = who.accessKeyId;
+        request.log = request.log.child({ accessKeyId });
       }
       const { name, op } = resolveOperation(header(request, 'x-amz-target'));
       // The completion and error lines (written through reply.log) then say who called which operation.
@@ -71,7 +75,23 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
       if (!parsed.success) throw new FacegateError('INVALID_PARAMETER', describeIssues(parsed.error));
       // request.log is a child of our pino root logger (server/app.ts), so it is a full pino Logger.
       const log = request.log as Logger;
-      const result = await bounded(IMAGE_OPERATIONS.has(name), () => op.handle(parsed.data, { container, log }));
+      const run = () => bounded(IMAGE_OPERATIONS.has(name), () => op.handle(parsed.data, { container, log }));
+      // Biometric operations write one audit entry each, whatever their outcome (governance/audit.scope.ts).
+      const describe = AUDITED_OPERATIONS[name as keyof typeof AUDITED_OPERATIONS];
+      const result = describe
+        ? await audited(
+            (await container.get('governance')).audit,
+            {
+              api: 'rekognition',
+              operation: name,
+              actorKind: accessKeyId ? 'sigv4' : 'anonymous',
+              actorId: accessKeyId ?? 'anonymous',
+              address: request.ip,
+            },
+            run,
+            (res) => describe(parsed.data as Record<string, unknown>, res),
+          )
+        : await run();
       // A Buffer, so the content type goes out exactly as AWS sends it (no charset suffix).
       return reply.header('content-type', 'application/x-amz-json-1.1').send(Buffer.from(JSON.stringify(result)));
     });

@@ -5,7 +5,9 @@ import type { Container } from '../../app/container.ts';
 import { createJwtVerifier, type JwtVerifier } from './keys/jwt.verifier.ts';
 import { DailyCounter } from './keys/daily.counter.ts';
 import { RateLimiter } from './keys/rate.limiter.ts';
+import { restAuditDescribers } from './rest.audit.ts';
 import { restPlugin } from './rest.plugin.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { sharpThumbnailer } from '../../apps/verify/sharp.thumbnailer.ts';
 import { collectionsRoutes } from './routes/collections.routes.ts';
@@ -37,6 +39,14 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
         disabled: options.noAuth || config.auth.disabled,
         publicReads: config.rest.publicReads,
         maxImageBytes: max,
+        audit: {
+          recorder: async () => (await container.get('governance')).audit,
+          describers: restAuditDescribers({
+            verify: config.apps.verifyCollection,
+            proctor: config.apps.proctorCollection,
+            uploads: 'uploads',
+          }),
+        },
         version: VERSION,
         routes: [
           ...keysRoutes(keys),
@@ -45,6 +55,7 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...proctorRoutes(async () => (await apps()).proctor, max),
           ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),
           ...pipelineRoutes(() => container.get('pipeline'), max),
+          ...auditRoutes(async () => (await container.get('governance')).audit),
         ],
       }),
     );
