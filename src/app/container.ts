@@ -15,7 +15,8 @@ import { openCollections } from '../collections/collection.factory.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { FacegateError } from '../errors.ts';
-import { openGovernance, type GovernanceServices } from '../governance/governance.factory.ts';
+import { openGovernance, privacyService, type GovernanceServices } from '../governance/governance.factory.ts';
+import type { PrivacyService } from '../governance/privacy.service.ts';
 import type { Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
@@ -36,6 +37,8 @@ export interface Services {
   apps: AppServices;
   /** Governance: the audit log (and consent, retention); ready without the models. */
   governance: GovernanceServices;
+  /** Subject access and erasure across every part holding personal data. */
+  privacy: PrivacyService;
   /** The upload pipeline: runs, events, notifications, watched directories (<dataDir>/jobs.db). */
   pipeline: OpenedPipeline;
 }
@@ -90,13 +93,15 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
   },
   // Embedded default: a local directory; the S3-compatible driver is chosen here when configured.
   objects: async ({ dataDir }) => ({ value: new LocalObjectStore(join(dataDir, 'objects')) }),
+  governance: async ({ config, dataDir }) => openGovernance(config, dataDir),
   // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
   collections: async ({ config, logger, get }) => {
-    const opened = await openCollections({ config, engine: await get('engine'), logger });
+    const { consent } = await get('governance');
+    const indexGuard = (c: string, subject: string | undefined) => consent.guardIndex(c, subject);
+    const opened = await openCollections({ config, engine: await get('engine'), logger, indexGuard });
     return { value: opened.service, close: () => opened.close() };
   },
   restKeys: async ({ config, dataDir }) => openRestKeys(config, dataDir),
-  governance: async ({ config, dataDir }) => openGovernance(config, dataDir),
   apps: async ({ config, dataDir, get }) =>
     openApps({
       config,
@@ -104,14 +109,29 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       collections: await get('collections'),
       objects: await get('objects'),
       engine: await get('engine'),
+      consent: (await get('governance')).consent,
     }),
   // Starts its workers at once; steps wait for the engine and collections, so runs can be listed while models load.
   pipeline: async ({ config, logger, get }) => {
     const faces = new EnginePipelineFaces({ engine: () => get('engine'), collections: () => get('collections') });
     const objects = await get('objects');
-    const opened = await openPipeline({ config, logger, faces, objects, thumbnails: new SharpThumbnailer() });
+    const dropFace = async (collectionId: string, faceId: string) => {
+      await (await get('collections')).deleteFaces({ collectionId, faceIds: [faceId] }).catch((e: unknown) => {
+        if (!(e instanceof FacegateError && e.code === 'NOT_FOUND')) throw e;
+      });
+    };
+    const thumbnails = new SharpThumbnailer();
+    const opened = await openPipeline({ config, logger, faces, objects, thumbnails, dropFace });
     return { value: opened, close: () => opened.close() };
   },
+  privacy: async ({ get }) => ({
+    value: privacyService({
+      verify: (await get('apps')).verify,
+      collections: await get('collections'),
+      governance: await get('governance'),
+      pipeline: (await get('pipeline')).privacy,
+    }),
+  }),
 };
 
 export function createContainer(config: Readonly<Config>, logger: Logger, options: ContainerOptions = {}): Container {

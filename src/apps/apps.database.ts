@@ -17,5 +17,7 @@ export function openAppsDatabase(dataDir: string, synchronous: 'FULL' | 'NORMAL'
   db.pragma(`synchronous = ${synchronous}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Erased people, consent and redacted audit fields leave no bytes in free pages (docs/privacy.md).
+  db.pragma('secure_delete = ON');
   return db;
 }

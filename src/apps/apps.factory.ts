@@ -16,7 +16,7 @@ import { ProctorService } from './proctor/proctor.service.ts';
 import { sqlitePeopleStore } from './verify/people.sqlite.ts';
 import { sharpThumbnailer } from './verify/sharp.thumbnailer.ts';
 import { UploadsService } from './verify/uploads.service.ts';
-import { VerifyService } from './verify/verify.service.ts';
+import { VerifyService, type VerifyConsent } from './verify/verify.service.ts';
 
 export interface AppServices {
   verify: VerifyService;
@@ -68,6 +68,7 @@ export function openApps(deps: {
   collections: CollectionService;
   objects: ObjectStore;
   engine: FaceEngine;
+  consent?: VerifyConsent;
 }): Opened<AppServices> {
   const { config, collections, objects, engine } = deps;
   const db = openAppsDatabase(deps.dataDir);
@@ -81,6 +82,7 @@ export function openApps(deps: {
     threshold: config.apps.verifyThreshold,
     uuid: randomUUID,
     now,
+    ...(deps.consent ? { consent: deps.consent } : {}),
   });
   const uploads = new UploadsService({
     collections,

@@ -6,7 +6,7 @@ import { logger as rootLogger, type Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './clock.port.ts';
-import { CollectionService } from './collection.service.ts';
+import { CollectionService, type CollectionServiceDeps } from './collection.service.ts';
 import { MemoryVectorIndex } from './memory.vector.driver.ts';
 import type { MetadataStore } from './metadata.port.ts';
 import { SqliteMetadataStore } from './sqlite.metadata.driver.ts';
@@ -18,6 +18,7 @@ export interface OpenCollectionsOptions {
   clock?: Clock;
   ids?: IdGenerator;
   logger?: Logger;
+  indexGuard?: CollectionServiceDeps['indexGuard'];
 }
 
 export interface OpenedCollections {
@@ -82,6 +83,7 @@ export async function openCollections(opts: OpenCollectionsOptions): Promise<Ope
     clock: opts.clock ?? systemClock,
     ids: opts.ids ?? randomIds,
     tokenKey: await metadata.secret('pagination'),
+    ...(opts.indexGuard ? { indexGuard: opts.indexGuard } : {}),
   });
   return { service, metadata, vectors, objects, close: () => metadata.close() };
 }

@@ -62,6 +62,8 @@ export class SqliteMetadataStore implements MetadataStore {
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    // Erased faces leave no descriptor bytes in free pages (docs/privacy.md).
+    this.db.pragma('secure_delete = ON');
     migrate(this.db);
   }
 

@@ -172,6 +172,8 @@ export const configSchema = z.object({
       databaseUrl: z.string().min(1).optional(),
       /** Audit entries older than this leave the log (days; 0 = kept until purged by hand). */
       auditRetentionDays: int(0, 36_500).default(365),
+      /** Comma-separated collection ids that index only people with a consent record ('*': every collection). */
+      consentRequired: z.string().default(''),
     })
     .prefault({}),
   /** Upload pipelines, from the config file; each is validated again by apps/pipeline at start-up. */

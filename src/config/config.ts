@@ -75,6 +75,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_WATCH_POLL_MS: 'watchPollMs',
   FACEGATE_GOVERNANCE_DATABASE_URL: 'governance.databaseUrl',
   FACEGATE_AUDIT_RETENTION_DAYS: 'governance.auditRetentionDays',
+  FACEGATE_CONSENT_REQUIRED: 'governance.consentRequired',
 };
 
 type Tree = { [k: string]: string | Tree };

@@ -3,30 +3,61 @@
 import type { Database } from 'better-sqlite3';
 import pg from 'pg';
 import { openAppsDatabase } from '../apps/apps.database.ts';
+import type { PipelinePrivacy } from '../apps/pipeline/pipeline.privacy.sqlite.ts';
+import { peopleHolder, peopleSubject } from '../apps/verify/people.privacy.ts';
+import type { VerifyService } from '../apps/verify/verify.service.ts';
+import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
+import { consentHolder } from './consent.holder.ts';
+import { PrivacyService } from './privacy.service.ts';
 import { pgAuditStore } from './audit.pg.ts';
 import { AuditService } from './audit.service.ts';
 import { sqliteAuditStore } from './audit.sqlite.ts';
 import type { AuditStore } from './audit.types.ts';
+import { pgConsentStore } from './consent.pg.ts';
+import { ConsentService } from './consent.service.ts';
+import { sqliteConsentStore } from './consent.sqlite.ts';
+import type { ConsentStore } from './consent.types.ts';
 
 export interface GovernanceServices {
   audit: AuditService;
+  consent: ConsentService;
 }
 
 export interface GovernanceStores {
   audit: AuditStore;
+  consent: ConsentStore;
 }
 
+export interface GovernancePolicy {
+  /** Collection ids whose faces need a consent record ('*': all). */
+  consentRequired: string[];
+}
+
+export const policyOf = (config: Readonly<Config>): GovernancePolicy => ({
+  consentRequired: config.governance.consentRequired
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+});
+
 export function sqliteGovernanceStores(db: Database): GovernanceStores {
-  return { audit: sqliteAuditStore(db) };
+  return { audit: sqliteAuditStore(db), consent: sqliteConsentStore(db) };
 }
 
 export async function pgGovernanceStores(pool: pg.Pool, schema = 'public'): Promise<GovernanceStores> {
-  return { audit: await pgAuditStore(pool, schema) };
+  return { audit: await pgAuditStore(pool, schema), consent: await pgConsentStore(pool, schema) };
 }
 
-export function governanceServices(stores: GovernanceStores, now: () => number = Date.now): GovernanceServices {
-  return { audit: new AuditService(stores.audit, now) };
+export function governanceServices(
+  stores: GovernanceStores,
+  policy: GovernancePolicy,
+  now: () => number = Date.now,
+): GovernanceServices {
+  return {
+    audit: new AuditService(stores.audit, now),
+    consent: new ConsentService(stores.consent, policy.consentRequired, () => new Date(now())),
+  };
 }
 
 export async function openGovernance(
@@ -37,12 +68,34 @@ export async function openGovernance(
   if (url) {
     const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5000, max: 5 });
     try {
-      return { value: governanceServices(await pgGovernanceStores(pool)), close: () => pool.end() };
+      return { value: governanceServices(await pgGovernanceStores(pool), policyOf(config)), close: () => pool.end() };
     } catch (e) {
       await pool.end();
       throw e;
     }
   }
   const db = openAppsDatabase(dataDir);
-  return { value: governanceServices(sqliteGovernanceStores(db)), close: async () => void db.close() };
+  return {
+    value: governanceServices(sqliteGovernanceStores(db), policyOf(config)),
+    close: async () => void db.close(),
+  };
+}
+
+/** Erasure and export across the people app, consent, the pipeline's database and the audit log. */
+export function privacyService(deps: {
+  verify: VerifyService;
+  collections: Pick<CollectionService, 'listFaces'>;
+  governance: GovernanceServices;
+  pipeline: PipelinePrivacy;
+}): PrivacyService {
+  return new PrivacyService({
+    resolve: peopleSubject(deps.verify),
+    // The people app last: it resolves the person, so a failed erasure can be retried until it has run.
+    holders: [
+      deps.pipeline.holder(),
+      consentHolder(deps.governance.consent),
+      peopleHolder(deps.verify, deps.collections),
+    ],
+    audit: deps.governance.audit,
+  });
 }

@@ -19,6 +19,8 @@ export function openJobsDatabase(path: string, options: { synchronous?: 'FULL' |
   // Several processes (API, workers) share the file: wait for the write lock instead of failing.
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // Erased events, notifications and SMS leave no bytes in free pages (docs/privacy.md).
+  db.pragma('secure_delete = ON');
   return db;
 }
 

@@ -33,10 +33,20 @@ export function restAuditDescribers(c: {
   return {
     registerPerson: person('registered'),
     addPhotos: person('photos added'),
-    deletePerson: person('deleted'),
+    // Erasures name nobody: their entry must not re-identify the person whose other entries were just redacted.
+    deletePerson: (_input, r) => ({ collectionId: c.verify, decision: outcome(r, 'erased') }),
+    withdrawConsent: (_input, r) => ({ collectionId: c.verify, decision: outcome(r, 'consent withdrawn: erased') }),
     deletePhoto: person('photo deleted'),
-    exportPerson: person('exported'),
-    withdrawConsent: person('consent withdrawn: erased'),
+    exportPerson: ({ params }, r) => ({
+      collectionId: c.verify,
+      personIds: [str(params.personId)],
+      decision: outcome(r, 'exported'),
+    }),
+    putConsent: ({ params }, r) => ({
+      collectionId: str(params.collectionId),
+      externalImageIds: [str(params.subjectId)],
+      decision: outcome(r, 'consent recorded'),
+    }),
     verifyPerson: ({ params }, r) => ({
       collectionId: c.verify,
       personIds: [str(params.personId)],

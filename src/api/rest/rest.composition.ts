@@ -8,6 +8,7 @@ import { RateLimiter } from './keys/rate.limiter.ts';
 import { restAuditDescribers } from './rest.audit.ts';
 import { restPlugin } from './rest.plugin.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
+import { privacyRoutes } from './routes/privacy.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { sharpThumbnailer } from '../../apps/verify/sharp.thumbnailer.ts';
 import { collectionsRoutes } from './routes/collections.routes.ts';
@@ -50,7 +51,15 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
         version: VERSION,
         routes: [
           ...keysRoutes(keys),
-          ...peopleRoutes(async () => (await apps()).verify, max),
+          ...peopleRoutes(
+            async () => (await apps()).verify,
+            max,
+            async (id) => (await container.get('privacy')).erasePerson(id),
+          ),
+          ...privacyRoutes({
+            privacy: () => container.get('privacy'),
+            consent: async () => (await container.get('governance')).consent,
+          }),
           ...uploadsRoutes(async () => (await apps()).uploads, max),
           ...proctorRoutes(async () => (await apps()).proctor, max),
           ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),

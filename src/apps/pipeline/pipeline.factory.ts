@@ -8,6 +8,7 @@ import { FacegateError } from '../../errors.ts';
 import type { JobQueue } from '../../jobs/job-queue.port.ts';
 import { PgBossJobQueue } from '../../jobs/pgboss-queue.driver.ts';
 import { SqliteJobQueue } from '../../jobs/sqlite-queue.driver.ts';
+import { PipelinePrivacy, type FaceDropper } from './pipeline.privacy.sqlite.ts';
 import { openJobsDatabase } from '../../jobs/sqlite.database.ts';
 import type { Logger } from '../../logger.ts';
 import { EmailNotifier } from '../../notify/email.notifier.ts';
@@ -36,6 +37,8 @@ export interface OpenPipelineOptions {
   queue?: JobQueue;
   /** Run the step and delivery workers in this process (default true; an API-only process may say false). */
   worker?: boolean;
+  /** Removes a face a pipeline record indexed (erasure and retention of the jobs database). */
+  dropFace?: FaceDropper;
 }
 
 export interface OpenedPipeline {
@@ -46,6 +49,8 @@ export interface OpenedPipeline {
   outbox: SqliteEventOutbox;
   queue: JobQueue;
   watcher: DirectoryWatcher;
+  /** Subject access, erasure and retention over the jobs database (governance). */
+  privacy: PipelinePrivacy;
   close(): Promise<void>;
 }
 
@@ -145,6 +150,7 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     outbox,
     queue,
     watcher,
+    privacy: new PipelinePrivacy(db, opts.objects, opts.dropFace ?? (async () => undefined)),
     async close() {
       if (sweep) clearInterval(sweep);
       await watcher.stop();

@@ -7,6 +7,7 @@ import { OwnCollection } from '../ensure.collection.ts';
 import type { CollectionService } from '../../collections/collection.service.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
 import type { Box } from '../../vision/vision.types.ts';
+import type { ConsentInput } from '../../governance/consent.types.ts';
 import type { Person, PersonRow, PeopleStore, PhotoRow } from './people.port.ts';
 import type { Thumbnailer } from './thumbnail.port.ts';
 
@@ -14,6 +15,13 @@ export type VerifyCollections = Pick<
   CollectionService,
   'createCollection' | 'describeCollection' | 'indexFaces' | 'deleteFaces' | 'searchFacesByImage'
 >;
+
+/** Governance's consent records, as registration uses them (governance/consent.service.ts). */
+export interface VerifyConsent {
+  requiredFor(collectionId: string): boolean;
+  give(collectionId: string, subjectId: string, input: ConsentInput, recordedBy: string | null): Promise<unknown>;
+  remove(subjectId: string): Promise<number>;
+}
 
 export interface VerifyDeps {
   people: PeopleStore;
@@ -26,6 +34,7 @@ export interface VerifyDeps {
   bucket?: string;
   uuid: () => string;
   now: () => Date;
+  consent?: VerifyConsent;
 }
 
 export interface PersonInput {
@@ -33,6 +42,10 @@ export interface PersonInput {
   email?: string | null;
   phone?: string | null;
   fields?: Record<string, string>;
+  /** Recorded before any face is indexed; required when the collection's policy says so. */
+  consent?: ConsentInput;
+  /** Who registers (for the consent record). */
+  recordedBy?: string | null;
 }
 
 export interface SearchedFace {
@@ -83,6 +96,10 @@ export class VerifyService {
 
   async register(input: PersonInput, photos: Uint8Array[]): Promise<Person> {
     if (photos.length === 0) throw new FacegateError('INVALID_PARAMETER', 'At least one photo is required');
+    const { consent } = this.deps;
+    if (!input.consent && consent?.requiredFor(this.deps.collectionId)) {
+      throw new FacegateError('CONSENT_REQUIRED', `Registering in ${this.deps.collectionId} needs a consent record`);
+    }
     const now = this.deps.now();
     const row: PersonRow = {
       personId: this.deps.uuid(),
@@ -94,9 +111,18 @@ export class VerifyService {
       createdAt: now,
       updatedAt: now,
     };
-    const added = await this.indexPhotos(row.personId, photos);
-    await this.deps.people.insert(row, added);
-    return { ...row, photos: added };
+    if (input.consent) {
+      if (!consent) throw new FacegateError('INVALID_PARAMETER', 'Consent records are not available on this server');
+      await consent.give(this.deps.collectionId, row.personId, input.consent, input.recordedBy ?? null);
+    }
+    try {
+      const added = await this.indexPhotos(row.personId, photos);
+      await this.deps.people.insert(row, added);
+      return { ...row, photos: added };
+    } catch (e) {
+      if (input.consent) await consent?.remove(row.personId);
+      throw e;
+    }
   }
 
   async addPhotos(personId: string, photos: Uint8Array[]): Promise<Person> {
