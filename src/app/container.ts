@@ -15,7 +15,13 @@ import { openCollections } from '../collections/collection.factory.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { FacegateError } from '../errors.ts';
-import { openGovernance, privacyService, type GovernanceServices } from '../governance/governance.factory.ts';
+import {
+  openGovernance,
+  privacyService,
+  retentionService,
+  type GovernanceServices,
+} from '../governance/governance.factory.ts';
+import type { RetentionService } from '../governance/retention.service.ts';
 import type { PrivacyService } from '../governance/privacy.service.ts';
 import type { Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
@@ -39,6 +45,8 @@ export interface Services {
   governance: GovernanceServices;
   /** Subject access and erasure across every part holding personal data. */
   privacy: PrivacyService;
+  /** The retention job (runs every governance.retention.everyMinutes, and on demand). */
+  retention: RetentionService;
   /** The upload pipeline: runs, events, notifications, watched directories (<dataDir>/jobs.db). */
   pipeline: OpenedPipeline;
 }
@@ -132,6 +140,27 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       pipeline: (await get('pipeline')).privacy,
     }),
   }),
+  retention: async ({ config, logger, get }) => {
+    const [governance, apps, privacy, pipeline] = [
+      await get('governance'),
+      await get('apps'),
+      await get('privacy'),
+      await get('pipeline'),
+    ];
+    const retention = retentionService({ config, governance, verify: apps.verify, privacy, pipeline });
+    const log = logger.child({ module: 'retention' });
+    const every = config.governance.retention.everyMinutes * 60_000;
+    const timer = every
+      ? setInterval(() => {
+          retention.run().then(
+            (r) => log.info({ removed: r.removed }, 'retention purge'),
+            (e: unknown) => log.error({ err: e }, 'retention purge failed'),
+          );
+        }, every)
+      : undefined;
+    timer?.unref();
+    return { value: retention, close: async () => clearInterval(timer) };
+  },
 };
 
 export function createContainer(config: Readonly<Config>, logger: Logger, options: ContainerOptions = {}): Container {

@@ -1,6 +1,7 @@
 // The configuration schema: every FACEGATE_* setting, its type, default and bounds. Parts of the system add their
 // section here, so that one validation pass names every problem at start-up.
 import { z } from 'zod';
+import { retentionSchema } from '../governance/retention.schema.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -174,6 +175,8 @@ export const configSchema = z.object({
       auditRetentionDays: int(0, 36_500).default(365),
       /** Comma-separated collection ids that index only people with a consent record ('*': every collection). */
       consentRequired: z.string().default(''),
+      /** Retention schedules (JSON): { default, collections: {id: …}, pipelines: {name: …}, everyMinutes }. */
+      retention: retentionSchema.prefault({}),
     })
     .prefault({}),
   /** Upload pipelines, from the config file; each is validated again by apps/pipeline at start-up. */

@@ -76,6 +76,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_GOVERNANCE_DATABASE_URL: 'governance.databaseUrl',
   FACEGATE_AUDIT_RETENTION_DAYS: 'governance.auditRetentionDays',
   FACEGATE_CONSENT_REQUIRED: 'governance.consentRequired',
+  FACEGATE_RETENTION: 'governance.retention',
 };
 
 type Tree = { [k: string]: string | Tree };

@@ -144,5 +144,13 @@ export async function pgAuditStore(pool: Pool, schema = 'public'): Promise<Audit
         return r.rowCount ?? 0;
       }),
     anchor: () => anchorOf(pool),
+    lastAt: async (subject) => {
+      const { rows } = await pool.query<{ at: string | null }>(
+        `SELECT MAX(l.at) AS at FROM ${s}.audit_subjects x JOIN ${s}.audit_log l ON l.seq = x.seq
+          WHERE x.subject = $1 AND l.outcome = 'ok'`,
+        [subject],
+      );
+      return rows[0]?.at == null ? null : Number(rows[0].at);
+    },
   };
 }

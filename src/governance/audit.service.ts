@@ -57,6 +57,11 @@ export class AuditService {
     return subjects.length ? this.store.redact(subjects, this.now()) : Promise.resolve(0);
   }
 
+  /** When the subject was last seen in a successful operation (epoch ms), or null. */
+  lastAt(subject: string): Promise<number | null> {
+    return this.store.lastAt(subject);
+  }
+
   /** Retention: entries older than `maxAgeMs` before `now` leave the log (oldest first). */
   purgeOlderThan(maxAgeMs: number, now = this.now()): Promise<number> {
     return this.store.purgeBefore(now - maxAgeMs);

@@ -106,5 +106,12 @@ export function sqliteAuditStore(db: Database): AuditStore {
     redact: async (subjects, at) => redact.immediate(subjects, at),
     purgeBefore: async (before) => purge.immediate(before),
     anchor: async () => anchorRow.get() ?? null,
+    lastAt: async (subject) =>
+      db
+        .prepare<[string], { at: number | null }>(
+          `SELECT MAX(l.at) AS at FROM audit_subjects s JOIN audit_log l ON l.seq = s.seq
+            WHERE s.subject = ? AND l.outcome = 'ok'`,
+        )
+        .get(subject)?.at ?? null,
   };
 }

@@ -87,4 +87,6 @@ export interface AuditStore {
   /** Deletes the oldest entries, through the last one appended before `before` (epoch ms); returns how many. */
   purgeBefore(before: number): Promise<number>;
   anchor(): Promise<AuditAnchor | null>;
+  /** Time (epoch ms) of the latest successful entry naming the subject, or null (retention's "last activity"). */
+  lastAt(subject: string): Promise<number | null>;
 }

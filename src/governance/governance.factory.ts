@@ -10,6 +10,7 @@ import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { consentHolder } from './consent.holder.ts';
 import { PrivacyService } from './privacy.service.ts';
+import { RetentionService } from './retention.service.ts';
 import { pgAuditStore } from './audit.pg.ts';
 import { AuditService } from './audit.service.ts';
 import { sqliteAuditStore } from './audit.sqlite.ts';
@@ -97,5 +98,41 @@ export function privacyService(deps: {
       peopleHolder(deps.verify, deps.collections),
     ],
     audit: deps.governance.audit,
+  });
+}
+
+/** The retention job over the people app (erasing through `privacy`), the pipeline's database and the audit log. */
+export function retentionService(deps: {
+  config: Readonly<Config>;
+  governance: GovernanceServices;
+  verify: VerifyService;
+  privacy: PrivacyService;
+  pipeline: { privacy: PipelinePrivacy; service: { list(): Promise<{ name: string }[]> } };
+  now?: () => number;
+}): RetentionService {
+  const { verify, privacy } = deps;
+  return new RetentionService({
+    config: deps.config.governance.retention,
+    auditRetentionDays: deps.config.governance.auditRetentionDays,
+    audit: deps.governance.audit,
+    people: {
+      collectionId: verify.collectionId,
+      async *all() {
+        let after: { name: string; personId: string } | undefined;
+        for (;;) {
+          const page = await verify.list({ limit: 500, ...(after ? { after } : {}) });
+          yield* page;
+          const last = page.at(-1);
+          if (page.length < 500 || !last) return;
+          after = { name: last.name, personId: last.personId };
+        }
+      },
+      erase: (id) => privacy.erasePerson(id),
+    },
+    pipeline: {
+      names: async () => (await deps.pipeline.service.list()).map((p) => p.name),
+      purge: (cutoffs, name) => deps.pipeline.privacy.purge(cutoffs, name),
+    },
+    now: deps.now ?? Date.now,
   });
 }

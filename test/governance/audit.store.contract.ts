@@ -84,6 +84,9 @@ export function auditStoreContract(name: string, open: () => Promise<AuditDriver
       const third = (await svc.list({ limit: 10 }))[2]!;
       assert.deepEqual(await seqs({ from: third.at, to: third.at + 60_001, limit: 10 }), [3, 4]);
       assert.deepEqual(await seqs({ actorId: 'nobody', limit: 10 }), []);
+      assert.equal(await svc.lastAt('shared'), (await svc.list({ limit: 10 }))[4]!.at);
+      assert.equal(await svc.lastAt('p1'), (await svc.list({ limit: 10 }))[1]!.at);
+      assert.equal(await svc.lastAt('nobody'), null);
     });
 
     test('detects an altered field, altered personal fields and a removed entry', async () => {

@@ -103,6 +103,13 @@ test('export holds everything; erasure leaves no trace on disk and the person is
     );
     assert.equal((await audit.verify()).ok, true);
 
+    const schedule = await call('GET', '/v1/retention');
+    assert.equal(schedule.status, 200, schedule.bytes.toString());
+    assert.deepEqual(Object.keys(json(schedule).collections), ['people']);
+    const purge = await call('POST', '/v1/retention/run');
+    assert.equal(purge.status, 200, purge.bytes.toString());
+    assert.equal(json(purge).removed.audit, 0, 'a fresh install has nothing due');
+
     await h.app.close();
     await h.container.close();
     closed = true;

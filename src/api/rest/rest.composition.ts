@@ -9,6 +9,7 @@ import { restAuditDescribers } from './rest.audit.ts';
 import { restPlugin } from './rest.plugin.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { privacyRoutes } from './routes/privacy.routes.ts';
+import { retentionRoutes } from './routes/retention.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { sharpThumbnailer } from '../../apps/verify/sharp.thumbnailer.ts';
 import { collectionsRoutes } from './routes/collections.routes.ts';
@@ -65,6 +66,7 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),
           ...pipelineRoutes(() => container.get('pipeline'), max),
           ...auditRoutes(async () => (await container.get('governance')).audit),
+          ...retentionRoutes(() => container.get('retention')),
         ],
       }),
     );

@@ -112,15 +112,21 @@ export class PipelinePrivacy {
     })();
   }
 
-  /** Retention: removes what is older than each cutoff; returns counts per kind. */
-  async purge(c: PipelineCutoffs): Promise<Record<string, number>> {
+  /**
+   * Retention: removes what is older than each cutoff; returns counts per kind. With `pipeline`, records, runs and
+   * events of that pipeline only (deliveries and SMS are not per pipeline: pass them without one).
+   */
+  async purge(c: PipelineCutoffs, pipeline?: string): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
+    const of = pipeline === undefined ? '' : ' AND pipeline = ?';
+    const p = pipeline === undefined ? [] : [pipeline];
     if (c.records !== undefined) {
-      const old = this.db.prepare(`SELECT * FROM pipeline_records WHERE created_at < ?`).all(c.records) as Row[];
+      const old = this.db
+        .prepare(`SELECT * FROM pipeline_records WHERE created_at < ?${of}`)
+        .all(c.records, ...p) as Row[];
       for (const r of old) await this.dropRecordData(r);
-      out.records = old.length
-        ? this.db.prepare(`DELETE FROM pipeline_records WHERE created_at < ?`).run(c.records).changes
-        : 0;
+      const del = this.db.prepare(`DELETE FROM pipeline_records WHERE run_id = ?`);
+      out.records = this.db.transaction(() => old.reduce((n, r) => n + del.run(String(r.run_id)).changes, 0))();
     }
     const tx = this.db.transaction(() => {
       if (c.deliveries !== undefined) {
@@ -136,8 +142,8 @@ export class PipelinePrivacy {
       if (c.events !== undefined) {
         // occurred_at is ISO-8601 UTC text, so string order is time order. Undelivered events stay.
         out.events = this.db
-          .prepare(`DELETE FROM events WHERE occurred_at < ? AND dispatched_at IS NOT NULL`)
-          .run(new Date(c.events).toISOString()).changes;
+          .prepare(`DELETE FROM events WHERE occurred_at < ? AND dispatched_at IS NOT NULL${of}`)
+          .run(new Date(c.events).toISOString(), ...p).changes;
       }
       if (c.runs !== undefined) {
         const where = `finished_at IS NOT NULL AND finished_at < ? AND id NOT IN (SELECT run_id FROM pipeline_records)`;
