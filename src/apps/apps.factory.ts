@@ -8,6 +8,7 @@ import { pgApiKeyStore } from '../api/rest/keys/apikey.pg.ts';
 import { sqliteApiKeyStore } from '../api/rest/keys/apikey.sqlite.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
+import { keepsImages } from '../governance/policy.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 import { openAppsDatabase } from './apps.database.ts';
@@ -83,6 +84,7 @@ export function openApps(deps: {
     uuid: randomUUID,
     now,
     ...(deps.consent ? { consent: deps.consent } : {}),
+    keepPhotos: keepsImages(config, config.apps.verifyCollection),
   });
   const uploads = new UploadsService({
     collections,
@@ -90,6 +92,7 @@ export function openApps(deps: {
     collectionId: 'uploads',
     bucket: 'uploads',
     threshold: config.apps.verifyThreshold,
+    keepImages: keepsImages(config, 'uploads'),
   });
   const proctor = new ProctorService({
     engine,

@@ -175,6 +175,8 @@ export const configSchema = z.object({
       auditRetentionDays: int(0, 36_500).default(365),
       /** Comma-separated collection ids that index only people with a consent record ('*': every collection). */
       consentRequired: z.string().default(''),
+      /** Comma-separated collection ids that keep descriptors and boxes only, no image or thumbnail ('*': all). */
+      descriptorOnly: z.string().default(''),
       /** Retention schedules (JSON): { default, collections: {id: …}, pipelines: {name: …}, everyMinutes }. */
       retention: retentionSchema.prefault({}),
     })

@@ -77,6 +77,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_AUDIT_RETENTION_DAYS: 'governance.auditRetentionDays',
   FACEGATE_CONSENT_REQUIRED: 'governance.consentRequired',
   FACEGATE_RETENTION: 'governance.retention',
+  FACEGATE_DESCRIPTOR_ONLY: 'governance.descriptorOnly',
 };
 
 type Tree = { [k: string]: string | Tree };

@@ -9,6 +9,7 @@ import type { VerifyService } from '../apps/verify/verify.service.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { consentHolder } from './consent.holder.ts';
+import { policyOf, type GovernancePolicy } from './policy.ts';
 import { PrivacyService } from './privacy.service.ts';
 import { RetentionService } from './retention.service.ts';
 import { pgAuditStore } from './audit.pg.ts';
@@ -29,18 +30,6 @@ export interface GovernanceStores {
   audit: AuditStore;
   consent: ConsentStore;
 }
-
-export interface GovernancePolicy {
-  /** Collection ids whose faces need a consent record ('*': all). */
-  consentRequired: string[];
-}
-
-export const policyOf = (config: Readonly<Config>): GovernancePolicy => ({
-  consentRequired: config.governance.consentRequired
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-});
 
 export function sqliteGovernanceStores(db: Database): GovernanceStores {
   return { audit: sqliteAuditStore(db), consent: sqliteConsentStore(db) };

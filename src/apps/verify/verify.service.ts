@@ -35,6 +35,8 @@ export interface VerifyDeps {
   uuid: () => string;
   now: () => Date;
   consent?: VerifyConsent;
+  /** False for a descriptor-only collection (governance.descriptorOnly): no photo or thumbnail is stored. */
+  keepPhotos?: boolean;
 }
 
 export interface PersonInput {
@@ -172,6 +174,9 @@ export class VerifyService {
   async photo(personId: string, photoId: string, kind: 'original' | 'thumbnail'): Promise<Uint8Array> {
     const p = await this.get(personId);
     const ph = p.photos.find((x) => x.photoId === photoId);
+    if (ph && this.deps.keepPhotos === false) {
+      throw new FacegateError('PHOTOS_NOT_KEPT', `Collection ${this.deps.collectionId} keeps descriptors only`);
+    }
     const obj = ph && (await this.deps.objects.get(this.bucket, kind === 'original' ? ph.objectKey : ph.thumbnailKey));
     if (!obj) throw new FacegateError('NOT_FOUND', `No ${kind} for photo ${photoId}`);
     return obj.body;
@@ -179,7 +184,7 @@ export class VerifyService {
 
   /** The face thumbnail of a face of the people collection, with its person; undefined for other faces. */
   async faceThumbnail(faceId: string): Promise<Uint8Array | undefined> {
-    const ph = await this.deps.people.photoByFace(faceId);
+    const ph = this.deps.keepPhotos === false ? undefined : await this.deps.people.photoByFace(faceId);
     return ph && (await this.deps.objects.get(this.bucket, ph.thumbnailKey))?.body;
   }
 
@@ -280,6 +285,7 @@ export class VerifyService {
       box: rec.face.box,
       createdAt: this.deps.now(),
     };
+    if (this.deps.keepPhotos === false) return row;
     try {
       await this.deps.objects.put(this.bucket, row.objectKey, bytes);
       await this.deps.objects.put(
