@@ -100,6 +100,11 @@ export const ERRORS = {
     aws: 'InvalidParameterException',
     message: 'This collection keeps descriptors only, not photos',
   },
+  ENCRYPTION_FAILED: {
+    status: 500,
+    aws: 'InternalServerError',
+    message: 'Stored data could not be decrypted with the configured keys',
+  },
   NOT_READY: { status: 503, aws: 'ServiceUnavailableException', message: 'The service is starting' },
   INTERNAL: { status: 500, aws: 'InternalServerError', message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; aws: string; message: string }>;

@@ -23,6 +23,7 @@ import {
 } from '../governance/governance.factory.ts';
 import type { RetentionService } from '../governance/retention.service.ts';
 import type { PrivacyService } from '../governance/privacy.service.ts';
+import { protectObjects } from '../governance/crypto/crypto.factory.ts';
 import type { Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
@@ -100,13 +101,17 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     return { value: engine, close: () => engine.close() };
   },
   // Embedded default: a local directory; the S3-compatible driver is chosen here when configured.
-  objects: async ({ dataDir }) => ({ value: new LocalObjectStore(join(dataDir, 'objects')) }),
+  // Encrypted at rest (AES-256-GCM, envelope keys) when a master key is configured (governance/crypto).
+  objects: async ({ config, dataDir }) => ({
+    value: protectObjects(config, dataDir, new LocalObjectStore(join(dataDir, 'objects'))),
+  }),
   governance: async ({ config, dataDir }) => openGovernance(config, dataDir),
   // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
   collections: async ({ config, logger, get }) => {
     const { consent } = await get('governance');
     const indexGuard = (c: string, subject: string | undefined) => consent.guardIndex(c, subject);
-    const opened = await openCollections({ config, engine: await get('engine'), logger, indexGuard });
+    const objects = await get('objects');
+    const opened = await openCollections({ config, engine: await get('engine'), logger, indexGuard, objects });
     return { value: opened.service, close: () => opened.close() };
   },
   restKeys: async ({ config, dataDir }) => openRestKeys(config, dataDir),

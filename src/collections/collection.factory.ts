@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/config.schema.ts';
 import { logger as rootLogger, type Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
+import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './clock.port.ts';
 import { CollectionService, type CollectionServiceDeps } from './collection.service.ts';
@@ -19,13 +20,15 @@ export interface OpenCollectionsOptions {
   ids?: IdGenerator;
   logger?: Logger;
   indexGuard?: CollectionServiceDeps['indexGuard'];
+  /** The deployment's object store (encrypted, S3, …) for Image.S3Object reads; default <dataDir>/objects. */
+  objects?: ObjectStore;
 }
 
 export interface OpenedCollections {
   service: CollectionService;
   metadata: SqliteMetadataStore;
   vectors: MemoryVectorIndex;
-  objects: LocalObjectStore;
+  objects: ObjectStore;
   close(): Promise<void>;
 }
 
@@ -68,7 +71,7 @@ export async function openCollections(opts: OpenCollectionsOptions): Promise<Ope
     synchronous: collections.synchronous,
   });
   const vectors = new MemoryVectorIndex({ quantize: collections.vectorFormat === 'int8' });
-  const objects = new LocalObjectStore(join(dataDir, 'objects'));
+  const objects = opts.objects ?? new LocalObjectStore(join(dataDir, 'objects'));
   const started = performance.now();
   const faces = await loadIndex(metadata, vectors);
   log.info(

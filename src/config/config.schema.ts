@@ -177,6 +177,10 @@ export const configSchema = z.object({
       consentRequired: z.string().default(''),
       /** Comma-separated collection ids that keep descriptors and boxes only, no image or thumbnail ('*': all). */
       descriptorOnly: z.string().default(''),
+      /** Encryption at rest of photos and thumbnails: base64 of 32 random bytes (`openssl rand -base64 32`). */
+      masterKey: z.string().min(1).optional(),
+      /** …or a file holding it (preferred: keeps the key out of the environment). */
+      masterKeyFile: z.string().min(1).optional(),
       /** Retention schedules (JSON): { default, collections: {id: …}, pipelines: {name: …}, everyMinutes }. */
       retention: retentionSchema.prefault({}),
     })

@@ -78,6 +78,8 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_CONSENT_REQUIRED: 'governance.consentRequired',
   FACEGATE_RETENTION: 'governance.retention',
   FACEGATE_DESCRIPTOR_ONLY: 'governance.descriptorOnly',
+  FACEGATE_MASTER_KEY: 'governance.masterKey',
+  FACEGATE_MASTER_KEY_FILE: 'governance.masterKeyFile',
 };
 
 type Tree = { [k: string]: string | Tree };

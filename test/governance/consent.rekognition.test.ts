@@ -39,4 +39,9 @@ test('IndexFaces needs consent for the ExternalImageId in a guarded collection',
   const audit = (await h.container.get('governance')).audit;
   const outcomes = (await audit.list({ operation: 'IndexFaces', limit: 10 })).map((e) => e.outcome);
   assert.deepEqual(outcomes, ['ok', 'CONSENT_REQUIRED', 'CONSENT_REQUIRED', 'ok']);
+  const recorded = await audit.list({ operation: 'putConsent', limit: 10 });
+  assert.deepEqual(
+    recorded.map((e) => [e.collectionId, e.personal?.externalImageIds]),
+    [['guarded', ['visitor-1']]],
+  );
 });

@@ -22,6 +22,14 @@ const files = (dir: string): string[] =>
     ? readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]))
     : [];
 
+interface Reply {
+  code?: string;
+  personId?: string;
+  photos: { photoId: string }[];
+  matches: { person: { personId: string } }[];
+  matchedFaces?: string[];
+}
+
 let h: Harness;
 let key: string;
 before(async () => {
@@ -36,24 +44,24 @@ const call = async (method: string, path: string, body?: unknown) => {
     headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: r.status, json: (await r.json().catch(() => null)) as Record<string, any> | null };
+  return { status: r.status, json: (await r.json().catch(() => null)) as Reply | null };
 };
 
 test('no image or thumbnail reaches the object store; photo reads are refused; matching works', async () => {
   const image = PHOTO.toString('base64');
   const reg = await call('POST', '/v1/people', { name: 'Dani', photos: [image] });
   assert.equal(reg.status, 201, JSON.stringify(reg.json));
-  const person = reg.json!;
+  const person = reg.json! as Reply & { personId: string };
   const idx = await call('PUT', '/v1/index/dani-upload', { image });
   assert.equal(idx.status, 200, JSON.stringify(idx.json));
 
-  const photo = await call('GET', `/v1/people/${person.personId}/photos/${person.photos[0].photoId}?size=thumbnail`);
+  const photo = await call('GET', `/v1/people/${person.personId}/photos/${person.photos[0]!.photoId}?size=thumbnail`);
   assert.deepEqual([photo.status, photo.json?.code], [409, 'PHOTOS_NOT_KEPT']);
   const upload = await call('GET', '/v1/index/dani-upload');
   assert.deepEqual([upload.status, upload.json?.code], [409, 'PHOTOS_NOT_KEPT']);
 
   const who = await call('POST', '/v1/identify', { image });
-  assert.equal(who.json?.matches[0].person.personId, person.personId);
+  assert.equal(who.json?.matches[0]?.person.personId, person.personId);
   const found = await call('POST', '/v1/search', { image });
   assert.deepEqual(found.json?.matchedFaces, ['dani-upload']);
 

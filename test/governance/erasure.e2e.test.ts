@@ -135,3 +135,30 @@ test('export holds everything; erasure leaves no trace on disk and the person is
     else await h.close().catch(() => undefined);
   }
 });
+
+test('withdrawing consent erases the person and reports what was removed', async () => {
+  const h = await startServer({ overrides: { engine } });
+  try {
+    const key = (await (await h.container.get('restKeys')).create({ name: 'ops' })).key;
+    const headers = { 'x-api-key': key, 'content-type': 'application/json' };
+    const consent = { purpose: 'door access', method: 'electronic', givenBy: 'Ada', textVersion: 'v1' };
+    const reg = await fetch(`${h.url}/v1/people`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'Ada', consent, photos: [PHOTO.toString('base64')] }),
+    });
+    const { personId } = (await reg.json()) as { personId: string };
+    const w = await fetch(`${h.url}/v1/people/${personId}/consent/withdraw`, {
+      method: 'POST',
+      headers: { 'x-api-key': key },
+    });
+    assert.equal(w.status, 200);
+    const report = (await w.json()) as { removed: Record<string, number> };
+    assert.deepEqual([report.removed.consent, report.removed.people, report.removed.audit], [1, 4, 1]);
+    assert.equal((await fetch(`${h.url}/v1/people/${personId}`, { headers })).status, 404);
+    const c = await fetch(`${h.url}/v1/people/${personId}/consent`, { headers });
+    assert.deepEqual(await c.json(), { consents: [] });
+  } finally {
+    await h.close();
+  }
+});
