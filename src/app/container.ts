@@ -23,7 +23,7 @@ import {
 } from '../governance/governance.factory.ts';
 import type { RetentionService } from '../governance/retention.service.ts';
 import type { PrivacyService } from '../governance/privacy.service.ts';
-import { protectObjects } from '../governance/crypto/crypto.factory.ts';
+import { descriptorCipherOf, protectObjects } from '../governance/crypto/crypto.factory.ts';
 import type { Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
@@ -107,11 +107,19 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
   }),
   governance: async ({ config, dataDir }) => openGovernance(config, dataDir),
   // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
-  collections: async ({ config, logger, get }) => {
+  collections: async ({ config, logger, dataDir, get }) => {
     const { consent } = await get('governance');
     const indexGuard = (c: string, subject: string | undefined) => consent.guardIndex(c, subject);
     const objects = await get('objects');
-    const opened = await openCollections({ config, engine: await get('engine'), logger, indexGuard, objects });
+    const descriptorCipher = descriptorCipherOf(config, dataDir);
+    const opened = await openCollections({
+      config,
+      engine: await get('engine'),
+      logger,
+      indexGuard,
+      objects,
+      ...(descriptorCipher ? { descriptorCipher } : {}),
+    });
     return { value: opened.service, close: () => opened.close() };
   },
   restKeys: async ({ config, dataDir }) => openRestKeys(config, dataDir),

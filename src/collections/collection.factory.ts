@@ -10,7 +10,7 @@ import { randomIds, systemClock, type Clock, type IdGenerator } from './clock.po
 import { CollectionService, type CollectionServiceDeps } from './collection.service.ts';
 import { MemoryVectorIndex } from './memory.vector.driver.ts';
 import type { MetadataStore } from './metadata.port.ts';
-import { SqliteMetadataStore } from './sqlite.metadata.driver.ts';
+import { SqliteMetadataStore, type BlobCipher } from './sqlite.metadata.driver.ts';
 import type { VectorIndex } from './vector.port.ts';
 
 export interface OpenCollectionsOptions {
@@ -22,6 +22,8 @@ export interface OpenCollectionsOptions {
   indexGuard?: CollectionServiceDeps['indexGuard'];
   /** The deployment's object store (encrypted, S3, …) for Image.S3Object reads; default <dataDir>/objects. */
   objects?: ObjectStore;
+  /** Encryption at rest of the stored descriptors. */
+  descriptorCipher?: BlobCipher;
 }
 
 export interface OpenedCollections {
@@ -69,6 +71,7 @@ export async function openCollections(opts: OpenCollectionsOptions): Promise<Ope
   const metadata = new SqliteMetadataStore({
     path: join(dataDir, 'facegate.db'),
     synchronous: collections.synchronous,
+    ...(opts.descriptorCipher ? { descriptorCipher: opts.descriptorCipher } : {}),
   });
   const vectors = new MemoryVectorIndex({ quantize: collections.vectorFormat === 'int8' });
   const objects = opts.objects ?? new LocalObjectStore(join(dataDir, 'objects'));

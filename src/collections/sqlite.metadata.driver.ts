@@ -22,6 +22,14 @@ export interface SqliteOptions {
   /** File path, or ':memory:' for tests. */
   path: string;
   synchronous?: 'FULL' | 'NORMAL';
+  /** Encryption at rest of the descriptor column (governance/crypto); `aad` binds a BLOB to its face. */
+  descriptorCipher?: BlobCipher;
+}
+
+/** Seals and opens BLOBs; `open` passes through BLOBs written before encryption was switched on. */
+export interface BlobCipher {
+  seal(plain: Buffer, aad: string): Buffer;
+  open(stored: Buffer, aad: string): Buffer;
 }
 
 interface CollectionDbRow {
@@ -55,7 +63,10 @@ const isConstraint = (e: unknown): boolean =>
 export class SqliteMetadataStore implements MetadataStore {
   readonly db: Database;
 
+  private readonly cipher: BlobCipher | undefined;
+
   constructor(options: SqliteOptions) {
+    this.cipher = options.descriptorCipher;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new BetterSqlite3(options.path);
     this.db.pragma('journal_mode = WAL');
@@ -115,7 +126,9 @@ export class SqliteMetadataStore implements MetadataStore {
     this.db.transaction(() => {
       for (const f of faces) {
         if (!exists.get(f.collectionId)) throw new FacegateError('NOT_FOUND', `Collection ${f.collectionId} not found`);
-        insert.run(faceToDb(f));
+        const row = faceToDb(f);
+        if (this.cipher) row.descriptor = this.cipher.seal(row.descriptor, `${f.collectionId}/${f.id}`);
+        insert.run(row);
       }
     })();
   }
@@ -127,7 +140,7 @@ export class SqliteMetadataStore implements MetadataStore {
         `SELECT ${FACE_COLS}, descriptor FROM faces WHERE collection_id = ? AND id IN (SELECT value FROM json_each(?))`,
       )
       .all(collectionId, JSON.stringify(ids)) as FaceDbRow[];
-    return rows.map(faceFromDb);
+    return rows.map((r) => faceFromDb(r.descriptor ? { ...r, descriptor: this.openDescriptor(r, r.descriptor) } : r));
   }
 
   async listFaces(collectionId: string, q: FaceQuery): Promise<FaceRow[]> {
@@ -156,8 +169,13 @@ export class SqliteMetadataStore implements MetadataStore {
       .prepare('SELECT collection_id, id, descriptor FROM faces ORDER BY collection_id, id')
       .iterate();
     for (const r of rows as Iterable<{ collection_id: string; id: string; descriptor: Buffer }>) {
-      yield { collectionId: r.collection_id, faceId: r.id, descriptor: decodeDescriptor(r.descriptor) };
+      const descriptor = decodeDescriptor(this.openDescriptor(r, r.descriptor));
+      yield { collectionId: r.collection_id, faceId: r.id, descriptor };
     }
+  }
+
+  private openDescriptor(r: { collection_id: string; id: string }, blob: Buffer): Buffer {
+    return this.cipher ? this.cipher.open(blob, `${r.collection_id}/${r.id}`) : blob;
   }
 
   async createUser(collectionId: string, userId: string, createdAt: Date): Promise<void> {

@@ -97,6 +97,11 @@ test('through the server, photos and thumbnails are stored encrypted and served 
     assert.equal(containsPlaintext(objects, thumb), false);
     for (const f of files(objects)) assert.ok(isEncrypted(readFileSync(f)), `${f} is sealed`);
 
+    // The descriptor column is sealed too: neither the database nor its WAL holds the float32 bytes.
+    const plainDescriptor = Buffer.from(face(0.3, [1, 0.2, 0, 0]).descriptor!.buffer);
+    for (const f of files(h.dataDir).filter((p) => /facegate\.db/.test(p))) {
+      assert.equal(readFileSync(f).indexOf(plainDescriptor), -1, `descriptor in ${f}`);
+    }
     rotateDataKey(keyringPath(h.dataDir), Buffer.from(readFileSync(keyFile, 'utf8'), 'base64'));
     const more = await fetch(`${h.url}/v1/people/${person.personId}/photos`, {
       method: 'POST',

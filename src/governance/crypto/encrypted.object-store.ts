@@ -15,26 +15,31 @@ export function isEncrypted(body: Uint8Array): boolean {
   return body.length > 5 && Buffer.from(body.buffer, body.byteOffset, 4).equals(MAGIC);
 }
 
+/** "FGE1" ‖ key-id length ‖ key id ‖ AES-256-GCM(iv ‖ tag ‖ ciphertext) under the active data key. */
+export function sealBlob(keyring: Keyring, plain: Uint8Array, boundTo: Buffer): Buffer {
+  const { id, key: dk } = keyring.active();
+  const idBytes = Buffer.from(id, 'ascii');
+  return Buffer.concat([MAGIC, Buffer.from([idBytes.length]), idBytes, seal(dk, plain, boundTo)]);
+}
+
+/** The plaintext of a sealed BLOB; BLOBs without the marker are returned as they are. */
+export function openBlob(keyring: Keyring, stored: Uint8Array, boundTo: Buffer, what: string): Buffer {
+  const buf = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
+  if (!isEncrypted(stored)) return buf;
+  const n = buf[4]!;
+  const id = buf.subarray(5, 5 + n).toString('ascii');
+  try {
+    return open(keyring.get(id), buf.subarray(5 + n), boundTo);
+  } catch (e) {
+    if (e instanceof FacegateError) throw e;
+    throw new FacegateError('ENCRYPTION_FAILED', `${what} does not decrypt (altered or moved)`, { cause: e });
+  }
+}
+
 export function encryptedObjectStore(inner: ObjectStore, keyring: Keyring): ObjectStore {
-  const encrypt = (bucket: string, key: string, body: Uint8Array): Buffer => {
-    const { id, key: dk } = keyring.active();
-    const idBytes = Buffer.from(id, 'ascii');
-    return Buffer.concat([MAGIC, Buffer.from([idBytes.length]), idBytes, seal(dk, body, aad(bucket, key))]);
-  };
-  const decrypt = (bucket: string, key: string, body: Uint8Array): Uint8Array => {
-    if (!isEncrypted(body)) return body;
-    const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-    const n = buf[4]!;
-    const id = buf.subarray(5, 5 + n).toString('ascii');
-    try {
-      return new Uint8Array(open(keyring.get(id), buf.subarray(5 + n), aad(bucket, key)));
-    } catch (e) {
-      if (e instanceof FacegateError) throw e;
-      throw new FacegateError('ENCRYPTION_FAILED', `Object ${bucket}/${key} does not decrypt (altered or moved)`, {
-        cause: e,
-      });
-    }
-  };
+  const encrypt = (bucket: string, key: string, body: Uint8Array): Buffer => sealBlob(keyring, body, aad(bucket, key));
+  const decrypt = (bucket: string, key: string, body: Uint8Array): Uint8Array =>
+    new Uint8Array(openBlob(keyring, body, aad(bucket, key), `Object ${bucket}/${key}`));
   return {
     put: (bucket, key, body) => inner.put(bucket, key, encrypt(bucket, key, body)),
     get: async (bucket, key) => {
