@@ -16,6 +16,7 @@ import { ProctorService } from './proctor/proctor.service.ts';
 import { sqlitePeopleStore } from './verify/people.sqlite.ts';
 import { sharpThumbnailer } from './verify/sharp.thumbnailer.ts';
 import { UploadsService } from './verify/uploads.service.ts';
+import { RejectionStore } from './verify/rejections.ts';
 import { VerifyService } from './verify/verify.service.ts';
 
 export interface AppServices {
@@ -81,6 +82,7 @@ export function openApps(deps: {
     threshold: config.apps.verifyThreshold,
     uuid: randomUUID,
     now,
+    rejections: new RejectionStore(collections, `${config.apps.verifyCollection}-rejections`),
   });
   const uploads = new UploadsService({
     collections,
