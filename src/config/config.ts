@@ -78,6 +78,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_HA_DISCOVERY: 'streams.homeAssistant',
   FACEGATE_HA_DISCOVERY_PREFIX: 'streams.discoveryPrefix',
   FACEGATE_PUBLIC_URL: 'streams.publicUrl',
+  FACEGATE_CAMERAS_DATABASE_URL: 'streams.databaseUrl',
 };
 
 type Tree = { [k: string]: string | Tree };
