@@ -57,11 +57,6 @@ export class CameraManager {
   }
 
   async start(): Promise<void> {
-    if (!this.deps.ffmpeg.ok)
-      this.log.error(
-        { err: this.deps.ffmpeg.error },
-        'ffmpeg is not available: RTSP, MJPEG and file cameras cannot run',
-      );
     for (const spec of this.deps.configCameras) this.specs.set(spec.id, { spec, origin: 'config' });
     for (const c of await this.deps.store.list()) {
       if (this.specs.has(c.spec.id))

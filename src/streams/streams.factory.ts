@@ -32,6 +32,16 @@ export function configCameras(config: Readonly<Config>): CameraSpec[] {
   return specs;
 }
 
+export type FfmpegStatus = { ok: true; version: string } | { ok: false; error: string };
+
+/** Probes ffmpeg (`-version`); never rejects: the status says why ffmpeg cannot run. */
+export function checkFfmpeg(path: string): Promise<FfmpegStatus> {
+  return probeFfmpeg(path).then(
+    (version) => ({ ok: true as const, version }),
+    (e: Error) => ({ ok: false as const, error: e.message }),
+  );
+}
+
 export async function openCameras(deps: {
   config: Readonly<Config>;
   logger: Logger;
@@ -39,13 +49,12 @@ export async function openCameras(deps: {
   engine: FaceEngine;
   collections: CollectionService;
   objects: ObjectStore;
+  /** The result of checkFfmpeg, when the caller started it earlier (so that its absence is logged at once). */
+  ffmpeg?: Promise<FfmpegStatus>;
 }): Promise<{ manager: CameraManager; close(): Promise<void> }> {
   const { config } = deps;
   const s = config.streams;
-  const ffmpeg = await probeFfmpeg(s.ffmpegPath).then(
-    (version) => ({ ok: true as const, version }),
-    (e: Error) => ({ ok: false as const, error: e.message }),
-  );
+  const ffmpeg = await (deps.ffmpeg ?? checkFfmpeg(s.ffmpegPath));
   // Postgres when configured (several instances share cameras and visits), else the caller's SQLite handle.
   const pool = s.databaseUrl
     ? new pg.Pool({ connectionString: s.databaseUrl, connectionTimeoutMillis: 5000, max: 5 })
