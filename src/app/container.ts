@@ -37,7 +37,7 @@ import { S3ObjectStore } from '../storage/s3.object-store.driver.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
 import { openAppsDatabase } from '../apps/apps.database.ts';
 import type { CameraManager } from '../streams/camera.manager.ts';
-import { openCameras } from '../streams/streams.factory.ts';
+import { checkFfmpeg, openCameras } from '../streams/streams.factory.ts';
 import type { ProcessorService } from '../streams/processors/processor.service.ts';
 import { openProcessors } from '../streams/processors/processors.factory.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
@@ -211,10 +211,15 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     return { value: opened, close: () => opened.close() };
   },
   cameras: async ({ config, logger, dataDir, get }) => {
+    // ffmpeg is checked before the models load, so that its absence is in the log at once.
+    const ffmpeg = checkFfmpeg(config.streams.ffmpegPath).then((f) => {
+      if (!f.ok) logger.error({ err: f.error }, 'ffmpeg is not available: RTSP, MJPEG and file cameras cannot run');
+      return f;
+    });
     const db = openAppsDatabase(dataDir);
     try {
       const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
-      const opened = await openCameras({ config, logger, db, engine, collections, objects });
+      const opened = await openCameras({ config, logger, db, engine, collections, objects, ffmpeg });
       const close = async () => {
         await opened.close();
         db.close();

@@ -315,6 +315,8 @@ export const configSchema = z.object({
       /** Reconnect backoff: first delay, doubling up to the max (ms). */
       reconnectMs: int(50, 600_000).default(1000),
       maxReconnectMs: int(50, 3_600_000).default(30_000),
+      /** Postgres for camera definitions and the visit log, shared by several instances (default: apps.sqlite). */
+      databaseUrl: z.string().min(1).optional(),
       /** Home Assistant MQTT discovery for cameras (needs notify.mqtt.url). */
       homeAssistant: bool.default(true),
       discoveryPrefix: z.string().min(1).default('homeassistant'),

@@ -126,6 +126,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_DESCRIPTOR_ONLY: 'governance.descriptorOnly',
   FACEGATE_MASTER_KEY: 'governance.masterKey',
   FACEGATE_MASTER_KEY_FILE: 'governance.masterKeyFile',
+  FACEGATE_CAMERAS_DATABASE_URL: 'streams.databaseUrl',
 };
 
 type Tree = { [k: string]: string | Tree };
