@@ -35,7 +35,6 @@ import type { ObjectStore } from '../storage/object-store.port.ts';
 import { openStateDatabase, type StateDatabase } from '../db/state.database.ts';
 import { S3ObjectStore } from '../storage/s3.object-store.driver.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
-import { openAppsDatabase } from '../apps/apps.database.ts';
 import type { CameraManager } from '../streams/camera.manager.ts';
 import { checkFfmpeg, openCameras } from '../streams/streams.factory.ts';
 import type { ProcessorService } from '../streams/processors/processor.service.ts';
@@ -113,6 +112,9 @@ type Loader<K extends PartName> = (ctx: {
   dataDir: string;
   get: Container['get'];
 }) => Promise<Loaded<Services[K]>>;
+
+/** The deployment's Postgres, for parts that take it as `pg` (absent on the embedded default). */
+const pgOf = (d: StateDatabase) => (d.pg ? { pg: { pool: d.pg.pool, schema: d.pg.schema } } : {});
 
 /** Photos are written before their rows: one this young may belong to a registration still in flight. */
 const ORPHAN_GRACE_MS = 10 * 60_000;
@@ -210,40 +212,28 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     });
     return { value: opened, close: () => opened.close() };
   },
-  cameras: async ({ config, logger, dataDir, get }) => {
+  // Cameras, visits and stream processors on the deployment database (or FACEGATE_CAMERAS_DATABASE_URL).
+  cameras: async ({ config, logger, get }) => {
     // ffmpeg is checked before the models load, so that its absence is in the log at once.
     const ffmpeg = checkFfmpeg(config.streams.ffmpegPath).then((f) => {
       if (!f.ok) logger.error({ err: f.error }, 'ffmpeg is not available: RTSP, MJPEG and file cameras cannot run');
       return f;
     });
-    const db = openAppsDatabase(dataDir);
-    try {
-      const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
-      const opened = await openCameras({ config, logger, db, engine, collections, objects, ffmpeg });
-      const close = async () => {
-        await opened.close();
-        db.close();
-      };
-      return { value: opened.manager, close };
-    } catch (e) {
-      db.close();
-      throw e;
-    }
+    const database = await get('database');
+    const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
+    const db = database.sqlite.db;
+    const opened = await openCameras({
+      ...{ config, logger, db, engine, collections, objects, ffmpeg },
+      ...pgOf(database),
+    });
+    return { value: opened.manager, close: () => opened.close() };
   },
-  processors: async ({ config, logger, dataDir, get }) => {
-    const db = openAppsDatabase(dataDir);
-    try {
-      const [cameras, collections] = [await get('cameras'), await get('collections')];
-      const opened = await openProcessors({ config, logger, db, cameras, collections });
-      const close = async () => {
-        await opened.close();
-        db.close();
-      };
-      return { value: opened.service, close };
-    } catch (e) {
-      db.close();
-      throw e;
-    }
+  processors: async ({ config, logger, get }) => {
+    const database = await get('database');
+    const [cameras, collections] = [await get('cameras'), await get('collections')];
+    const db = database.sqlite.db;
+    const opened = await openProcessors({ config, logger, db, ...pgOf(database), cameras, collections });
+    return { value: opened.service, close: () => opened.close() };
   },
   door: async ({ config, logger, get }) => {
     const [collections, objects, engine, pipeline] = await Promise.all([

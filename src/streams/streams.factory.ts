@@ -46,6 +46,8 @@ export async function openCameras(deps: {
   config: Readonly<Config>;
   logger: Logger;
   db: Database;
+  /** The deployment's Postgres (FACEGATE_DATABASE_URL), used when no camera-specific URL is set. */
+  pg?: { pool: pg.Pool; schema: string };
   engine: FaceEngine;
   collections: CollectionService;
   objects: ObjectStore;
@@ -64,7 +66,9 @@ export async function openCameras(deps: {
         await pool.end();
         throw e;
       })
-    : sqliteCameraStore(deps.db);
+    : deps.pg
+      ? await pgCameraStore(deps.pg.pool, deps.pg.schema)
+      : sqliteCameraStore(deps.db);
   const closePool = async () => void (await pool?.end());
   const manager = new CameraManager({
     store,

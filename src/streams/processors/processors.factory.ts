@@ -34,6 +34,8 @@ export async function openProcessors(deps: {
   config: Readonly<Config>;
   logger: Logger;
   db: Database;
+  /** The deployment's Postgres (FACEGATE_DATABASE_URL), used when no camera-specific URL is set. */
+  pg?: { pool: pg.Pool; schema: string };
   cameras: CameraManager;
   collections: CollectionService;
   /** Overrides the configured targets (tests). */
@@ -63,7 +65,9 @@ export async function openProcessors(deps: {
         await pool.end();
         throw e;
       })
-    : sqliteProcessorStore(deps.db);
+    : deps.pg
+      ? await pgProcessorStore(deps.pg.pool, deps.pg.schema)
+      : sqliteProcessorStore(deps.db);
   const service = new ProcessorService({
     store,
     cameras: deps.cameras,
