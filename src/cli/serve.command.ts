@@ -13,6 +13,7 @@ interface ServeFlags {
   port?: string;
   host?: string;
   dataDir?: string;
+  s3Port?: string;
   auth: boolean;
 }
 
@@ -45,7 +46,12 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (flags.port) server.port = flags.port;
   if (flags.host) server.host = flags.host;
   const auth: Record<string, string> = flags.auth ? {} : { disabled: 'true' };
-  const overrides = { server, auth, ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) };
+  const overrides = {
+    server,
+    auth,
+    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+    ...(flags.s3Port ? { s3: { port: flags.s3Port } } : {}),
+  };
   let config;
   try {
     config = loadConfig(process.env, overrides);
@@ -108,6 +114,7 @@ export function register(program: Command): void {
     .option('-p, --port <port>', 'HTTP port (default 8080, FACEGATE_PORT)')
     .option('--host <host>', 'bind address (default 0.0.0.0, FACEGATE_HOST)')
     .option('--data-dir <dir>', 'data directory (default ./data, FACEGATE_DATA_DIR)')
+    .option('--s3-port <port>', 'S3-compatible endpoint port (default 9000, FACEGATE_S3_PORT; 0 = off)')
     .option('--no-auth', 'accept unsigned requests (development only; prints a warning)')
     .action((flags: ServeFlags) => serve(flags));
 }
