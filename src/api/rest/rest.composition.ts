@@ -44,7 +44,7 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...uploadsRoutes(async () => (await apps()).uploads, max),
           ...proctorRoutes(async () => (await apps()).proctor, max),
           ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),
-          ...pipelineRoutes(() => container.get('pipeline'), max),
+          ...pipelineRoutes(() => container.get('pipeline'), max, config.images.maxObjectBytes),
         ],
       }),
     );
