@@ -117,7 +117,11 @@ async function collect(
   return { contents, prefixes, truncated: false, last };
 }
 
-async function etagOf(deps: S3Deps, bucket: string, key: string): Promise<string> {
+async function etagOf(deps: S3Deps, bucket: string, e: Entry): Promise<string> {
+  // Objects written through S3 list from their metadata; others are read once to hash them.
+  const known = await deps.catalog.metaByStat(bucket, e.key, e.size, e.lastModified);
+  if (known) return `"${known.etag ?? known.md5}"`;
+  const key = e.key;
   const got = await deps.objects.get(bucket, key);
   if (!got) return '""';
   const meta = await deps.catalog.meta(bucket, key, got.body);
@@ -146,7 +150,7 @@ export async function listObjects(deps: S3Deps, req: S3Request): Promise<S3Respo
     contents.push({
       Key: enc(e.key),
       LastModified: isoDate(e.lastModified),
-      ETag: await etagOf(deps, bucket, e.key),
+      ETag: await etagOf(deps, bucket, e),
       Size: e.size,
       StorageClass: 'STANDARD',
       ...(v2 ? {} : { Owner: OWNER }),
