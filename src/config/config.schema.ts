@@ -171,6 +171,11 @@ export const configSchema = z.object({
     .object({
       /** Postgres for the audit log and consent records (default: the embedded database). */
       databaseUrl: z.string().min(1).optional(),
+      /** Postgres schema of those tables. */
+      databaseSchema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+        .default('public'),
       /** Audit entries older than this leave the log (days; 0 = kept until purged by hand). */
       auditRetentionDays: int(0, 36_500).default(365),
       /** Comma-separated collection ids that index only people with a consent record ('*': every collection). */

@@ -74,6 +74,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_SNS_SECRET_ACCESS_KEY: 'notify.sns.secretAccessKey',
   FACEGATE_WATCH_POLL_MS: 'watchPollMs',
   FACEGATE_GOVERNANCE_DATABASE_URL: 'governance.databaseUrl',
+  FACEGATE_GOVERNANCE_DATABASE_SCHEMA: 'governance.databaseSchema',
   FACEGATE_AUDIT_RETENTION_DAYS: 'governance.auditRetentionDays',
   FACEGATE_CONSENT_REQUIRED: 'governance.consentRequired',
   FACEGATE_RETENTION: 'governance.retention',

@@ -58,7 +58,10 @@ export async function openGovernance(
   if (url) {
     const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5000, max: 5 });
     try {
-      return { value: governanceServices(await pgGovernanceStores(pool), policyOf(config)), close: () => pool.end() };
+      return {
+        value: governanceServices(await pgGovernanceStores(pool, config.governance.databaseSchema), policyOf(config)),
+        close: () => pool.end(),
+      };
     } catch (e) {
       await pool.end();
       throw e;
