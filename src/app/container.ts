@@ -22,6 +22,7 @@ import {
   type GovernanceServices,
 } from '../governance/governance.factory.ts';
 import type { RetentionService } from '../governance/retention.service.ts';
+import { keepsImages as keepsImagesIn } from '../governance/policy.ts';
 import type { PrivacyService } from '../governance/privacy.service.ts';
 import { descriptorCipherOf, protectObjects } from '../governance/crypto/crypto.factory.ts';
 import type { Logger } from '../logger.ts';
@@ -142,7 +143,8 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       });
     };
     const thumbnails = new SharpThumbnailer();
-    const opened = await openPipeline({ config, logger, faces, objects, thumbnails, dropFace });
+    const keepsImages = (collectionId: string) => keepsImagesIn(config, collectionId);
+    const opened = await openPipeline({ config, logger, faces, objects, thumbnails, dropFace, keepsImages });
     return { value: opened, close: () => opened.close() };
   },
   privacy: async ({ get }) => ({
