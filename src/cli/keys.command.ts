@@ -8,7 +8,7 @@ import { loadConfig } from '../config/config.ts';
 import { keyringPath, masterKeyOf } from '../governance/crypto/crypto.factory.ts';
 import { parseMasterKey, rewrapKeyring, rotateDataKey } from '../governance/crypto/keyring.ts';
 
-/** The same store the server uses: Postgres when FACEGATE_KEYS_DATABASE_URL is set, else <dataDir>/apps.sqlite. */
+/** The same store the server uses: Postgres when FACEGATE_KEYS_DATABASE_URL is set, else <dataDir>/facegate.db. */
 async function withKeys<T>(fn: (keys: ApiKeyService) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const opened = await openRestKeys(config, config.dataDir);

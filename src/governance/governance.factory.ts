@@ -8,6 +8,7 @@ import { peopleHolder, peopleSubject } from '../apps/verify/people.privacy.ts';
 import type { VerifyService } from '../apps/verify/verify.service.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
+import type { StateDatabase } from '../db/state.database.ts';
 import { consentHolder } from './consent.holder.ts';
 import { policyOf, type GovernancePolicy } from './policy.ts';
 import { PrivacyService } from './privacy.service.ts';
@@ -53,6 +54,7 @@ export function governanceServices(
 export async function openGovernance(
   config: Readonly<Config>,
   dataDir: string,
+  database?: StateDatabase,
 ): Promise<{ value: GovernanceServices; close: () => Promise<void> }> {
   const url = config.governance.databaseUrl;
   if (url) {
@@ -66,6 +68,17 @@ export async function openGovernance(
       await pool.end();
       throw e;
     }
+  }
+  // The deployment's database (its owner closes it): Postgres when FACEGATE_DATABASE_URL is set, else the SQLite file.
+  if (database?.pg) {
+    const stores = await pgGovernanceStores(database.pg.pool, database.pg.schema);
+    return { value: governanceServices(stores, policyOf(config)), close: async () => undefined };
+  }
+  if (database) {
+    return {
+      value: governanceServices(sqliteGovernanceStores(database.sqlite.db), policyOf(config)),
+      close: async () => undefined,
+    };
   }
   const db = openAppsDatabase(dataDir);
   return {

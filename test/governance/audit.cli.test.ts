@@ -32,7 +32,7 @@ test('facegate audit verify reports an intact chain, then the altered entry', as
     const ok = cli('verify', '--json');
     assert.equal(ok.status, 0, ok.stderr);
     assert.deepEqual(JSON.parse(ok.stdout), { ok: true, checked: 3, anchor: null });
-    const db = new Database(join(dataDir, 'apps.sqlite'));
+    const db = new Database(join(dataDir, 'facegate.db'));
     db.exec(`DROP TRIGGER audit_log_chained_columns; UPDATE audit_log SET actor_id = 'someone else' WHERE seq = 2`);
     db.close();
     const bad = cli('verify');

@@ -13,10 +13,12 @@ import { retentionRoutes } from './routes/retention.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { sharpThumbnailer } from '../../apps/verify/sharp.thumbnailer.ts';
 import { collectionsRoutes } from './routes/collections.routes.ts';
+import { doorRoutes } from './routes/door.routes.ts';
 import { peopleRoutes } from './routes/people.routes.ts';
 import { pipelineRoutes } from './routes/pipeline.routes.ts';
 import { proctorRoutes } from './routes/proctor.routes.ts';
 import { uploadsRoutes } from './routes/uploads.routes.ts';
+import { camerasRoutes } from './routes/cameras.routes.ts';
 
 const VERSION = '1.0.0';
 
@@ -65,6 +67,8 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...proctorRoutes(async () => (await apps()).proctor, max),
           ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),
           ...pipelineRoutes(() => container.get('pipeline'), max),
+          ...doorRoutes(() => container.get('door')),
+          ...camerasRoutes(() => container.get('cameras'), max),
           ...auditRoutes(async () => (await container.get('governance')).audit),
           ...retentionRoutes(() => container.get('retention')),
         ],
