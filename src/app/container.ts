@@ -271,6 +271,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       collections: await get('collections'),
       governance: await get('governance'),
       pipeline: (await get('pipeline')).privacy,
+      afterErase: (await get('database')).sqlite.erase,
     }),
   }),
   retention: async ({ config, logger, get }) => {

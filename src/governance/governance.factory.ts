@@ -93,6 +93,7 @@ export function privacyService(deps: {
   collections: Pick<CollectionService, 'listFaces'>;
   governance: GovernanceServices;
   pipeline: PipelinePrivacy;
+  afterErase?: () => void | Promise<void>;
 }): PrivacyService {
   return new PrivacyService({
     resolve: peopleSubject(deps.verify),
@@ -103,6 +104,7 @@ export function privacyService(deps: {
       peopleHolder(deps.verify, deps.collections),
     ],
     audit: deps.governance.audit,
+    ...(deps.afterErase ? { afterErase: deps.afterErase } : {}),
   });
 }
 
