@@ -25,6 +25,7 @@ import {
 } from '../governance/governance.factory.ts';
 import type { RetentionService } from '../governance/retention.service.ts';
 import { keepsImages as keepsImagesIn } from '../governance/policy.ts';
+import { auditVisitSink } from '../governance/audit.visits.ts';
 import type { PrivacyService } from '../governance/privacy.service.ts';
 import { descriptorCipherOf, protectObjects } from '../governance/crypto/crypto.factory.ts';
 import type { Logger } from '../logger.ts';
@@ -217,6 +218,8 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     try {
       const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
       const opened = await openCameras({ config, logger, db, engine, collections, objects });
+      // Every camera decision (known / unknown face) is an audited biometric operation.
+      opened.manager.addSink(auditVisitSink((await get('governance')).audit, logger.child({ module: 'audit' })));
       const close = async () => {
         await opened.close();
         db.close();
