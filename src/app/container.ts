@@ -24,6 +24,8 @@ import {
   type GovernanceServices,
 } from '../governance/governance.factory.ts';
 import type { RetentionService } from '../governance/retention.service.ts';
+import { keepsImages as keepsImagesIn } from '../governance/policy.ts';
+import { auditVisitSink } from '../governance/audit.visits.ts';
 import type { PrivacyService } from '../governance/privacy.service.ts';
 import { descriptorCipherOf, protectObjects } from '../governance/crypto/crypto.factory.ts';
 import type { Logger } from '../logger.ts';
@@ -209,6 +211,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       database,
       worker: rolePlan(config.server.role).workers,
       dropFace,
+      keepsImages: (collectionId: string) => keepsImagesIn(config, collectionId),
     });
     return { value: opened, close: () => opened.close() };
   },
@@ -226,6 +229,8 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       ...{ config, logger, db, engine, collections, objects, ffmpeg },
       ...pgOf(database),
     });
+    // Every camera decision (known / unknown face) is an audited biometric operation.
+    opened.manager.addSink(auditVisitSink((await get('governance')).audit, logger.child({ module: 'audit' })));
     return { value: opened.manager, close: () => opened.close() };
   },
   processors: async ({ config, logger, get }) => {
@@ -264,6 +269,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       collections: await get('collections'),
       governance: await get('governance'),
       pipeline: (await get('pipeline')).privacy,
+      afterErase: (await get('database')).sqlite.erase,
     }),
   }),
   retention: async ({ config, logger, get }) => {

@@ -120,6 +120,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_HA_DISCOVERY_PREFIX: 'streams.discoveryPrefix',
   FACEGATE_PUBLIC_URL: 'streams.publicUrl',
   FACEGATE_GOVERNANCE_DATABASE_URL: 'governance.databaseUrl',
+  FACEGATE_GOVERNANCE_DATABASE_SCHEMA: 'governance.databaseSchema',
   FACEGATE_AUDIT_RETENTION_DAYS: 'governance.auditRetentionDays',
   FACEGATE_CONSENT_REQUIRED: 'governance.consentRequired',
   FACEGATE_RETENTION: 'governance.retention',
