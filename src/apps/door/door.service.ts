@@ -164,7 +164,9 @@ export class DoorService implements VisitSink {
           similarity,
           passcodeId: p.id,
           expiresAt: p.expiresAt.toISOString(),
-          ...(snapshot ? { bucket: snapshot.bucket, thumbnailKey: snapshot.key } : {}),
+          ...(snapshot
+            ? { bucket: snapshot.bucket, thumbnailKey: snapshot.key, snapshotUrl: this.snapshotUrl(door, visit) }
+            : {}),
         },
       },
     ]);
@@ -213,7 +215,9 @@ export class DoorService implements VisitSink {
               pendingId,
               approvalUrl,
               expiresAt: expiresAt.toISOString(),
-              ...(photos[0] ? { bucket: photos[0].bucket, thumbnailKey: photos[0].key } : {}),
+              ...(photos[0]
+                ? { bucket: photos[0].bucket, thumbnailKey: photos[0].key, snapshotUrl: this.snapshotUrl(door, visit) }
+                : {}),
             },
           },
         ],
@@ -232,6 +236,12 @@ export class DoorService implements VisitSink {
     const waiting = await this.deps.store.listPending(door.id, 'pending', 50);
     const live = now.getTime() - this.deps.settings.approvalTtlSeconds * 1000;
     return waiting.some((p) => p.createdAt.getTime() > live && same(p.descriptor));
+  }
+
+  /** The visit's best frame over the REST API (an API key is needed to fetch it). */
+  private snapshotUrl(door: Door, visit: Visit): string {
+    const base = this.deps.settings.publicUrl;
+    return `${base}/v1/doors/${encodeURIComponent(door.id)}/visits/${encodeURIComponent(visit.id)}/snapshot`;
   }
 
   private async visitorById(door: Door, id: string | null | undefined) {
