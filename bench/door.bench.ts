@@ -132,7 +132,7 @@ try {
     console.log(`  ${what}: median ${pct(xs, 0.5)} ms, p95 ${pct(xs, 0.95)} ms, max ${Math.max(...xs)} ms`);
   console.log(`\nfirst frame with the known face → … over ${toSms.length}/${n} visits at ${FPS} fps:`);
   line('Visit at the door', toVisit);
-  line('door.known committed', toEvent);
+  line('door.known (event time)', toEvent);
   line('passcode SMS accepted', toSms);
 } finally {
   db.close();
