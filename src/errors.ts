@@ -60,6 +60,11 @@ export const ERRORS = {
     aws: 'UnrecognizedClientException',
     message: 'The security token included in the request is invalid',
   },
+  EXPIRED_TOKEN: {
+    status: 403,
+    aws: 'ExpiredTokenException',
+    message: 'The security token included in the request is expired',
+  },
   INVALID_SIGNATURE: { status: 403, aws: 'InvalidSignatureException', message: 'The request signature does not match' },
   ACCESS_DENIED: { status: 403, aws: 'AccessDeniedException', message: 'Access denied' },
   INCOMPLETE_SIGNATURE: {

@@ -20,6 +20,8 @@ export function renderSubject(e: DomainEvent): string {
       return `Facegate: ${who} matches a known face in ${e.collectionId ?? '?'}`;
     case 'face.unknown':
       return `Facegate: ${who} is not a known face in ${e.collectionId ?? '?'}`;
+    case 'object.created':
+      return `Facegate: object ${str(d.bucket) ?? '?'}/${who} stored`;
     case 'door.known':
       return `Facegate: ${str(d.visitorName) ?? 'a visitor'} is at ${str(d.doorName) ?? 'the door'}`;
     case 'door.unknown':

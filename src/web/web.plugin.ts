@@ -2,6 +2,9 @@
 // Content-Security-Policy says so. The API key lives in the tab's sessionStorage and travels in x-api-key.
 import type { FastifyPluginAsync } from 'fastify';
 import { buildConsole, readBuiltConsole, type ConsoleAssets } from './web.build.ts';
+import { looksSigned } from '../auth/sigv4.verifier.ts';
+import { FacegateError } from '../errors.ts';
+import { sendAwsError } from '../server/error.handler.ts';
 
 const TYPES: Record<keyof ConsoleAssets, string> = {
   'index.html': 'text/html; charset=utf-8',
@@ -33,7 +36,21 @@ export function webConsole(): FastifyPluginAsync {
         .header('x-content-type-options', 'nosniff')
         .header('cache-control', name.endsWith('.html') ? 'no-cache' : 'public, max-age=300')
         .send((await load())[name]);
-    app.get('/', send('index.html'));
+    const index = send('index.html');
+    app.get('/', async (request, reply) => {
+      // A signed or presigned AWS request to `/` (never the console's own: it sends no SigV4 material) gets the
+      // AWS auth error it expects, not the console's HTML.
+      if (looksSigned(request)) {
+        return sendAwsError(
+          reply,
+          new FacegateError(
+            'MISSING_AUTHENTICATION',
+            'Missing Authentication Token: `/` accepts signed POST requests only',
+          ),
+        );
+      }
+      return index(request, reply);
+    });
     app.get('/console/console.js', send('console.js'));
     app.get('/console/console.css', send('console.css'));
     // The public door pages: the virtual door (/door/<doorId>) and the approval page of a signed link (/approve).

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ffmpegPath } from '../helpers/services.ts';
 import { harness, type Harness } from '../api/rest/rest.harness.ts';
-import { camerasRoutes } from '../../src/api/rest/routes/cameras.routes.ts';
+import { cameraJson, camerasRoutes } from '../../src/api/rest/routes/cameras.routes.ts';
 import { doorFrames, doorVideo, FPS, openWorld, type RecordingSink, type World } from './streams.harness.ts';
 
 let world: World;
@@ -67,6 +67,7 @@ test('an HTTP MJPEG camera gives one known and one unknown visit, then left', as
     await world.sink.until(() => world.sink.visits.length >= from + 2 && world.sink.lefts.length >= from + 2);
     const view = world.manager.get('mjpeg');
     assert.ok(view.status.framesReceived > 0);
+    assert.ok(!JSON.stringify(cameraJson(view)).includes('s3cret'), 'credentials never leave the server');
     await world.manager.delete('mjpeg');
     assertDoorVisits(world.sink, from);
   } finally {

@@ -75,9 +75,11 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function openWorld(): Promise<World> {
+/** `concurrency`: images the engine analyses at once (FACEGATE_VISION_CONCURRENCY; 1 by default). */
+export async function openWorld(options: { concurrency?: number } = {}): Promise<World> {
   const runtime = await visionRuntime(['blazeface', 'facemesh', 'mobilefacenet']);
-  const engine = await createFaceEngine(loadConfig({}), createLogger('silent'), { runtime });
+  const config = loadConfig({ FACEGATE_VISION_CONCURRENCY: String(options.concurrency ?? 1) });
+  const engine = await createFaceEngine(config, createLogger('silent'), { runtime });
   const dir = await mkdtemp(join(tmpdir(), 'facegate-streams-'));
   const collections = await openCollections({
     config: { dataDir: dir, collections: { synchronous: 'NORMAL', vectorFormat: 'int8' } },

@@ -59,6 +59,10 @@ export function resolveOperation(target: string | undefined): { name: string; op
   }
   const name = target.startsWith(PREFIX) ? target.slice(PREFIX.length) : '';
   const op = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name as OperationName] : undefined;
-  if (!op) throw new FacegateError('UNKNOWN_OPERATION', `Operation ${target} is not supported by this server`);
+  if (!op && !target.startsWith(PREFIX)) {
+    throw new FacegateError('UNKNOWN_OPERATION', `X-Amz-Target ${target} is not ${PREFIX}<Operation>`);
+  }
+  // The operation alone: the SDKs put the service prefix in front of the message themselves.
+  if (!op) throw new FacegateError('UNKNOWN_OPERATION', `Operation ${name} is not supported by this server`);
   return { name, op };
 }

@@ -60,6 +60,21 @@ export const base64Image = (maxBytes: number) =>
     .describe('base64 (or a data: URL) of a JPEG, PNG or WebP image')
     .transform((s) => decodeBase64Image(s, maxBytes));
 
+/**
+ * The multipart parser's failures as client errors: a missing or over-long boundary, a truncated part, too many
+ * files or fields (busboy and @fastify/multipart throw plain Errors or FST_ errors with 4xx status codes).
+ */
+function multipartError(e: unknown): FacegateError {
+  if (e instanceof FacegateError) return e;
+  const err = e as { code?: string; message?: string; statusCode?: number };
+  if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.statusCode === 413) {
+    return new FacegateError('PAYLOAD_TOO_LARGE', err.message, { cause: e });
+  }
+  return new FacegateError('INVALID_PARAMETER', `Malformed multipart body: ${err.message ?? 'unreadable'}`, {
+    cause: e,
+  });
+}
+
 export interface Upload {
   fields: Record<string, string>;
   images: { field: string; filename?: string; bytes: Uint8Array }[];
@@ -72,13 +87,17 @@ export interface Upload {
 export async function readUpload(request: FastifyRequest): Promise<Upload> {
   if (request.isMultipart()) {
     const upload: Upload = { fields: {}, images: [] };
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        const bytes = new Uint8Array(await part.toBuffer());
-        if (bytes.length > 0) upload.images.push({ field: part.fieldname, filename: part.filename, bytes });
-      } else if (typeof part.value === 'string') {
-        upload.fields[part.fieldname] = part.value;
+    try {
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          const bytes = new Uint8Array(await part.toBuffer());
+          if (bytes.length > 0) upload.images.push({ field: part.fieldname, filename: part.filename, bytes });
+        } else if (typeof part.value === 'string') {
+          upload.fields[part.fieldname] = part.value;
+        }
       }
+    } catch (e) {
+      throw multipartError(e);
     }
     return upload;
   }

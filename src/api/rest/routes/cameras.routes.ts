@@ -1,6 +1,7 @@
 // /v1/cameras and /v1/visits: cameras (create, list, update, delete, status), their live view (latest frame with
 // boxes and names, as a JPEG or an MJPEG stream), frames pushed by a browser, and the recent visits with snapshots.
 // Camera URLs are redacted in every answer (credentials never leave the server).
+import { PassThrough } from 'node:stream';
 import { z } from 'zod';
 import { FacegateError } from '../../../errors.ts';
 import type { CameraManager, CameraView } from '../../../streams/camera.manager.ts';
@@ -152,6 +153,45 @@ export function camerasRoutes(cameras: () => Promise<CameraManager>, maxImageByt
         const jpeg = await (await cameras()).snapshot(params.id);
         if (!jpeg) throw new FacegateError('NOT_FOUND', `Camera ${params.id} has no frame yet`);
         return reply.header('cache-control', 'no-store').type('image/jpeg').send(jpeg);
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/cameras/:id/mjpeg',
+      operationId: 'cameraMjpeg',
+      summary:
+        'The live view as an MJPEG stream (multipart/x-mixed-replace) at the camera rate, until the client leaves',
+      tag,
+      access: 'read',
+      params,
+      errors: ['NOT_FOUND'],
+      handler: async ({ params, reply, request }) => {
+        const manager = await cameras();
+        const fps = manager.get(params.id).spec.fps;
+        const out = new PassThrough();
+        let sending = false;
+        const tick = setInterval(() => {
+          // One frame in flight per viewer: a slow client skips frames instead of buffering them.
+          if (sending || out.writableLength > 0) return;
+          sending = true;
+          manager
+            .snapshot(params.id)
+            .then((jpeg) => {
+              if (!jpeg || out.destroyed) return;
+              out.write(`--frame\r\nContent-Type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`);
+              out.write(jpeg);
+              out.write('\r\n');
+            })
+            .catch(() => out.end())
+            .finally(() => (sending = false));
+        }, 1000 / fps);
+        const stop = () => {
+          clearInterval(tick);
+          out.end();
+        };
+        request.raw.once('close', stop);
+        out.once('close', () => clearInterval(tick));
+        return reply.header('cache-control', 'no-store').type('multipart/x-mixed-replace; boundary=frame').send(out);
       },
     }),
     route({

@@ -8,6 +8,11 @@ import { route, type AnyRouteSpec, invalid } from '../rest.route.ts';
 import { boxSchema, cursor, imagesOf, oneImage, sendImage, thresholdQuery } from './route.helpers.ts';
 
 const MAX_PHOTOS = 10;
+/**
+ * A base64 JSON body carries at most this many full-size photos' worth (~20 MB): JSON is buffered and parsed whole,
+ * so ten 5 MB photos would hold ~65 MB per request. Multipart is read one file at a time and keeps the full count.
+ */
+const MAX_JSON_PHOTO_BYTES_IN = 3;
 const uuid = z.string().regex(/^[0-9a-f-]{36}$/, 'must be a lowercase UUID');
 const personParams = z.object({ personId: uuid });
 const photoParams = z.object({ personId: uuid, photoId: uuid });
@@ -97,7 +102,7 @@ export function peopleRoutes(verify: () => Promise<VerifyService>, maxImageBytes
       access: 'write',
       status: 201,
       bodyKind: 'multipart-or-json',
-      bodyLimit: base64BodyLimit(maxImageBytes, MAX_PHOTOS),
+      bodyLimit: base64BodyLimit(maxImageBytes, MAX_JSON_PHOTO_BYTES_IN),
       body: z.object({ ...personFields, photos }),
       // For a raw image body (Content-Type: image/jpeg), the person's fields come in the query string.
       query: z.object({
@@ -190,7 +195,7 @@ export function peopleRoutes(verify: () => Promise<VerifyService>, maxImageBytes
       status: 201,
       params: personParams,
       bodyKind: 'multipart-or-json',
-      bodyLimit: base64BodyLimit(maxImageBytes, MAX_PHOTOS),
+      bodyLimit: base64BodyLimit(maxImageBytes, MAX_JSON_PHOTO_BYTES_IN),
       body: z.object({ photos }),
       response: personView,
       errors: [...errors, 'NOT_FOUND'],
