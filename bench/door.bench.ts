@@ -103,13 +103,17 @@ try {
   const toEvent: number[] = [];
   const toSms: number[] = [];
   const n = Number(args.visits);
+  const push = async (jpeg: Buffer) => {
+    manager.push('bench-door', jpeg);
+    await sleep(1000 / FPS);
+  };
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < 3; k++) (manager.push('bench-door', empty), await sleep(1000 / FPS));
+    for (let k = 0; k < 3; k++) await push(empty);
     const before = sink.visits.length;
     const firstAt = Date.now();
     let done = false;
     const got = sink.until(() => sink.visits.length > before, 20_000).then(() => (done = true));
-    for (let k = 0; !done && k < 100; k++) (manager.push('bench-door', faces[(i + k) % 2]!), await sleep(1000 / FPS));
+    for (let k = 0; !done && k < 100; k++) await push(faces[(i + k) % 2]!);
     await got;
     const v = sink.visits[before]!;
     // The recording sink hears the visit first; the door's sink runs after it (sinks run in order).
@@ -125,7 +129,7 @@ try {
     const lefts = sink.lefts.length;
     let gone = false;
     const left = sink.until(() => sink.lefts.length > lefts, 20_000).then(() => (gone = true));
-    for (let k = 0; !gone && k < 100; k++) (manager.push('bench-door', empty), await sleep(1000 / FPS));
+    for (let k = 0; !gone && k < 100; k++) await push(empty);
     await left;
   }
   const line = (what: string, xs: number[]) =>
