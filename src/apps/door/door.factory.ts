@@ -126,9 +126,10 @@ export async function openDoor(deps: {
       .recoverUnsent((id) => store.getDoor(id))
       .then((n) => n > 0 && log.info({ resent: n }, 'unsent passcodes re-sent'))
       .catch((e: unknown) => log.error({ err: e }, 'passcode sweep failed'));
+    // On Postgres this also relays door events a failed relay left behind; on SQLite it only kicks the dispatcher.
+    onEvents();
   };
   sweep();
-  onEvents();
   const timer = setInterval(sweep, SWEEP_MS);
   timer.unref();
   return {
