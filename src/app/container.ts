@@ -65,7 +65,7 @@ export interface Services {
   retention: RetentionService;
   /** The upload pipeline: runs, events, notifications, watched directories (on the deployment database). */
   pipeline: OpenedPipeline;
-  /** The smart door: doors, visitors, passcodes, approvals (on the jobs database, with the outbox); a VisitSink. */
+  /** The smart door: doors, visitors, passcodes, approvals (on the deployment database, with the outbox); a VisitSink. */
   door: OpenedDoor;
   /** Cameras: sources, tracking, visits (src/streams); tables in <dataDir>/apps.sqlite. */
   cameras: CameraManager;
@@ -247,7 +247,8 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       get('engine'),
       get('pipeline'),
     ]);
-    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline });
+    const { pg } = await get('database');
+    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline, deploymentPg: pg });
     // The door hears its cameras' visits. Cameras that fail to load leave the door working (passcodes, approvals).
     let detach: (() => void) | undefined;
     const attaching = get('cameras').then(

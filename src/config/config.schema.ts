@@ -275,7 +275,7 @@ export const configSchema = z.object({
       maxLockoutSeconds: int(1, 7 * 86_400).default(3600),
       /** A denied stranger does not page the owner again for this long. */
       denyCooldownSeconds: int(0, 30 * 86_400).default(3600),
-      /** Postgres for the door's tables (default: the deployment's SQLite database, with the event outbox). */
+      /** Postgres for the door's tables (default: the deployment's database, FACEGATE_DATABASE_URL or SQLite). */
       databaseUrl: z.string().min(1).optional(),
       databaseSchema: z
         .string()
