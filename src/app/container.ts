@@ -44,7 +44,8 @@ export interface Services {
 
 export type PartName = keyof Services;
 
-type PartState = { status: 'loading' } | { status: 'ready' } | { status: 'failed'; reason: string };
+type PartState =
+  { status: 'loading' } | { status: 'ready'; detail?: Record<string, unknown> } | { status: 'failed'; reason: string };
 
 export interface Container {
   readonly config: Readonly<Config>;
@@ -74,6 +75,8 @@ export interface ContainerOptions {
 interface Loaded<T> {
   value: T;
   close?: () => Promise<void>;
+  /** What /readyz shows for the part once ready, read on each call (e.g. which driver, a degraded fallback). */
+  detail?: () => Record<string, unknown>;
 }
 
 type Loader<K extends PartName> = (ctx: {
@@ -100,9 +103,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
   // Embedded default: a local directory; the S3-compatible driver is chosen here when configured.
   objects: async ({ config, dataDir }) => {
     const s3 = config.objectStore;
-    if (!s3.bucket) return { value: new LocalObjectStore(join(dataDir, 'objects')) };
+    if (!s3.bucket)
+      return { value: new LocalObjectStore(join(dataDir, 'objects')), detail: () => ({ driver: 'local' }) };
     const store = await S3ObjectStore.open({ ...s3, bucket: s3.bucket });
-    return { value: store, close: async () => store.close() };
+    const detail = { driver: 's3', bucket: s3.bucket, ...(s3.endpoint ? { endpoint: s3.endpoint } : {}) };
+    return { value: store, close: async () => store.close(), detail: () => detail };
   },
   // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
   collections: async ({ config, logger, get }) => {
@@ -142,6 +147,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
   const states = new Map<PartName, PartState>();
   const promises = new Map<PartName, Promise<unknown>>();
   const closers = new Map<PartName, () => Promise<void>>();
+  const details = new Map<PartName, () => Record<string, unknown>>();
   let closed = false;
 
   const get = <K extends PartName>(name: K): Promise<Services[K]> => {
@@ -163,6 +169,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
     const value = loading.then(
       (loaded) => {
         states.set(name, { status: 'ready' });
+        if (loaded.detail) details.set(name, loaded.detail);
         if (loaded.close) closers.set(name, loaded.close);
         log.info({ part: name }, 'part ready');
         return loaded.value;
@@ -188,7 +195,13 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
     logger,
     metrics,
     get,
-    status: () => Object.fromEntries(states),
+    status: () =>
+      Object.fromEntries(
+        [...states].map(([name, state]) => {
+          const detail = state.status === 'ready' ? details.get(name) : undefined;
+          return [name, detail ? { ...state, detail: detail() } : state];
+        }),
+      ),
     isReady: () => [...gating].every((n) => states.get(n)?.status === 'ready'),
     settled: async () => {
       await Promise.allSettled(promises.values());
