@@ -281,8 +281,7 @@ export class SyncedVectorIndex extends EventEmitter implements VectorIndex {
           after,
         );
         if (!rows.length) break;
-        for (const r of rows)
-          await memory.add(r.collection_id, [{ id: r.face_id, vector: fromBytes(r.embedding) }]);
+        for (const r of rows) await memory.add(r.collection_id, [{ id: r.face_id, vector: fromBytes(r.embedding) }]);
         const last = rows[rows.length - 1]!;
         after = [last.collection_id, last.face_id];
       }

@@ -167,6 +167,7 @@ test('every probe and health-check path is served by a process of that role', as
 test('the YAML reader refuses what it does not check (anchors, block scalars)', () => {
   assert.throws(() => parseYamlDocuments('a: &x 1\n'), /line 1/);
   assert.throws(() => parseYamlDocuments('a: |\n  text\n'), /line 1/);
+  assert.deepEqual(parseYamlDocuments('k:\n  [\n    "a",\n    \'b, c\',\n  ]\n'), [{ k: ['a', 'b, c'] }]);
   assert.deepEqual(parseYamlDocuments('a:\n- 1\n- "two"\nb: [x, \'y z\']\n---\nc: {}\n'), [
     { a: [1, 'two'], b: ['x', 'y z'] },
     { c: {} },

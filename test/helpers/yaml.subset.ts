@@ -1,6 +1,6 @@
 // A reader for the YAML subset the deployment files are written in, so their test needs no YAML dependency:
 // block mappings and sequences by indentation, `- key: value` items, plain / "double" / 'single' quoted scalars,
-// flow sequences of scalars ([a, "b"]), the empty mapping {}, comments, and `---` between documents. Anything else (anchors, block
+// flow sequences of scalars ([a, "b"], also over several lines), the empty mapping {}, comments, and `---` between documents. Anything else (anchors, block
 // scalars, flow mappings, tags) is refused with the line number, so the files cannot drift outside what is checked.
 
 export type Yaml = string | number | boolean | null | Yaml[] | { [k: string]: Yaml };
@@ -21,7 +21,37 @@ export function parseYamlDocuments(source: string): Yaml[] {
     if (/\t/.test(raw.slice(0, raw.length - raw.trimStart().length))) fail(i + 1, 'tab indentation');
     docs[docs.length - 1]!.push({ no: i + 1, indent: text.length - text.trimStart().length, text: text.trim() });
   });
-  return docs.filter((d) => d.length).map((lines) => new Reader(lines).block(lines[0]!.indent));
+  return docs
+    .map(joinFlowLines)
+    .filter((d) => d.length)
+    .map((lines) => new Reader(lines).block(lines[0]!.indent));
+}
+
+/** A flow sequence split over lines (as formatters write long ones) becomes one line, on its key's line. */
+function joinFlowLines(lines: Line[]): Line[] {
+  const out: Line[] = [];
+  let depth = 0;
+  for (const l of lines) {
+    const prev = out[out.length - 1];
+    if (prev && (depth > 0 || (l.text.startsWith('[') && prev.text.endsWith(':')))) {
+      prev.text += (depth > 0 && prev.text.endsWith('[') ? '' : ' ') + l.text;
+    } else out.push({ ...l });
+    depth += bracketDelta(l.text);
+  }
+  return out;
+}
+
+function bracketDelta(text: string): number {
+  let d = 0;
+  let quote: string | undefined;
+  for (const c of text) {
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[') d++;
+    else if (c === ']') d--;
+  }
+  return d;
 }
 
 function fail(no: number, what: string): never {
@@ -103,7 +133,9 @@ function scalarOrFlow(text: string, no: number): Yaml {
     if (!text.endsWith(']')) fail(no, 'flow sequence must end on its line');
     const body = text.slice(1, -1).trim();
     if (body === '') return [];
-    return splitFlow(body, no).map((part) => scalar(part.trim(), no));
+    const parts = splitFlow(body, no).map((part) => part.trim());
+    if (parts[parts.length - 1] === '') parts.pop(); // a trailing comma
+    return parts.map((part) => scalar(part, no));
   }
   if (text === '{}') return {};
   if (/^[{&*!|>]/.test(text)) fail(no, `unsupported YAML construct: ${text}`);
