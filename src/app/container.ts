@@ -4,10 +4,11 @@
 // Parts load in the background so that the HTTP server can answer /healthz at once and /readyz with 503 until the
 // models are loaded. A part that fails to load is reported by name: callers get NOT_READY with the reason, never a
 // fake result.
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { secureDataDir } from './datadir.secure.ts';
 import type { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
 import { openApps, openRestKeys, type AppServices } from '../apps/apps.factory.ts';
+import { openDoor, type OpenedDoor } from '../apps/door/door.factory.ts';
 import { EnginePipelineFaces } from '../apps/pipeline/faces.adapter.ts';
 import { openPipeline, type OpenedPipeline } from '../apps/pipeline/pipeline.factory.ts';
 import { SharpThumbnailer } from '../apps/pipeline/sharp.thumbnailer.ts';
@@ -16,30 +17,59 @@ import { rolePlan } from './deployment.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { FacegateError } from '../errors.ts';
+import {
+  openGovernance,
+  privacyService,
+  retentionService,
+  type GovernanceServices,
+} from '../governance/governance.factory.ts';
+import type { RetentionService } from '../governance/retention.service.ts';
+import type { PrivacyService } from '../governance/privacy.service.ts';
+import { descriptorCipherOf, protectObjects } from '../governance/crypto/crypto.factory.ts';
 import type { Logger } from '../logger.ts';
 import { Metrics } from '../metrics/metrics.registry.ts';
 import { timedRuntime } from '../metrics/timed.runtime.ts';
 import { createModelRuntime } from '../vision/models/model.runtime.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
+import { openStateDatabase, type StateDatabase } from '../db/state.database.ts';
 import { S3ObjectStore } from '../storage/s3.object-store.driver.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
+import { openAppsDatabase } from '../apps/apps.database.ts';
+import type { CameraManager } from '../streams/camera.manager.ts';
+import { openCameras } from '../streams/streams.factory.ts';
+import type { ProcessorService } from '../streams/processors/processor.service.ts';
+import { openProcessors } from '../streams/processors/processors.factory.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
 /** Every service a handler may ask for. A new part adds one field here and one LOADERS entry. */
 export interface Services {
+  /** The deployment's database, opened once: <dataDir>/facegate.db, or Postgres (FACEGATE_DATABASE_URL). */
+  database: StateDatabase;
   /** Vision: detection, descriptors, attributes, labels, moderation. */
   engine: FaceEngine;
   /** Collections: collections, faces, users, search. */
   collections: CollectionService;
   /** Storage: images kept as objects; Image.S3Object reads from here. */
   objects: ObjectStore;
-  /** REST API keys (<dataDir>/apps.sqlite); ready without the models. */
+  /** REST API keys (on the deployment database, or Postgres); ready without the models. */
   restKeys: ApiKeyService;
   /** Apps: register/verify/identify, index/search by upload, the virtual proctor. */
   apps: AppServices;
-  /** The upload pipeline: runs, events, notifications, watched directories (<dataDir>/jobs.db). */
+  /** Governance: the audit log (and consent, retention); ready without the models. */
+  governance: GovernanceServices;
+  /** Subject access and erasure across every part holding personal data. */
+  privacy: PrivacyService;
+  /** The retention job (runs every governance.retention.everyMinutes, and on demand). */
+  retention: RetentionService;
+  /** The upload pipeline: runs, events, notifications, watched directories (on the deployment database). */
   pipeline: OpenedPipeline;
+  /** The smart door: doors, visitors, passcodes, approvals (on the jobs database, with the outbox); a VisitSink. */
+  door: OpenedDoor;
+  /** Cameras: sources, tracking, visits (src/streams); tables in <dataDir>/apps.sqlite. */
+  cameras: CameraManager;
+  /** Rekognition stream processors over the cameras (records to configured webhook / MQTT targets). */
+  processors: ProcessorService;
 }
 
 export type PartName = keyof Services;
@@ -87,8 +117,19 @@ type Loader<K extends PartName> = (ctx: {
   get: Container['get'];
 }) => Promise<Loaded<Services[K]>>;
 
+/** Photos are written before their rows: one this young may belong to a registration still in flight. */
+const ORPHAN_GRACE_MS = 10 * 60_000;
+
 // ---- the parts, in dependency order. One line per part; loaders stay small and call the owning part's factory. ----
 const LOADERS: { [K in PartName]: Loader<K> } = {
+  // First and closed last: every part's tables live in this one file (a person and their faces commit together).
+  database: async ({ config, logger, dataDir }) => {
+    const database = openStateDatabase(config, dataDir);
+    for (const i of database.sqlite.imported) {
+      logger.info({ module: 'database', ...i }, 'imported an older database file');
+    }
+    return { value: database, close: () => database.close() };
+  },
   engine: async ({ config, logger, metrics }) => {
     const engine = await createFaceEngine(config, logger, {
       runtime: timedRuntime(createModelRuntime(config), metrics),
@@ -100,49 +141,167 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     });
     return { value: engine, close: () => engine.close() };
   },
-  // Embedded default: a local directory; the S3-compatible driver is chosen here when configured.
+  // Embedded default: a local directory (temporary files a crash left mid-write are removed first); the
+  // S3-compatible driver when a bucket is configured. Encrypted at rest (AES-256-GCM, envelope keys) when a master
+  // key is configured (governance/crypto).
   objects: async ({ config, dataDir }) => {
     const s3 = config.objectStore;
-    if (!s3.bucket)
-      return { value: new LocalObjectStore(join(dataDir, 'objects')), detail: () => ({ driver: 'local' }) };
+    if (!s3.bucket) {
+      const local = new LocalObjectStore(join(dataDir, 'objects'));
+      await local.removeTemporaryFiles();
+      return { value: protectObjects(config, dataDir, local), detail: () => ({ driver: 'local' }) };
+    }
     const store = await S3ObjectStore.open({ ...s3, bucket: s3.bucket });
     const detail = { driver: 's3', bucket: s3.bucket, ...(s3.endpoint ? { endpoint: s3.endpoint } : {}) };
-    return { value: store, close: async () => store.close(), detail: () => detail };
+    return { value: protectObjects(config, dataDir, store), close: async () => store.close(), detail: () => detail };
   },
-  // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
-  collections: async ({ config, logger, get }) => {
-    const opened = await openCollections({ config, engine: await get('engine'), logger });
+  governance: async ({ config, dataDir, get }) => openGovernance(config, dataDir, await get('database')),
+  // The deployment database + the vector index (rebuilt from it), over the engine's descriptors.
+  collections: async ({ config, logger, dataDir, get }) => {
+    const database = await get('database');
+    const { consent } = await get('governance');
+    const indexGuard = (c: string, subject: string | undefined) => consent.guardIndex(c, subject);
+    const objects = await get('objects');
+    const descriptorCipher = descriptorCipherOf(config, dataDir);
+    const opened = await openCollections({
+      config,
+      engine: await get('engine'),
+      logger,
+      database,
+      indexGuard,
+      objects,
+      ...(descriptorCipher ? { descriptorCipher } : {}),
+    });
     return { value: opened.service, close: () => opened.close() };
   },
-  restKeys: async ({ config, dataDir }) => openRestKeys(config, dataDir),
-  apps: async ({ config, dataDir, get }) =>
-    openApps({
+  restKeys: async ({ config, dataDir, get }) => openRestKeys(config, dataDir, await get('database')),
+  apps: async ({ config, logger, get }) => {
+    const opened = await openApps({
       config,
-      dataDir,
+      database: await get('database'),
       collections: await get('collections'),
       objects: await get('objects'),
       engine: await get('engine'),
-    }),
+      consent: (await get('governance')).consent,
+    });
+    // Photos a crash left without their rows; in the background, and only those older than this start.
+    const before = new Date(Date.now() - ORPHAN_GRACE_MS);
+    opened.value.verify
+      .sweepObjects(before)
+      .then((n) => n && logger.info({ module: 'apps', removed: n }, 'removed photos no person refers to'))
+      .catch((e: unknown) => logger.error({ module: 'apps', err: e }, 'photo sweep failed'));
+    return opened;
+  },
   // Starts its workers at once; steps wait for the engine and collections, so runs can be listed while models load.
   pipeline: async ({ config, logger, get }) => {
     const faces = new EnginePipelineFaces({ engine: () => get('engine'), collections: () => get('collections') });
     const objects = await get('objects');
+    const database = await get('database');
+    const dropFace = async (collectionId: string, faceId: string) => {
+      await (await get('collections')).deleteFaces({ collectionId, faceIds: [faceId] }).catch((e: unknown) => {
+        if (!(e instanceof FacegateError && e.code === 'NOT_FOUND')) throw e;
+      });
+    };
     const opened = await openPipeline({
       config,
       logger,
       faces,
       objects,
       thumbnails: new SharpThumbnailer(),
+      database,
       worker: rolePlan(config.server.role).workers,
+      dropFace,
     });
     return { value: opened, close: () => opened.close() };
+  },
+  cameras: async ({ config, logger, dataDir, get }) => {
+    const db = openAppsDatabase(dataDir);
+    try {
+      const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
+      const opened = await openCameras({ config, logger, db, engine, collections, objects });
+      const close = async () => {
+        await opened.close();
+        db.close();
+      };
+      return { value: opened.manager, close };
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  },
+  processors: async ({ config, logger, dataDir, get }) => {
+    const db = openAppsDatabase(dataDir);
+    try {
+      const [cameras, collections] = [await get('cameras'), await get('collections')];
+      const opened = await openProcessors({ config, logger, db, cameras, collections });
+      const close = async () => {
+        await opened.close();
+        db.close();
+      };
+      return { value: opened.service, close };
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  },
+  door: async ({ config, logger, get }) => {
+    const [collections, objects, engine, pipeline] = await Promise.all([
+      get('collections'),
+      get('objects'),
+      get('engine'),
+      get('pipeline'),
+    ]);
+    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline });
+    // The door hears its cameras' visits. Cameras that fail to load leave the door working (passcodes, approvals).
+    let detach: (() => void) | undefined;
+    const attaching = get('cameras').then(
+      (cameras) => void (detach = cameras.addSink(opened.service)),
+      (e: unknown) => logger.warn({ err: e }, 'door not attached to cameras'),
+    );
+    return {
+      value: opened,
+      close: async () => {
+        await attaching;
+        detach?.();
+        await opened.close();
+      },
+    };
+  },
+  privacy: async ({ get }) => ({
+    value: privacyService({
+      verify: (await get('apps')).verify,
+      collections: await get('collections'),
+      governance: await get('governance'),
+      pipeline: (await get('pipeline')).privacy,
+    }),
+  }),
+  retention: async ({ config, logger, get }) => {
+    const [governance, apps, privacy, pipeline] = [
+      await get('governance'),
+      await get('apps'),
+      await get('privacy'),
+      await get('pipeline'),
+    ];
+    const retention = retentionService({ config, governance, verify: apps.verify, privacy, pipeline });
+    const log = logger.child({ module: 'retention' });
+    const every = config.governance.retention.everyMinutes * 60_000;
+    const timer = every
+      ? setInterval(() => {
+          retention.run().then(
+            (r) => log.info({ removed: r.removed }, 'retention purge'),
+            (e: unknown) => log.error({ err: e }, 'retention purge failed'),
+          );
+        }, every)
+      : undefined;
+    timer?.unref();
+    return { value: retention, close: async () => clearInterval(timer) };
   },
 };
 
 export function createContainer(config: Readonly<Config>, logger: Logger, options: ContainerOptions = {}): Container {
   const log = logger.child({ module: 'container' });
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  secureDataDir(dataDir);
   const gating = new Set<PartName>(options.readinessParts ?? ['engine', 'collections']);
   const states = new Map<PartName, PartState>();
   const promises = new Map<PartName, Promise<unknown>>();

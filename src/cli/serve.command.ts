@@ -8,6 +8,7 @@ import { loadKeyRing, credentialsPath, type KeyRing } from '../auth/access.keys.
 import { loadConfig, ConfigError } from '../config/config.ts';
 import { createLogger } from '../logger.ts';
 import { buildApp } from '../server/app.ts';
+import { s3App } from '../api/s3/s3.composition.ts';
 
 interface ServeFlags {
   port?: string;
@@ -75,6 +76,8 @@ async function serve(flags: ServeFlags): Promise<void> {
   const container = createContainer(config, logger);
   const keys = config.auth.disabled ? undefined : loadKeyRing(config.auth, config.dataDir);
   const app = await buildApp(container, keys ? { keys } : { noAuth: true });
+  // The S3 endpoint on its own port (0 = off); it waits for the object store, which loads at once.
+  const s3 = config.s3.port === 0 ? undefined : await s3App(container, keys);
 
   // Handlers go in before listening, so a signal at any point after start-up shuts down cleanly.
   let stopping = false;
@@ -84,6 +87,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     logger.info({ signal }, 'shutting down');
     try {
       await app.close();
+      await s3?.close();
       await container.close();
       process.exit(0);
     } catch (e) {
@@ -102,6 +106,11 @@ async function serve(flags: ServeFlags): Promise<void> {
       ? `Facegate worker is running (jobs and deliveries); health: ${url}/healthz   readiness: ${url}/readyz`
       : banner(url, keys, config.dataDir) + (role === 'api' ? '\n  role: api (no job workers in this process)' : ''),
   );
+  if (s3 && rolePlan(role).http !== 'health') {
+    const s3Address = await s3.listen({ port: config.s3.port, host: config.server.host });
+    const s3Url = s3Address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+    console.log(`  S3 API: ${s3Url} (aws s3 --endpoint-url ${s3Url} ls; same keys; STS on ${url})`);
+  }
   if (!keys) logger.warn('authentication is disabled (--no-auth)');
 }
 

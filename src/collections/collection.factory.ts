@@ -1,15 +1,20 @@
-// The embedded default, wired: SQLite at <dataDir>/facegate.db, objects under <dataDir>/objects, and the in-memory
-// vector index rebuilt from the database at start. The server and CLI call openCollections() once.
+// The embedded default, wired: the deployment database (<dataDir>/facegate.db, shared with the other parts when the
+// container passes it), objects under <dataDir>/objects, and the in-memory vector index rebuilt from the database at
+// start. The server and CLI call openCollections() once.
 import { join } from 'node:path';
+import { openDeploymentDatabase } from '../db/sqlite.database.ts';
+import type { StateDatabase } from '../db/state.database.ts';
+import { openPgMetadataStore } from './pg.metadata.driver.ts';
 import type { Config } from '../config/config.schema.ts';
 import { logger as rootLogger, type Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
+import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './clock.port.ts';
-import { CollectionService } from './collection.service.ts';
+import { CollectionService, type CollectionServiceDeps } from './collection.service.ts';
 import { MemoryVectorIndex } from './memory.vector.driver.ts';
 import type { MetadataStore } from './metadata.port.ts';
-import { SqliteMetadataStore } from './sqlite.metadata.driver.ts';
+import { SqliteMetadataStore, type BlobCipher } from './sqlite.metadata.driver.ts';
 import type { VectorIndex } from './vector.port.ts';
 
 export interface OpenCollectionsOptions {
@@ -18,13 +23,20 @@ export interface OpenCollectionsOptions {
   clock?: Clock;
   ids?: IdGenerator;
   logger?: Logger;
+  /** The deployment database (its owner closes it); without it, this opens <dataDir>/facegate.db and closes it. */
+  database?: StateDatabase;
+  indexGuard?: CollectionServiceDeps['indexGuard'];
+  /** The deployment's object store (encrypted, S3, …) for Image.S3Object reads; default <dataDir>/objects. */
+  objects?: ObjectStore;
+  /** Encryption at rest of the stored descriptors. */
+  descriptorCipher?: BlobCipher;
 }
 
 export interface OpenedCollections {
   service: CollectionService;
-  metadata: SqliteMetadataStore;
+  metadata: MetadataStore;
   vectors: MemoryVectorIndex;
-  objects: LocalObjectStore;
+  objects: ObjectStore;
   close(): Promise<void>;
 }
 
@@ -62,12 +74,16 @@ export async function loadIndex(metadata: MetadataStore, vectors: VectorIndex): 
 export async function openCollections(opts: OpenCollectionsOptions): Promise<OpenedCollections> {
   const log = (opts.logger ?? rootLogger).child({ module: 'collections' });
   const { dataDir, collections } = opts.config;
-  const metadata = new SqliteMetadataStore({
-    path: join(dataDir, 'facegate.db'),
-    synchronous: collections.synchronous,
-  });
+  const own = opts.database ? undefined : openDeploymentDatabase(dataDir, { synchronous: collections.synchronous });
+  const pg = opts.database?.pg;
+  const metadata: MetadataStore = pg
+    ? await openPgMetadataStore(pg.pool, pg.schema)
+    : new SqliteMetadataStore({
+        db: own?.db ?? opts.database!.sqlite.db,
+        ...(opts.descriptorCipher ? { descriptorCipher: opts.descriptorCipher } : {}),
+      });
   const vectors = new MemoryVectorIndex({ quantize: collections.vectorFormat === 'int8' });
-  const objects = new LocalObjectStore(join(dataDir, 'objects'));
+  const objects = opts.objects ?? new LocalObjectStore(join(dataDir, 'objects'));
   const started = performance.now();
   const faces = await loadIndex(metadata, vectors);
   log.info(
@@ -82,6 +98,11 @@ export async function openCollections(opts: OpenCollectionsOptions): Promise<Ope
     clock: opts.clock ?? systemClock,
     ids: opts.ids ?? randomIds,
     tokenKey: await metadata.secret('pagination'),
+    ...(opts.indexGuard ? { indexGuard: opts.indexGuard } : {}),
   });
-  return { service, metadata, vectors, objects, close: () => metadata.close() };
+  const close = async () => {
+    await metadata.close();
+    own?.close();
+  };
+  return { service, metadata, vectors, objects, close };
 }

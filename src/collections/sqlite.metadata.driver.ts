@@ -1,10 +1,11 @@
-// MetadataStore on SQLite (better-sqlite3): one file, WAL journal, synchronous=FULL by default so that a committed
-// transaction survives power loss, not only a process crash (NORMAL is faster; see docs/benchmarks.md).
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// MetadataStore on SQLite (better-sqlite3): on the deployment database's shared handle (src/db/sqlite.database.ts),
+// or a file of its own for tools and tests. WAL journal, synchronous=FULL by default so that a committed transaction
+// survives power loss, not only a process crash (NORMAL is faster; see docs/benchmarks.md).
 import { randomBytes } from 'node:crypto';
-import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
+import { openSqliteFile } from '../db/sqlite.database.ts';
+import { sqliteUnitOfWork } from '../db/sqlite.unit-of-work.ts';
+import type { Staged, UnitOfWork } from '../db/unit-of-work.ts';
 import { FacegateError } from '../errors.ts';
 import type {
   CollectionRow,
@@ -18,10 +19,25 @@ import type {
 import { migrate } from './sqlite.migrations.ts';
 import { decodeDescriptor, faceFromDb, faceToDb, type FaceDbRow } from './sqlite.rows.ts';
 
-export interface SqliteOptions {
-  /** File path, or ':memory:' for tests. */
-  path: string;
-  synchronous?: 'FULL' | 'NORMAL';
+export type SqliteOptions = (
+  | {
+      /** File path, or ':memory:' for tests; the store owns and closes the handle. */
+      path: string;
+      synchronous?: 'FULL' | 'NORMAL';
+    }
+  | {
+      /** The deployment's shared handle; its owner closes it. */
+      db: Database;
+    }
+) & {
+  /** Encryption at rest of the descriptor column (governance/crypto); `aad` binds a BLOB to its face. */
+  descriptorCipher?: BlobCipher;
+};
+
+/** Seals and opens BLOBs; `open` passes through BLOBs written before encryption was switched on. */
+export interface BlobCipher {
+  seal(plain: Buffer, aad: string): Buffer;
+  open(stored: Buffer, aad: string): Buffer;
 }
 
 interface CollectionDbRow {
@@ -54,15 +70,17 @@ const isConstraint = (e: unknown): boolean =>
 
 export class SqliteMetadataStore implements MetadataStore {
   readonly db: Database;
+  readonly unitOfWork: UnitOfWork;
+  private readonly owned: boolean;
+
+  private readonly cipher: BlobCipher | undefined;
 
   constructor(options: SqliteOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.db = new BetterSqlite3(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
+    this.cipher = options.descriptorCipher;
+    this.owned = 'path' in options;
+    this.db = 'path' in options ? openSqliteFile(options.path, { synchronous: options.synchronous }) : options.db;
     migrate(this.db);
+    this.unitOfWork = sqliteUnitOfWork(this.db);
   }
 
   async createCollection(row: CollectionRow): Promise<void> {
@@ -104,18 +122,32 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async insertFaces(faces: FaceRow[]): Promise<void> {
+    this.db.transaction(() => this.insertFacesNow(faces))();
+  }
+
+  /** insertFaces as a write of a larger unit of work (committed with the rows of other parts). */
+  stageInsertFaces(faces: FaceRow[]): Staged {
+    return { sqlite: () => this.insertFacesNow(faces) };
+  }
+
+  /** deleteFaces as a write of a larger unit of work. */
+  stageDeleteFaces(collectionId: string, ids: string[]): Staged {
+    return { sqlite: () => void this.deleteFacesNow(collectionId, ids) };
+  }
+
+  private insertFacesNow(faces: FaceRow[]): void {
     const insert = this.db.prepare(
       `INSERT INTO faces (${FACE_COLS}, descriptor) VALUES (@collection_id, @id, @image_id, @external_image_id,
        @box_left, @box_top, @box_width, @box_height, @confidence, @brightness, @sharpness, @roll, @yaw, @pitch,
        @model_version, @user_id, @created_at, @descriptor)`,
     );
     const exists = this.db.prepare('SELECT 1 FROM collections WHERE id = ?');
-    this.db.transaction(() => {
-      for (const f of faces) {
-        if (!exists.get(f.collectionId)) throw new FacegateError('NOT_FOUND', `Collection ${f.collectionId} not found`);
-        insert.run(faceToDb(f));
-      }
-    })();
+    for (const f of faces) {
+      if (!exists.get(f.collectionId)) throw new FacegateError('NOT_FOUND', `Collection ${f.collectionId} not found`);
+      const row = faceToDb(f);
+      if (this.cipher) row.descriptor = this.cipher.seal(row.descriptor, `${f.collectionId}/${f.id}`);
+      insert.run(row);
+    }
   }
 
   async getFaces(collectionId: string, ids: string[]): Promise<FaceRow[]> {
@@ -125,7 +157,7 @@ export class SqliteMetadataStore implements MetadataStore {
         `SELECT ${FACE_COLS}, descriptor FROM faces WHERE collection_id = ? AND id IN (SELECT value FROM json_each(?))`,
       )
       .all(collectionId, JSON.stringify(ids)) as FaceDbRow[];
-    return rows.map(faceFromDb);
+    return rows.map((r) => faceFromDb(r.descriptor ? { ...r, descriptor: this.openDescriptor(r, r.descriptor) } : r));
   }
 
   async listFaces(collectionId: string, q: FaceQuery): Promise<FaceRow[]> {
@@ -145,8 +177,12 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async deleteFaces(collectionId: string, ids: string[]): Promise<string[]> {
+    return this.db.transaction(() => this.deleteFacesNow(collectionId, ids))();
+  }
+
+  private deleteFacesNow(collectionId: string, ids: string[]): string[] {
     const del = this.db.prepare('DELETE FROM faces WHERE collection_id = ? AND id = ?');
-    return this.db.transaction(() => ids.filter((id) => del.run(collectionId, id).changes > 0))();
+    return ids.filter((id) => del.run(collectionId, id).changes > 0);
   }
 
   async *scanDescriptors(): AsyncIterable<{ collectionId: string; faceId: string; descriptor: Float32Array }> {
@@ -154,8 +190,13 @@ export class SqliteMetadataStore implements MetadataStore {
       .prepare('SELECT collection_id, id, descriptor FROM faces ORDER BY collection_id, id')
       .iterate();
     for (const r of rows as Iterable<{ collection_id: string; id: string; descriptor: Buffer }>) {
-      yield { collectionId: r.collection_id, faceId: r.id, descriptor: decodeDescriptor(r.descriptor) };
+      const descriptor = decodeDescriptor(this.openDescriptor(r, r.descriptor));
+      yield { collectionId: r.collection_id, faceId: r.id, descriptor };
     }
+  }
+
+  private openDescriptor(r: { collection_id: string; id: string }, blob: Buffer): Buffer {
+    return this.cipher ? this.cipher.open(blob, `${r.collection_id}/${r.id}`) : blob;
   }
 
   async createUser(collectionId: string, userId: string, createdAt: Date): Promise<void> {
@@ -238,7 +279,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.owned && this.db.open) this.db.close();
   }
 }
 

@@ -89,6 +89,37 @@ export class LocalObjectStore implements ObjectStore {
     return keys.length > limit && last !== undefined ? { objects, nextStartAfter: last } : { objects };
   }
 
+  /**
+   * Removes the temporary files ('#tmp-…') of writes a crash interrupted, older than `olderThanMs` (a write in
+   * flight in another process is younger). Returns how many.
+   */
+  async removeTemporaryFiles(olderThanMs = 10 * 60_000): Promise<number> {
+    const before = Date.now() - olderThanMs;
+    const visit = async (dir: string, depth: number): Promise<number> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        if (isMissing(e)) return 0;
+        throw e;
+      }
+      let n = 0;
+      for (const e of entries) {
+        const path = join(dir, e.name);
+        if (e.isDirectory() && depth < 64) n += await visit(path, depth + 1);
+        else if (e.isFile() && e.name.startsWith('#tmp-')) {
+          const st = await stat(path).catch(() => undefined);
+          if (st && st.mtimeMs < before) {
+            await rm(path, { force: true });
+            n++;
+          }
+        }
+      }
+      return n;
+    };
+    return visit(this.root, 0);
+  }
+
   private async walk(dir: string, prefix: string[]): Promise<string[]> {
     let entries;
     try {
