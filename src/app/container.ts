@@ -172,7 +172,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       objects,
       ...(descriptorCipher ? { descriptorCipher } : {}),
     });
-    return { value: opened.service, close: () => opened.close() };
+    return { value: opened.service, close: () => opened.close(), detail: () => ({ vectors: opened.vectorStatus() }) };
   },
   restKeys: async ({ config, dataDir, get }) => openRestKeys(config, dataDir, await get('database')),
   apps: async ({ config, logger, get }) => {
