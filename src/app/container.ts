@@ -24,6 +24,8 @@ import {
   type GovernanceServices,
 } from '../governance/governance.factory.ts';
 import type { RetentionService } from '../governance/retention.service.ts';
+import { keepsImages as keepsImagesIn } from '../governance/policy.ts';
+import { auditVisitSink } from '../governance/audit.visits.ts';
 import type { PrivacyService } from '../governance/privacy.service.ts';
 import { descriptorCipherOf, protectObjects } from '../governance/crypto/crypto.factory.ts';
 import type { Logger } from '../logger.ts';
@@ -35,9 +37,8 @@ import type { ObjectStore } from '../storage/object-store.port.ts';
 import { openStateDatabase, type StateDatabase } from '../db/state.database.ts';
 import { S3ObjectStore } from '../storage/s3.object-store.driver.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
-import { openAppsDatabase } from '../apps/apps.database.ts';
 import type { CameraManager } from '../streams/camera.manager.ts';
-import { openCameras } from '../streams/streams.factory.ts';
+import { checkFfmpeg, openCameras } from '../streams/streams.factory.ts';
 import type { ProcessorService } from '../streams/processors/processor.service.ts';
 import { openProcessors } from '../streams/processors/processors.factory.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
@@ -116,6 +117,9 @@ type Loader<K extends PartName> = (ctx: {
   dataDir: string;
   get: Container['get'];
 }) => Promise<Loaded<Services[K]>>;
+
+/** The deployment's Postgres, for parts that take it as `pg` (absent on the embedded default). */
+const pgOf = (d: StateDatabase) => (d.pg ? { pg: { pool: d.pg.pool, schema: d.pg.schema } } : {});
 
 /** Photos are written before their rows: one this young may belong to a registration still in flight. */
 const ORPHAN_GRACE_MS = 10 * 60_000;
@@ -211,38 +215,34 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       database,
       worker: rolePlan(config.server.role).workers,
       dropFace,
+      keepsImages: (collectionId: string) => keepsImagesIn(config, collectionId),
     });
     return { value: opened, close: () => opened.close() };
   },
-  cameras: async ({ config, logger, dataDir, get }) => {
-    const db = openAppsDatabase(dataDir);
-    try {
-      const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
-      const opened = await openCameras({ config, logger, db, engine, collections, objects });
-      const close = async () => {
-        await opened.close();
-        db.close();
-      };
-      return { value: opened.manager, close };
-    } catch (e) {
-      db.close();
-      throw e;
-    }
+  // Cameras, visits and stream processors on the deployment database (or FACEGATE_CAMERAS_DATABASE_URL).
+  cameras: async ({ config, logger, get }) => {
+    // ffmpeg is checked before the models load, so that its absence is in the log at once.
+    const ffmpeg = checkFfmpeg(config.streams.ffmpegPath).then((f) => {
+      if (!f.ok) logger.error({ err: f.error }, 'ffmpeg is not available: RTSP, MJPEG and file cameras cannot run');
+      return f;
+    });
+    const database = await get('database');
+    const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
+    const db = database.sqlite.db;
+    const opened = await openCameras({
+      ...{ config, logger, db, engine, collections, objects, ffmpeg },
+      ...pgOf(database),
+    });
+    // Every camera decision (known / unknown face) is an audited biometric operation.
+    opened.manager.addSink(auditVisitSink((await get('governance')).audit, logger.child({ module: 'audit' })));
+    return { value: opened.manager, close: () => opened.close() };
   },
-  processors: async ({ config, logger, dataDir, get }) => {
-    const db = openAppsDatabase(dataDir);
-    try {
-      const [cameras, collections] = [await get('cameras'), await get('collections')];
-      const opened = await openProcessors({ config, logger, db, cameras, collections });
-      const close = async () => {
-        await opened.close();
-        db.close();
-      };
-      return { value: opened.service, close };
-    } catch (e) {
-      db.close();
-      throw e;
-    }
+  processors: async ({ config, logger, get }) => {
+    const database = await get('database');
+    const [cameras, collections] = [await get('cameras'), await get('collections')];
+    const db = database.sqlite.db;
+    const opened = await openProcessors({ config, logger, db, ...pgOf(database), cameras, collections });
+    return { value: opened.service, close: () => opened.close() };
   },
   door: async ({ config, logger, get }) => {
     const [collections, objects, engine, pipeline] = await Promise.all([
@@ -273,6 +273,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       collections: await get('collections'),
       governance: await get('governance'),
       pipeline: (await get('pipeline')).privacy,
+      afterErase: (await get('database')).sqlite.erase,
     }),
   }),
   retention: async ({ config, logger, get }) => {

@@ -19,6 +19,7 @@ import { ProctorService } from './proctor/proctor.service.ts';
 import { sqlitePeopleStore } from './verify/people.sqlite.ts';
 import { sharpThumbnailer } from './verify/sharp.thumbnailer.ts';
 import { UploadsService } from './verify/uploads.service.ts';
+import { RejectionStore } from './verify/rejections.ts';
 import { VerifyService, type VerifyConsent } from './verify/verify.service.ts';
 
 export interface AppServices {
@@ -98,6 +99,7 @@ export async function openApps(deps: {
     now,
     ...(deps.consent ? { consent: deps.consent } : {}),
     keepPhotos: keepsImages(config, config.apps.verifyCollection),
+    rejections: new RejectionStore(collections, `${config.apps.verifyCollection}-rejections`),
   });
   const uploads = new UploadsService({
     collections,

@@ -39,7 +39,10 @@ export function doorSettings(config: Readonly<Config>): DoorSettings {
   return {
     passcodeTtlSeconds: d.passcodeTtlSeconds,
     approvalTtlSeconds: d.approvalTtlSeconds,
-    publicUrl: (d.publicUrl ?? config.streams.publicUrl ?? `http://localhost:${config.server.port}`).replace(/\/+$/, ''),
+    publicUrl: (d.publicUrl ?? config.streams.publicUrl ?? `http://localhost:${config.server.port}`).replace(
+      /\/+$/,
+      '',
+    ),
     maxFailures: d.maxFailures,
     doorMaxFailures: d.doorMaxFailures,
     lockoutSeconds: d.lockoutSeconds,
@@ -82,13 +85,13 @@ export async function openDoor(deps: {
   // Doors join the cameras' Home Assistant discovery (same switch and prefix).
   const observer =
     mqtt && config.streams.homeAssistant
-    ? new HomeAssistantDoors(mqtt, {
-        prefix: config.streams.discoveryPrefix,
-        relockSeconds: config.door.relockSeconds,
-        now: () => systemClock.now(),
-        logger: log,
-      })
-    : undefined;
+      ? new HomeAssistantDoors(mqtt, {
+          prefix: config.streams.discoveryPrefix,
+          relockSeconds: config.door.relockSeconds,
+          now: () => systemClock.now(),
+          logger: log,
+        })
+      : undefined;
   if (observer) closers.push(() => observer.close());
   const service = new DoorService({
     store,

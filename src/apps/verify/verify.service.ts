@@ -17,6 +17,7 @@ import type { Box } from '../../vision/vision.types.ts';
 import type { ConsentInput } from '../../governance/consent.types.ts';
 import type { Person, PersonRow, PeopleStore, PhotoRow } from './people.port.ts';
 import type { Thumbnailer } from './thumbnail.port.ts';
+import type { Rejection, RejectionStore } from './rejections.ts';
 
 export type VerifyCollections = Pick<
   CollectionService,
@@ -57,6 +58,8 @@ export interface VerifyDeps {
   consent?: VerifyConsent;
   /** False for a descriptor-only collection (governance.descriptorOnly): no photo or thumbnail is stored. */
   keepPhotos?: boolean;
+  /** Negative feedback ("this match is wrong"); without it nothing can be rejected. */
+  rejections?: RejectionStore;
 }
 
 export interface PersonInput {
@@ -182,6 +185,8 @@ export class VerifyService {
       this.deps.people.stageDelete(personId),
     );
     for (const ph of p.photos) await this.dropObjects(ph);
+    // Rejections of a deleted person can never apply again; a crash before this only leaves them unused.
+    await this.deps.rejections?.forget(personId);
   }
 
   async deletePhoto(personId: string, photoId: string): Promise<Person> {
@@ -239,10 +244,11 @@ export class VerifyService {
     const own = new Set(p.photos.map((ph) => ph.faceId));
     const best = r.faceMatches.find((m) => own.has(m.face.faceId));
     const similarity = best?.similarity ?? 0;
+    const rejected = best !== undefined && (await this.rejectedFor(image)).has(personId);
     return {
       personId,
       name: p.name,
-      verified: best !== undefined && similarity >= threshold,
+      verified: best !== undefined && similarity >= threshold && !rejected,
       similarity,
       threshold,
       matchedFaceId: best?.face.faceId ?? null,
@@ -260,6 +266,7 @@ export class VerifyService {
       const id = m.face.externalImageId;
       if (id && !best.has(id)) best.set(id, { similarity: m.similarity, faceId: m.face.faceId });
     }
+    if (best.size) for (const id of await this.rejectedFor(image)) best.delete(id);
     // Faces whose person row is gone (a registration that crashed half-way) are skipped.
     const people = new Map((await this.deps.people.getMany([...best.keys()])).map((p) => [p.personId, p]));
     const matches = [...best]
@@ -274,6 +281,17 @@ export class VerifyService {
       matches,
       searchedFace: { box: r.searchedFaceBoundingBox, confidence: r.searchedFaceConfidence },
     };
+  }
+
+  /** Marks the largest face of `image` as not being this person: it will not match them again. */
+  async reject(personId: string, image: Uint8Array): Promise<Rejection> {
+    await this.get(personId);
+    if (!this.deps.rejections) throw new FacegateError('INVALID_PARAMETER', 'Negative feedback is not configured');
+    return this.deps.rejections.reject(personId, image);
+  }
+
+  private rejectedFor(image: Uint8Array): Promise<Set<string>> {
+    return this.deps.rejections ? this.deps.rejections.rejectedFor(image) : Promise.resolve(new Set());
   }
 
   private async search(image: Uint8Array, maxFaces: number, threshold: number) {
