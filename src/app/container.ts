@@ -75,7 +75,8 @@ export interface Services {
 
 export type PartName = keyof Services;
 
-type PartState = { status: 'loading' } | { status: 'ready' } | { status: 'failed'; reason: string };
+type PartState =
+  { status: 'loading' } | { status: 'ready'; detail?: Record<string, unknown> } | { status: 'failed'; reason: string };
 
 export interface Container {
   readonly config: Readonly<Config>;
@@ -105,6 +106,8 @@ export interface ContainerOptions {
 interface Loaded<T> {
   value: T;
   close?: () => Promise<void>;
+  /** What /readyz shows for the part once ready, read on each call (e.g. which driver, a degraded fallback). */
+  detail?: () => Record<string, unknown>;
 }
 
 type Loader<K extends PartName> = (ctx: {
@@ -150,10 +153,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     if (!s3.bucket) {
       const local = new LocalObjectStore(join(dataDir, 'objects'));
       await local.removeTemporaryFiles();
-      return { value: protectObjects(config, dataDir, local) };
+      return { value: protectObjects(config, dataDir, local), detail: () => ({ driver: 'local' }) };
     }
     const store = await S3ObjectStore.open({ ...s3, bucket: s3.bucket });
-    return { value: protectObjects(config, dataDir, store), close: async () => store.close() };
+    const detail = { driver: 's3', bucket: s3.bucket, ...(s3.endpoint ? { endpoint: s3.endpoint } : {}) };
+    return { value: protectObjects(config, dataDir, store), close: async () => store.close(), detail: () => detail };
   },
   governance: async ({ config, dataDir, get }) => openGovernance(config, dataDir, await get('database')),
   // The deployment database + the vector index (rebuilt from it), over the engine's descriptors.
@@ -172,7 +176,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       objects,
       ...(descriptorCipher ? { descriptorCipher } : {}),
     });
-    return { value: opened.service, close: () => opened.close() };
+    return { value: opened.service, close: () => opened.close(), detail: () => ({ vectors: opened.vectorStatus() }) };
   },
   restKeys: async ({ config, dataDir, get }) => openRestKeys(config, dataDir, await get('database')),
   apps: async ({ config, logger, get }) => {
@@ -304,6 +308,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
   const states = new Map<PartName, PartState>();
   const promises = new Map<PartName, Promise<unknown>>();
   const closers = new Map<PartName, () => Promise<void>>();
+  const details = new Map<PartName, () => Record<string, unknown>>();
   let closed = false;
 
   const get = <K extends PartName>(name: K): Promise<Services[K]> => {
@@ -325,6 +330,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
     const value = loading.then(
       (loaded) => {
         states.set(name, { status: 'ready' });
+        if (loaded.detail) details.set(name, loaded.detail);
         if (loaded.close) closers.set(name, loaded.close);
         log.info({ part: name }, 'part ready');
         return loaded.value;
@@ -350,7 +356,13 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
     logger,
     metrics,
     get,
-    status: () => Object.fromEntries(states),
+    status: () =>
+      Object.fromEntries(
+        [...states].map(([name, state]) => {
+          const detail = state.status === 'ready' ? details.get(name) : undefined;
+          return [name, detail ? { ...state, detail: detail() } : state];
+        }),
+      ),
     isReady: () => [...gating].every((n) => states.get(n)?.status === 'ready'),
     settled: async () => {
       await Promise.allSettled(promises.values());
