@@ -26,7 +26,7 @@ const MIGRATIONS = [
    CREATE INDEX deliveries_by_subscription ON \${schema}.deliveries (subscription_id, created_at);
    CREATE TABLE \${schema}.delivery_attempts (
      delivery_id TEXT NOT NULL REFERENCES \${schema}.deliveries (id) ON DELETE CASCADE,
-     seq BIGINT GENERATED ALWAYS AS IDENTITY, attempt INTEGER NOT NULL, at BIGINT NOT NULL, ok BOOLEAN NOT NULL,
+     seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, attempt INTEGER NOT NULL, at BIGINT NOT NULL, ok BOOLEAN NOT NULL,
      status INTEGER, error TEXT, duration_ms INTEGER NOT NULL);
    CREATE INDEX delivery_attempts_by_delivery ON \${schema}.delivery_attempts (delivery_id);
    CREATE TABLE \${schema}.sms_outbox (
