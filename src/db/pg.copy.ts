@@ -80,7 +80,10 @@ function toPg(kind: Column['kind'], v: unknown): unknown {
     case 'int':
     case 'ms':
       return Math.round(Number(v));
-    default:
+    case 'text':
+    case 'real':
+    case 'json':
+    case 'blob':
       return v;
   }
 }
