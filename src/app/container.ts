@@ -100,10 +100,13 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     return { value: engine, close: () => engine.close() };
   },
   // Embedded default: a local directory; the S3-compatible driver is chosen here when configured. Temporary files a
-  // crash left mid-write are removed first.
-  objects: async ({ dataDir }) => {
+  // crash left mid-write are removed in the background (only those older than any write in flight).
+  objects: async ({ dataDir, logger }) => {
     const objects = new LocalObjectStore(join(dataDir, 'objects'));
-    await objects.removeTemporaryFiles();
+    objects
+      .removeTemporaryFiles()
+      .then((n) => n && logger.info({ module: 'objects', removed: n }, 'removed temporary files of interrupted writes'))
+      .catch((e: unknown) => logger.error({ module: 'objects', err: e }, 'temporary file sweep failed'));
     return { value: objects };
   },
   // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
@@ -121,13 +124,23 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       objects: await get('objects'),
       engine: await get('engine'),
     });
-    // Photos a crash left without their rows; in the background, and only those older than this start.
-    const before = new Date(Date.now() - ORPHAN_GRACE_MS);
-    opened.value.verify
-      .sweepObjects(before)
-      .then((n) => n && logger.info({ module: 'apps', removed: n }, 'removed photos no person refers to'))
-      .catch((e: unknown) => logger.error({ module: 'apps', err: e }, 'photo sweep failed'));
-    return opened;
+    // Photos a crash left without their rows, in the background: at start, and once more when those written just
+    // before the start are old enough to be judged.
+    const sweep = () =>
+      opened.value.verify
+        .sweepObjects(new Date(Date.now() - ORPHAN_GRACE_MS))
+        .then((n) => n && logger.info({ module: 'apps', removed: n }, 'removed photos no person refers to'))
+        .catch((e: unknown) => logger.error({ module: 'apps', err: e }, 'photo sweep failed'));
+    void sweep();
+    const again = setTimeout(() => void sweep(), ORPHAN_GRACE_MS);
+    again.unref();
+    return {
+      value: opened.value,
+      close: async () => {
+        clearTimeout(again);
+        await opened.close();
+      },
+    };
   },
   // Starts its workers at once; steps wait for the engine and collections, so runs can be listed while models load.
   pipeline: async ({ config, logger, get }) => {
