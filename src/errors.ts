@@ -32,6 +32,7 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, aws: 'ResourceNotFoundException', message: 'The resource does not exist' },
   ALREADY_EXISTS: { status: 409, aws: 'ResourceAlreadyExistsException', message: 'The resource already exists' },
   CONFLICT: { status: 409, aws: 'ConflictException', message: 'The request conflicts with the current state' },
+  IN_USE: { status: 400, aws: 'ResourceInUseException', message: 'The resource is in use or in the wrong state' },
   IDEMPOTENCY_MISMATCH: {
     status: 409,
     aws: 'IdempotentParameterMismatchException',
@@ -58,6 +59,11 @@ export const ERRORS = {
     status: 401,
     aws: 'UnrecognizedClientException',
     message: 'The security token included in the request is invalid',
+  },
+  EXPIRED_TOKEN: {
+    status: 403,
+    aws: 'ExpiredTokenException',
+    message: 'The security token included in the request is expired',
   },
   INVALID_SIGNATURE: { status: 403, aws: 'InvalidSignatureException', message: 'The request signature does not match' },
   ACCESS_DENIED: { status: 403, aws: 'AccessDeniedException', message: 'Access denied' },
@@ -90,6 +96,21 @@ export const ERRORS = {
   },
   MODEL_CONVERSION_FAILED: { status: 500, aws: 'InternalServerError', message: 'A model could not be converted' },
   MODEL_LOAD_FAILED: { status: 500, aws: 'InternalServerError', message: 'A model could not be loaded' },
+  CONSENT_REQUIRED: {
+    status: 422,
+    aws: 'InvalidParameterException',
+    message: 'This collection indexes only people with a consent record',
+  },
+  PHOTOS_NOT_KEPT: {
+    status: 409,
+    aws: 'InvalidParameterException',
+    message: 'This collection keeps descriptors only, not photos',
+  },
+  ENCRYPTION_FAILED: {
+    status: 500,
+    aws: 'InternalServerError',
+    message: 'Stored data could not be decrypted with the configured keys',
+  },
   NOT_READY: { status: 503, aws: 'ServiceUnavailableException', message: 'The service is starting' },
   INTERNAL: { status: 500, aws: 'InternalServerError', message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; aws: string; message: string }>;

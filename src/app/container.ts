@@ -4,22 +4,42 @@
 // Parts load in the background so that the HTTP server can answer /healthz at once and /readyz with 503 until the
 // models are loaded. A part that fails to load is reported by name: callers get NOT_READY with the reason, never a
 // fake result.
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { secureDataDir } from './datadir.secure.ts';
 import type { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
 import { openApps, openRestKeys, type AppServices } from '../apps/apps.factory.ts';
+import { openDoor, type OpenedDoor } from '../apps/door/door.factory.ts';
 import { EnginePipelineFaces } from '../apps/pipeline/faces.adapter.ts';
 import { openPipeline, type OpenedPipeline } from '../apps/pipeline/pipeline.factory.ts';
 import { SharpThumbnailer } from '../apps/pipeline/sharp.thumbnailer.ts';
 import { openCollections } from '../collections/collection.factory.ts';
+import { rolePlan } from './deployment.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { FacegateError } from '../errors.ts';
+import {
+  openGovernance,
+  privacyService,
+  retentionService,
+  type GovernanceServices,
+} from '../governance/governance.factory.ts';
+import type { RetentionService } from '../governance/retention.service.ts';
+import type { PrivacyService } from '../governance/privacy.service.ts';
+import { descriptorCipherOf, protectObjects } from '../governance/crypto/crypto.factory.ts';
 import type { Logger } from '../logger.ts';
+import { Metrics } from '../metrics/metrics.registry.ts';
+import { timedRuntime } from '../metrics/timed.runtime.ts';
+import { createModelRuntime } from '../vision/models/model.runtime.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import { openStateDatabase, type StateDatabase } from '../db/state.database.ts';
+import { S3ObjectStore } from '../storage/s3.object-store.driver.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
+import { openAppsDatabase } from '../apps/apps.database.ts';
+import type { CameraManager } from '../streams/camera.manager.ts';
+import { openCameras } from '../streams/streams.factory.ts';
+import type { ProcessorService } from '../streams/processors/processor.service.ts';
+import { openProcessors } from '../streams/processors/processors.factory.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
 /** Every service a handler may ask for. A new part adds one field here and one LOADERS entry. */
@@ -36,8 +56,20 @@ export interface Services {
   restKeys: ApiKeyService;
   /** Apps: register/verify/identify, index/search by upload, the virtual proctor. */
   apps: AppServices;
+  /** Governance: the audit log (and consent, retention); ready without the models. */
+  governance: GovernanceServices;
+  /** Subject access and erasure across every part holding personal data. */
+  privacy: PrivacyService;
+  /** The retention job (runs every governance.retention.everyMinutes, and on demand). */
+  retention: RetentionService;
   /** The upload pipeline: runs, events, notifications, watched directories (on the deployment database). */
   pipeline: OpenedPipeline;
+  /** The smart door: doors, visitors, passcodes, approvals (on the jobs database, with the outbox); a VisitSink. */
+  door: OpenedDoor;
+  /** Cameras: sources, tracking, visits (src/streams); tables in <dataDir>/apps.sqlite. */
+  cameras: CameraManager;
+  /** Rekognition stream processors over the cameras (records to configured webhook / MQTT targets). */
+  processors: ProcessorService;
 }
 
 export type PartName = keyof Services;
@@ -47,6 +79,8 @@ type PartState = { status: 'loading' } | { status: 'ready' } | { status: 'failed
 export interface Container {
   readonly config: Readonly<Config>;
   readonly logger: Logger;
+  /** Prometheus metrics (GET /metrics); parts add their gauges with metrics.gauge(). */
+  readonly metrics: Metrics;
   /** The service, once loaded; waits while it loads; NOT_READY if it failed or is not in this build. */
   get<K extends PartName>(name: K): Promise<Services[K]>;
   /** Loading state of each part, for /readyz. */
@@ -63,6 +97,8 @@ export interface ContainerOptions {
   overrides?: { [K in PartName]?: Services[K] | Promise<Services[K]> };
   /** Parts that gate /readyz (default: the engine, warmed, and the collections with their index rebuilt). */
   readinessParts?: PartName[];
+  /** Metrics registry to record into (default: a new one with process metrics). */
+  metrics?: Metrics;
 }
 
 interface Loaded<T> {
@@ -73,6 +109,7 @@ interface Loaded<T> {
 type Loader<K extends PartName> = (ctx: {
   config: Readonly<Config>;
   logger: Logger;
+  metrics: Metrics;
   dataDir: string;
   get: Container['get'];
 }) => Promise<Loaded<Services[K]>>;
@@ -90,8 +127,10 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     }
     return { value: database, close: () => database.close() };
   },
-  engine: async ({ config, logger }) => {
-    const engine = await createFaceEngine(config, logger);
+  engine: async ({ config, logger, metrics }) => {
+    const engine = await createFaceEngine(config, logger, {
+      runtime: timedRuntime(createModelRuntime(config), metrics),
+    });
     // Readiness means the models are loaded and have run once, so the first request is not the slow one.
     await engine.ready().catch(async (e: unknown) => {
       await engine.close();
@@ -99,20 +138,41 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     });
     return { value: engine, close: () => engine.close() };
   },
-  // Embedded default: a local directory; the S3-compatible driver is chosen here when configured. Temporary files a
-  // crash left mid-write are removed in the background (only those older than any write in flight).
-  objects: async ({ dataDir, logger }) => {
-    const objects = new LocalObjectStore(join(dataDir, 'objects'));
-    objects
-      .removeTemporaryFiles()
-      .then((n) => n && logger.info({ module: 'objects', removed: n }, 'removed temporary files of interrupted writes'))
-      .catch((e: unknown) => logger.error({ module: 'objects', err: e }, 'temporary file sweep failed'));
-    return { value: objects };
+  // Embedded default: a local directory (temporary files a crash left mid-write are removed in the background, only
+  // those older than any write in flight); the S3-compatible driver when a bucket is configured. Encrypted at rest
+  // (AES-256-GCM, envelope keys) when a master key is configured (governance/crypto).
+  objects: async ({ config, dataDir, logger }) => {
+    const s3 = config.objectStore;
+    if (!s3.bucket) {
+      const local = new LocalObjectStore(join(dataDir, 'objects'));
+      local
+        .removeTemporaryFiles()
+        .then(
+          (n) => n && logger.info({ module: 'objects', removed: n }, 'removed temporary files of interrupted writes'),
+        )
+        .catch((e: unknown) => logger.error({ module: 'objects', err: e }, 'temporary file sweep failed'));
+      return { value: protectObjects(config, dataDir, local) };
+    }
+    const store = await S3ObjectStore.open({ ...s3, bucket: s3.bucket });
+    return { value: protectObjects(config, dataDir, store), close: async () => store.close() };
   },
-  // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
-  collections: async ({ config, logger, get }) => {
+  governance: async ({ config, dataDir, get }) => openGovernance(config, dataDir, await get('database')),
+  // The deployment database + the vector index (rebuilt from it), over the engine's descriptors.
+  collections: async ({ config, logger, dataDir, get }) => {
     const database = await get('database');
-    const opened = await openCollections({ config, engine: await get('engine'), logger, database });
+    const { consent } = await get('governance');
+    const indexGuard = (c: string, subject: string | undefined) => consent.guardIndex(c, subject);
+    const objects = await get('objects');
+    const descriptorCipher = descriptorCipherOf(config, dataDir);
+    const opened = await openCollections({
+      config,
+      engine: await get('engine'),
+      logger,
+      database,
+      indexGuard,
+      objects,
+      ...(descriptorCipher ? { descriptorCipher } : {}),
+    });
     return { value: opened.service, close: () => opened.close() };
   },
   restKeys: async ({ config, dataDir, get }) => openRestKeys(config, dataDir, await get('database')),
@@ -123,6 +183,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       collections: await get('collections'),
       objects: await get('objects'),
       engine: await get('engine'),
+      consent: (await get('governance')).consent,
     });
     // Photos a crash left without their rows, in the background: at start, and once more when those written just
     // before the start are old enough to be judged.
@@ -147,6 +208,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     const faces = new EnginePipelineFaces({ engine: () => get('engine'), collections: () => get('collections') });
     const objects = await get('objects');
     const database = await get('database');
+    const dropFace = async (collectionId: string, faceId: string) => {
+      await (await get('collections')).deleteFaces({ collectionId, faceIds: [faceId] }).catch((e: unknown) => {
+        if (!(e instanceof FacegateError && e.code === 'NOT_FOUND')) throw e;
+      });
+    };
     const opened = await openPipeline({
       config,
       logger,
@@ -154,15 +220,99 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       objects,
       thumbnails: new SharpThumbnailer(),
       database,
+      worker: rolePlan(config.server.role).workers,
+      dropFace,
     });
     return { value: opened, close: () => opened.close() };
+  },
+  cameras: async ({ config, logger, dataDir, get }) => {
+    const db = openAppsDatabase(dataDir);
+    try {
+      const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
+      const opened = await openCameras({ config, logger, db, engine, collections, objects });
+      const close = async () => {
+        await opened.close();
+        db.close();
+      };
+      return { value: opened.manager, close };
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  },
+  processors: async ({ config, logger, dataDir, get }) => {
+    const db = openAppsDatabase(dataDir);
+    try {
+      const [cameras, collections] = [await get('cameras'), await get('collections')];
+      const opened = await openProcessors({ config, logger, db, cameras, collections });
+      const close = async () => {
+        await opened.close();
+        db.close();
+      };
+      return { value: opened.service, close };
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  },
+  door: async ({ config, logger, get }) => {
+    const [collections, objects, engine, pipeline] = await Promise.all([
+      get('collections'),
+      get('objects'),
+      get('engine'),
+      get('pipeline'),
+    ]);
+    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline });
+    // The door hears its cameras' visits. Cameras that fail to load leave the door working (passcodes, approvals).
+    let detach: (() => void) | undefined;
+    const attaching = get('cameras').then(
+      (cameras) => void (detach = cameras.addSink(opened.service)),
+      (e: unknown) => logger.warn({ err: e }, 'door not attached to cameras'),
+    );
+    return {
+      value: opened,
+      close: async () => {
+        await attaching;
+        detach?.();
+        await opened.close();
+      },
+    };
+  },
+  privacy: async ({ get }) => ({
+    value: privacyService({
+      verify: (await get('apps')).verify,
+      collections: await get('collections'),
+      governance: await get('governance'),
+      pipeline: (await get('pipeline')).privacy,
+    }),
+  }),
+  retention: async ({ config, logger, get }) => {
+    const [governance, apps, privacy, pipeline] = [
+      await get('governance'),
+      await get('apps'),
+      await get('privacy'),
+      await get('pipeline'),
+    ];
+    const retention = retentionService({ config, governance, verify: apps.verify, privacy, pipeline });
+    const log = logger.child({ module: 'retention' });
+    const every = config.governance.retention.everyMinutes * 60_000;
+    const timer = every
+      ? setInterval(() => {
+          retention.run().then(
+            (r) => log.info({ removed: r.removed }, 'retention purge'),
+            (e: unknown) => log.error({ err: e }, 'retention purge failed'),
+          );
+        }, every)
+      : undefined;
+    timer?.unref();
+    return { value: retention, close: async () => clearInterval(timer) };
   },
 };
 
 export function createContainer(config: Readonly<Config>, logger: Logger, options: ContainerOptions = {}): Container {
   const log = logger.child({ module: 'container' });
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  secureDataDir(dataDir);
   const gating = new Set<PartName>(options.readinessParts ?? ['engine', 'collections']);
   const states = new Map<PartName, PartState>();
   const promises = new Map<PartName, Promise<unknown>>();
@@ -184,7 +334,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
     const loading: Promise<Loaded<Services[K]>> =
       override !== undefined
         ? Promise.resolve(override as Services[K] | Promise<Services[K]>).then((value) => ({ value }))
-        : Promise.resolve().then(() => (LOADERS[name] as Loader<K>)({ config, logger, dataDir, get }));
+        : Promise.resolve().then(() => (LOADERS[name] as Loader<K>)({ config, logger, metrics, dataDir, get }));
     const value = loading.then(
       (loaded) => {
         states.set(name, { status: 'ready' });
@@ -205,10 +355,13 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
   };
 
   for (const name of Object.keys(LOADERS) as PartName[]) start(name);
+  const metrics = options.metrics ?? new Metrics();
+  registerPartGauges(metrics, states, get);
 
   return {
     config,
     logger,
+    metrics,
     get,
     status: () => Object.fromEntries(states),
     isReady: () => [...gating].every((n) => states.get(n)?.status === 'ready'),
@@ -232,4 +385,31 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
       }
     },
   };
+}
+
+/** Queue depth and job outcomes, faces per collection: read at scrape time from parts already loaded (never waits). */
+function registerPartGauges(metrics: Metrics, states: Map<PartName, PartState>, get: Container['get']): void {
+  const ready = (name: PartName) => states.get(name)?.status === 'ready';
+  metrics.gauge(
+    'facegate_jobs',
+    'Jobs held by the queue, by state (completed and dead are outcomes)',
+    ['state'],
+    async (set) => {
+      if (!ready('pipeline')) return;
+      const counts = await (await get('pipeline')).queue.counts();
+      for (const [state, n] of Object.entries(counts)) set({ state }, n);
+    },
+  );
+  // At most 500 collections per scrape, to bound the series and the scrape's cost.
+  metrics.gauge(
+    'facegate_collection_faces',
+    'Faces per collection (first 500 collections)',
+    ['collection'],
+    async (set) => {
+      if (!ready('collections')) return;
+      const service = await get('collections');
+      const { collectionIds } = await service.listCollections({ maxResults: 500 });
+      for (const id of collectionIds) set({ collection: id }, (await service.describeCollection(id)).faceCount);
+    },
+  );
 }

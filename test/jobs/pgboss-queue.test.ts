@@ -1,13 +1,14 @@
-// The JobQueue contract on Postgres (pg-boss). Needs Postgres at 127.0.0.1:5432, database `test`
-// (FACEGATE_TEST_DATABASE_URL to override); fails at once, naming the URL, when it is not reachable.
+// The JobQueue contract on Postgres (pg-boss), on the test Postgres (test/helpers/services.ts); fails at once,
+// naming the URL, when it is not reachable.
 // Each queue gets its own schema, dropped at the end.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createLogger } from '../../src/logger.ts';
 import { PgBossJobQueue } from '../../src/jobs/pgboss-queue.driver.ts';
+import { postgresUrl } from '../helpers/services.ts';
 import { jobQueueContract } from './job-queue.contract.ts';
 
-const URL = process.env.FACEGATE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const URL = postgresUrl();
 const logger = createLogger('silent');
 
 jobQueueContract('pg-boss (Postgres)', async () => {

@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import mqtt, { type MqttClient } from 'mqtt';
+import { mqttUrl } from '../helpers/services.ts';
 
 export interface Received {
   path: string;
@@ -61,13 +62,16 @@ export async function smtpReceiver() {
   };
 }
 
-export const MQTT_URL = 'mqtt://127.0.0.1:1883';
+/** The test broker (test/helpers/services.ts): the machine's Mosquitto, or an aedes broker started for the run. */
+export const MQTT_URL = mqttUrl();
 
 /** Connects with a short timeout and no reconnect: a missing broker fails the test at once, with a clear message. */
 export async function mqttProbe(): Promise<MqttClient> {
   try {
     return await mqtt.connectAsync(MQTT_URL, { connectTimeout: 3000, reconnectPeriod: 0 });
   } catch (e) {
-    throw new Error(`MQTT broker not reachable at ${MQTT_URL} (start mosquitto): ${(e as Error).message}`);
+    throw new Error(
+      `MQTT broker not reachable at ${MQTT_URL} (start mosquitto, or run through scripts/test.mjs): ${(e as Error).message}`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 // The same workflow on the Postgres queue (pg-boss): a run succeeds and a group photo fails, as on SQLite.
-// Needs Postgres at 127.0.0.1:5432, database `test`; fails at once, naming the URL, when it is not reachable.
+// Needs the test Postgres (test/helpers/services.ts); fails at once, naming the URL, when it is not reachable.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -7,9 +7,10 @@ import pg from 'pg';
 import { createLogger } from '../../src/logger.ts';
 import { PgBossJobQueue } from '../../src/jobs/pgboss-queue.driver.ts';
 import { pipelineHarness } from './harness.ts';
+import { postgresUrl } from '../helpers/services.ts';
 import { portrait } from './fakes.ts';
 
-const URL = process.env.FACEGATE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const URL = postgresUrl();
 
 describe('upload pipeline on the pg-boss queue', () => {
   const schema = `fg_pipe_${randomBytes(4).toString('hex')}`;

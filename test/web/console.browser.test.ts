@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { FIXTURES, startConsole, type ConsoleHarness } from './console.harness.ts';
+import { BROWSER_SKIP, FIXTURES, startConsole, type ConsoleHarness } from './console.harness.ts';
 
 let h: ConsoleHarness;
 
-describe('web console in Chromium', { timeout: 300_000 }, () => {
+describe('web console in Chromium', { timeout: 300_000, skip: BROWSER_SKIP }, () => {
   before(async () => {
     // The webcam shows the proctoring subject looking at the screen.
     h = await startConsole(join(FIXTURES, 'looking_at_screen.jpg'));

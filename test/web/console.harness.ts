@@ -1,7 +1,8 @@
 // Browser-test harness: a real Facegate server (real engine, collections, apps) on port 0 in a temp data dir, an
-// admin REST key, and Debian's Chromium driven by playwright-core with a still image fed as the webcam.
+// admin REST key, and Chromium (test/helpers/services.ts) driven by playwright-core with a still image fed as the
+// webcam. A setup that fails half-way closes what it had started, so the file ends instead of hanging.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -10,8 +11,10 @@ import { createContainer, type Container } from '../../src/app/container.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { buildApp } from '../../src/server/app.ts';
+import { chromiumPath, chromiumSkipReason, ffmpegPath } from '../helpers/services.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Set when no Chromium runs on this machine: the browser tests are skipped with this reason. */
+export const BROWSER_SKIP = chromiumSkipReason();
 export const ARTIFACTS = 'test-artifacts';
 export const FIXTURES = 'test/fixtures/images';
 
@@ -29,7 +32,7 @@ export interface ConsoleHarness {
 export function fakeCamera(photo: string, dir: string): string {
   const out = join(dir, 'camera.y4m');
   const r = spawnSync(
-    'ffmpeg',
+    ffmpegPath(),
     [
       '-v',
       'error',
@@ -55,51 +58,59 @@ export function fakeCamera(photo: string, dir: string): string {
 }
 
 export async function startConsole(cameraPhoto: string): Promise<ConsoleHarness> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (CI's .ci/run does)`);
+  const executablePath = chromiumPath();
   const dataDir = mkdtempSync(join(tmpdir(), 'facegate-console-'));
-  const container = createContainer(loadConfig({}, { dataDir }), createLogger('silent'));
-  // The Rekognition protocol is not used here; a ring with one throwaway key keeps SigV4 on.
-  const keys = { find: () => undefined, ids: ['AKCONSOLETEST0000000'], source: 'config' as const };
-  const app: FastifyInstance = await buildApp(container, { keys });
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  // Fail fast and clearly when the models are not prepared, instead of timing out in the browser.
-  await container.get('apps');
-  const adminKey = (await (await container.get('restKeys')).create({ name: 'console-test', role: 'admin' })).key;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: 60_000,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-video-capture=${fakeCamera(cameraPhoto, dataDir)}`,
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  await context.grantPermissions(['camera'], { origin: url });
-  const page = await context.newPage();
-  page.setDefaultTimeout(60_000);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  return {
-    url,
-    adminKey,
-    browser,
-    page,
-    container,
-    shot: async (name) =>
-      void (await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true })),
-    close: async () => {
-      await browser.close();
-      await app.close();
-      await container.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+  const undo: (() => Promise<unknown> | unknown)[] = [() => rmSync(dataDir, { recursive: true, force: true })];
+  const close = async () => {
+    while (undo.length) await undo.pop()?.();
   };
+  try {
+    const container = createContainer(loadConfig({}, { dataDir }), createLogger('silent'));
+    undo.push(() => container.close());
+    // The Rekognition protocol is not used here; a ring with one throwaway key keeps SigV4 on.
+    const keys = { find: () => undefined, ids: ['AKCONSOLETEST0000000'], source: 'config' as const };
+    const app: FastifyInstance = await buildApp(container, { keys });
+    undo.push(() => app.close());
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    // Fail fast and clearly when the models are not prepared, instead of timing out in the browser.
+    await container.get('apps');
+    const adminKey = (await (await container.get('restKeys')).create({ name: 'console-test', role: 'admin' })).key;
+    const camera = fakeCamera(cameraPhoto, dataDir);
+    const browser = await chromium.launch({
+      executablePath,
+      headless: true,
+      timeout: 60_000,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${camera}`,
+      ],
+    });
+    undo.push(() => browser.close());
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    await context.grantPermissions(['camera'], { origin: url });
+    const page = await context.newPage();
+    page.setDefaultTimeout(60_000);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    return {
+      url,
+      adminKey,
+      browser,
+      page,
+      container,
+      shot: async (name) =>
+        void (await page.screenshot({ path: join(ARTIFACTS, `console-${name}.png`), fullPage: true })),
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }

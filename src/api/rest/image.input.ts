@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { FacegateError } from '../../errors.ts';
+import { noteImage } from '../../governance/audit.scope.ts';
 
 export const RAW_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/octet-stream'];
 
@@ -49,7 +50,9 @@ export function decodeBase64Image(text: string, maxBytes: number): Uint8Array {
   const ok = s.length > 0 && (BASE64.test(s) ? s.length % 4 === 0 : BASE64URL.test(s) && s.length % 4 !== 1);
   if (!ok) throw new FacegateError('INVALID_PARAMETER', 'The image is not valid base64');
   if (Math.floor((s.length * 3) / 4) - (s.match(/=+$/)?.[0].length ?? 0) > maxBytes) throw tooLarge(maxBytes);
-  return new Uint8Array(Buffer.from(s, BASE64.test(s) ? 'base64' : 'base64url'));
+  const bytes = new Uint8Array(Buffer.from(s, BASE64.test(s) ? 'base64' : 'base64url'));
+  noteImage(bytes);
+  return bytes;
 }
 
 /** A JSON field holding a base64 image; decodes to bytes at the boundary. */
@@ -59,6 +62,21 @@ export const base64Image = (maxBytes: number) =>
     .min(1)
     .describe('base64 (or a data: URL) of a JPEG, PNG or WebP image')
     .transform((s) => decodeBase64Image(s, maxBytes));
+
+/**
+ * The multipart parser's failures as client errors: a missing or over-long boundary, a truncated part, too many
+ * files or fields (busboy and @fastify/multipart throw plain Errors or FST_ errors with 4xx status codes).
+ */
+function multipartError(e: unknown): FacegateError {
+  if (e instanceof FacegateError) return e;
+  const err = e as { code?: string; message?: string; statusCode?: number };
+  if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.statusCode === 413) {
+    return new FacegateError('PAYLOAD_TOO_LARGE', err.message, { cause: e });
+  }
+  return new FacegateError('INVALID_PARAMETER', `Malformed multipart body: ${err.message ?? 'unreadable'}`, {
+    cause: e,
+  });
+}
 
 export interface Upload {
   fields: Record<string, string>;
@@ -72,17 +90,23 @@ export interface Upload {
 export async function readUpload(request: FastifyRequest): Promise<Upload> {
   if (request.isMultipart()) {
     const upload: Upload = { fields: {}, images: [] };
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        const bytes = new Uint8Array(await part.toBuffer());
-        if (bytes.length > 0) upload.images.push({ field: part.fieldname, filename: part.filename, bytes });
-      } else if (typeof part.value === 'string') {
-        upload.fields[part.fieldname] = part.value;
+    try {
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          const bytes = new Uint8Array(await part.toBuffer());
+          noteImage(bytes);
+          if (bytes.length > 0) upload.images.push({ field: part.fieldname, filename: part.filename, bytes });
+        } else if (typeof part.value === 'string') {
+          upload.fields[part.fieldname] = part.value;
+        }
       }
+    } catch (e) {
+      throw multipartError(e);
     }
     return upload;
   }
   if (Buffer.isBuffer(request.body)) {
+    noteImage(request.body);
     return { fields: {}, images: request.body.length ? [{ field: 'body', bytes: new Uint8Array(request.body) }] : [] };
   }
   return { fields: {}, images: [] };

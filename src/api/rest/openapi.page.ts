@@ -1,5 +1,7 @@
 // The browsable API reference at /v1/docs: one self-contained HTML page (no CDN, no external fonts) that reads
 // /v1/openapi.json and lists every operation with its parameters, bodies, responses and error codes.
+import { createHash } from 'node:crypto';
+
 export const REFERENCE_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Facegate REST API reference</title>
@@ -41,3 +43,17 @@ fetch('/v1/openapi.json').then((r) => r.json()).then((doc) => {
   document.getElementById('ops').innerHTML = html;
 }, (e) => { document.getElementById('ops').textContent = 'Could not load the document: ' + e; });
 </script></body></html>`;
+
+/** Its CSP: nothing but its own inline script (by hash), inline styles, and fetches of openapi.json from this origin. */
+export const REFERENCE_PAGE_CSP = [
+  "default-src 'none'",
+  `script-src 'sha256-${createHash('sha256')
+    .update(/<script>([\s\S]*?)<\/script>/.exec(REFERENCE_PAGE)?.[1] ?? '')
+    .digest('base64')}'`,
+  "style-src 'unsafe-inline'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');

@@ -28,17 +28,22 @@ export interface AuthOptions {
   publicReads: boolean;
 }
 
+/** Who presented what; nothing is counted here (a request refused later must not use up the quota). */
 async function identify(request: FastifyRequest, options: AuthOptions): Promise<Principal | undefined> {
   const key = request.headers['x-api-key'];
-  if (typeof key === 'string' && key !== '') return options.keys.authenticate(key);
+  if (typeof key === 'string' && key !== '') return options.keys.verify(key);
   const auth = request.headers.authorization;
   if (auth?.startsWith('Bearer ')) {
     if (!options.jwt) throw new FacegateError('UNAUTHENTICATED', 'Bearer tokens are not configured on this server');
-    const principal = await options.jwt(auth.slice('Bearer '.length).trim());
-    options.tokenQuota?.count(principal.id);
-    return principal;
+    return options.jwt(auth.slice('Bearer '.length).trim());
   }
   return undefined;
+}
+
+/** The daily quota, counted once the request passed every other check and will be served. */
+async function countQuota(principal: Principal | undefined, options: AuthOptions): Promise<void> {
+  if (principal?.kind === 'key') await options.keys.countRequest(principal);
+  else if (principal?.kind === 'jwt') options.tokenQuota?.count(principal.id);
 }
 
 export function authHook(options: AuthOptions) {
@@ -49,7 +54,10 @@ export function authHook(options: AuthOptions) {
       return;
     }
     const principal = await identify(request, options);
-    const anonymousOk = access === 'public' || (access === 'read' && options.publicReads);
+    // Public reads cover listings and lookups (GET) only: a 'read' route that takes a body is a biometric operation
+    // (identify, verify, search, proctor checks) and always needs a principal.
+    const safeMethod = request.method === 'GET' || request.method === 'HEAD';
+    const anonymousOk = access === 'public' || (access === 'read' && options.publicReads && safeMethod);
     if (!principal && !anonymousOk) {
       reply.header('www-authenticate', 'Bearer, ApiKey header="x-api-key"');
       throw new FacegateError('UNAUTHENTICATED', 'An API key (x-api-key header) or a bearer token is required');
@@ -64,5 +72,6 @@ export function authHook(options: AuthOptions) {
         details: { retryAfter: rate.retryAfter },
       });
     }
+    await countQuota(principal, options);
   };
 }

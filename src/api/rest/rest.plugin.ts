@@ -5,11 +5,14 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { FacegateError } from '../../errors.ts';
+import { assertJsonDepth } from '../../server/json.depth.ts';
+import { pathOnly } from '../../server/log.redact.ts';
 import { RAW_IMAGE_TYPES, readLimited } from './image.input.ts';
 import { openApiDocument } from './openapi.document.ts';
-import { REFERENCE_PAGE } from './openapi.page.ts';
+import { REFERENCE_PAGE, REFERENCE_PAGE_CSP } from './openapi.page.ts';
 import { authHook, type AuthOptions } from './rest.auth.ts';
 import { sendRest } from './rest.errors.ts';
+import type { RestAudit } from './rest.audit.ts';
 import { registerRoute, type AnyRouteSpec } from './rest.route.ts';
 
 export interface RestPluginOptions extends AuthOptions {
@@ -20,6 +23,8 @@ export interface RestPluginOptions extends AuthOptions {
   version: string;
   /** Most photos one multipart request may carry (registration with several photos). */
   maxFilesPerRequest?: number;
+  /** The audit log and the describers of biometric routes (absent: nothing is audited, as in unit harnesses). */
+  audit?: RestAudit;
 }
 
 const JSON_LIMIT = 256 * 1024;
@@ -29,8 +34,24 @@ export function restPlugin(options: RestPluginOptions): FastifyPluginAsync {
   const v1 = async (app: FastifyInstance): Promise<void> => {
     app.setErrorHandler((e, request, reply) => sendRest(request, reply, e));
     app.setNotFoundHandler((request, reply) =>
-      sendRest(request, reply, new FacegateError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url}`)),
+      sendRest(
+        request,
+        reply,
+        new FacegateError('ROUTE_NOT_FOUND', `No route ${request.method} ${pathOnly(request.url)}`),
+      ),
     );
+    // JSON: nesting depth checked before the parser runs (fastify's own parser, with its prototype-poisoning guard).
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      try {
+        assertJsonDepth(body as string);
+      } catch (e) {
+        done(e as Error, undefined);
+        return;
+      }
+      void parseJson(request, body as string, done);
+    });
     // Raw image bodies: read with the image limit whatever the route's JSON limit is.
     app.addContentTypeParser(RAW_IMAGE_TYPES, async (request: FastifyRequest, payload: IncomingMessage) => {
       const declared = Number(request.headers['content-length']);
@@ -48,9 +69,14 @@ export function restPlugin(options: RestPluginOptions): FastifyPluginAsync {
 
     app.get('/openapi.json', { config: { access: 'public' } }, async () => document);
     app.get('/docs', { config: { access: 'public' } }, async (_request, reply) =>
-      reply.type('text/html; charset=utf-8').send(REFERENCE_PAGE),
+      reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', REFERENCE_PAGE_CSP)
+        .header('x-content-type-options', 'nosniff')
+        .send(REFERENCE_PAGE),
     );
-    for (const spec of options.routes) registerRoute(app, { ...spec, bodyLimit: spec.bodyLimit ?? JSON_LIMIT });
+    for (const spec of options.routes)
+      registerRoute(app, { ...spec, bodyLimit: spec.bodyLimit ?? JSON_LIMIT }, options.audit);
   };
   return async (app) => {
     await app.register(v1, { prefix: '/v1' });

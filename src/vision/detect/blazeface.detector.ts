@@ -21,9 +21,16 @@ export interface BlazefaceOptions {
   tileFromSide: number;
   /** Tile side as a fraction of the image's long side (neighbouring tiles overlap by half a tile or more). */
   tileFraction: number;
+  /** At most this many tiles per image (a 16:9 photo needs 6): thin images get larger tiles, not more of them. */
+  maxTiles: number;
 }
 
-export const DEFAULT_BLAZEFACE_OPTIONS: BlazefaceOptions = { minScore: 0.5, tileFromSide: 400, tileFraction: 0.5 };
+export const DEFAULT_BLAZEFACE_OPTIONS: BlazefaceOptions = {
+  minScore: 0.5,
+  tileFromSide: 400,
+  tileFraction: 0.5,
+  maxTiles: 12,
+};
 
 /** The whole image as one square (letterboxed: the parts outside the image read as black). */
 export function fullRegion(width: number, height: number): Rect {
@@ -35,9 +42,14 @@ export function fullRegion(width: number, height: number): Rect {
 export function tileRegions(width: number, height: number, o: BlazefaceOptions): Rect[] {
   const long = Math.max(width, height);
   if (long < o.tileFromSide) return [];
-  const side = Math.min(Math.max(BLAZEFACE_INPUT / 2, long * o.tileFraction), Math.min(width, height));
+  // A tile narrower than half the model input sees nothing the full pass does not; a tile may overhang a thin
+  // image (the overhang reads as black).
+  let side = Math.max(BLAZEFACE_INPUT / 2, Math.min(long * o.tileFraction, Math.min(width, height)));
+  const count = (extent: number) => Math.max(1, Math.ceil((extent - side) / (side / 2) - 1e-9) + 1);
+  // Grows by 25 % a step; at side ≥ long there is one tile per axis, so this ends within a few dozen steps.
+  while (count(width) * count(height) > o.maxTiles && side < long) side = Math.min(long, side * 1.25);
   const starts = (extent: number) => {
-    const n = Math.ceil((extent - side) / (side / 2) - 1e-9) + 1;
+    const n = count(extent);
     if (n <= 1) return [(extent - side) / 2];
     return Array.from({ length: n }, (_, i) => ((extent - side) * i) / (n - 1));
   };

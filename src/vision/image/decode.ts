@@ -7,6 +7,11 @@ import { FacegateError } from '../../errors.ts';
 import type { Config } from '../../config/config.schema.ts';
 import type { RgbImage } from '../embed/embedder.port.ts';
 import type { ImageInfo } from '../vision.types.ts';
+import { assertAspectRatio, assertJpegHoldsFrame, assertPlausibleSize } from './image.bounds.ts';
+
+// libvips caches recent operations and their pixel buffers (50 MB / 100 operations by default). Every request
+// decodes a new image, so the cache never hits and only keeps the resident set high and growing under traffic.
+sharp.cache(false);
 
 export type ImageLimits = Config['images'];
 
@@ -63,6 +68,8 @@ export async function probeImage(bytes: Uint8Array, limits: ImageLimits, source:
       `The image has ${width}×${height} pixels; the limit is ${limits.maxPixels} pixels`,
     );
   }
+  if (format === 'jpeg') assertJpegHoldsFrame(bytes);
+  assertPlausibleSize(width, height, bytes.length);
   const orientation = meta.orientation && meta.orientation >= 1 && meta.orientation <= 8 ? meta.orientation : 1;
   // Orientations 5–8 swap the axes (90° / 270° rotations).
   const [w, h] = orientation >= 5 ? [height, width] : [width, height];
@@ -72,6 +79,7 @@ export async function probeImage(bytes: Uint8Array, limits: ImageLimits, source:
       `The image is ${w}×${h} pixels; each side must be at least ${limits.minSide} pixels`,
     );
   }
+  assertAspectRatio(w, h, limits.maxAspectRatio);
   const info: ImageInfo = { width: w, height: h, format, orientation };
   return info;
 }

@@ -72,7 +72,10 @@ describe('errors through the AWS SDK', () => {
     const res = await h.signedFetch('RekognitionService.RecognizeCelebrities', '{}');
     assert.equal(res.status, 400);
     assert.equal(res.headers.get('x-amzn-errortype'), 'UnknownOperationException');
-    assert.match((await res.json()).message, /RecognizeCelebrities/);
+    const { message } = (await res.json()) as { message: string };
+    assert.equal(message, 'Operation RecognizeCelebrities is not supported by this server');
+    const other = await h.signedFetch('Foo.Bar', '{}');
+    assert.match(((await other.json()) as { message: string }).message, /^X-Amz-Target Foo\.Bar is not /);
   });
 
   test('a body that is not JSON, or not base64 bytes, is InvalidParameterException', async () => {

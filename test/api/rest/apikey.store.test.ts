@@ -1,13 +1,14 @@
-// The ApiKeyStore contract on SQLite (in memory) and on Postgres (127.0.0.1:5432, database `test`, a schema of its
-// own per test; FACEGATE_TEST_DATABASE_URL overrides). Postgres down → the connection fails within 3 s, clearly.
+// The ApiKeyStore contract on SQLite (in memory) and on the test Postgres (test/helpers/services.ts), a schema of its
+// own per test. Postgres down → the connection fails within 3 s, clearly.
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { sqliteApiKeyStore } from '../../../src/api/rest/keys/apikey.sqlite.ts';
 import { pgApiKeyStore } from '../../../src/api/rest/keys/apikey.pg.ts';
+import { postgresUrl } from '../../helpers/services.ts';
 import { apiKeyStoreContract } from './apikey.store.contract.ts';
 
-const PG_URL = process.env.FACEGATE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = postgresUrl();
 
 apiKeyStoreContract('sqlite', async () => {
   const db = new Database(':memory:');

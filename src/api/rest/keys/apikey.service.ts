@@ -91,12 +91,26 @@ export class ApiKeyService {
    * QUOTA_EXCEEDED with `retryAfter` seconds once the day's quota is used.
    */
   async authenticate(presented: string): Promise<KeyPrincipal> {
+    const principal = await this.verify(presented);
+    await this.countRequest(principal);
+    return principal;
+  }
+
+  /** The principal of a presented key without counting anything (UNAUTHENTICATED as `authenticate`). */
+  async verify(presented: string): Promise<KeyPrincipal> {
     const m = KEY_PATTERN.exec(presented);
     const row = m ? await this.store.get(m[1]!) : undefined;
     const given = Buffer.from(sha256(m?.[2] ?? ''), 'hex');
     const ok =
       row !== undefined && row.revokedAt === null && timingSafeEqual(given, Buffer.from(row.secretHash, 'hex'));
     if (!ok || !row) throw new FacegateError('UNAUTHENTICATED', 'The API key is invalid or revoked');
+    return { kind: 'key', id: row.id, name: row.name, role: row.role };
+  }
+
+  /** Counts one served request against the key's daily quota; QUOTA_EXCEEDED (with retryAfter) past it. */
+  async countRequest(principal: KeyPrincipal): Promise<void> {
+    const row = await this.store.get(principal.id);
+    if (!row) throw new FacegateError('UNAUTHENTICATED', 'The API key is invalid or revoked');
     const now = this.now();
     const used = await this.store.countRequest(row.id, utcDay(now), now);
     const quota = this.quotaOf(row);
@@ -105,7 +119,6 @@ export class ApiKeyService {
         details: { retryAfter: secondsToUtcMidnight(now), quota },
       });
     }
-    return { kind: 'key', id: row.id, name: row.name, role: row.role };
   }
 
   private quotaOf(row: ApiKeyRow): number {
