@@ -262,7 +262,8 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       get('engine'),
       get('pipeline'),
     ]);
-    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline });
+    const database = await get('database');
+    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline, database });
     // The door hears its cameras' visits. Cameras that fail to load leave the door working (passcodes, approvals).
     let detach: (() => void) | undefined;
     const attaching = get('cameras').then(

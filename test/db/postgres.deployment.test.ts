@@ -78,6 +78,12 @@ test('the server on FACEGATE_DATABASE_URL keeps keys, collections and candidates
         ['default'],
       );
       assert.equal(typeof (await p.queue.counts()).queued, 'number');
+      // The door keeps its tables (and commits its events) in the same database.
+      await second.container.get('door');
+      const door = await pg.pool.query(
+        `SELECT COUNT(*)::int AS n FROM "${pg.schema}".facegate_migrations WHERE part = 'door'`,
+      );
+      assert.ok(door.rows[0].n >= 1);
       const q = `SELECT full_name FROM "${pg.schema}".proctor_candidates`;
       assert.deepEqual(
         (await pg.pool.query(q)).rows.map((x: { full_name: string }) => x.full_name),

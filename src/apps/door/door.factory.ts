@@ -22,6 +22,7 @@ import { MqttConnection } from './mqtt.publisher.ts';
 import { NotifyOwnerSubscriptions } from './owner.subscriptions.ts';
 import { newSecret } from './passcode.crypto.ts';
 import { relayPgEvents } from './pg.event.relay.ts';
+import type { StateDatabase } from '../../db/state.database.ts';
 import { SmsPasscodeSender } from './sms.passcode.sender.ts';
 import { DoorUnlockActions } from './unlock.actions.ts';
 
@@ -39,7 +40,10 @@ export function doorSettings(config: Readonly<Config>): DoorSettings {
   return {
     passcodeTtlSeconds: d.passcodeTtlSeconds,
     approvalTtlSeconds: d.approvalTtlSeconds,
-    publicUrl: (d.publicUrl ?? config.streams.publicUrl ?? `http://localhost:${config.server.port}`).replace(/\/+$/, ''),
+    publicUrl: (d.publicUrl ?? config.streams.publicUrl ?? `http://localhost:${config.server.port}`).replace(
+      /\/+$/,
+      '',
+    ),
     maxFailures: d.maxFailures,
     doorMaxFailures: d.doorMaxFailures,
     lockoutSeconds: d.lockoutSeconds,
@@ -56,13 +60,19 @@ export async function openDoor(deps: {
   objects: ObjectStore;
   engine: FaceEngine;
   pipeline: OpenedPipeline;
+  /** The deployment database: on Postgres (FACEGATE_DATABASE_URL) the door's tables and events go there. */
+  database?: StateDatabase;
 }): Promise<OpenedDoor> {
   const { config, pipeline } = deps;
   const log = deps.logger.child({ module: 'door' });
   const closers: (() => Promise<void> | void)[] = [];
   let store: DoorStore;
   let onEvents = () => pipeline.notifications.kick();
-  if (config.door.databaseUrl) {
+  const state = deps.database?.pg;
+  if (state && !config.door.databaseUrl) {
+    // The notification outbox is this database's too: door events are committed where the dispatcher reads them.
+    store = await pgDoorStore(state.pool, state.schema);
+  } else if (config.door.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.door.databaseUrl, connectionTimeoutMillis: 5000, max: 5 });
     closers.push(() => pool.end());
     store = await pgDoorStore(pool, config.door.databaseSchema);
@@ -82,13 +92,13 @@ export async function openDoor(deps: {
   // Doors join the cameras' Home Assistant discovery (same switch and prefix).
   const observer =
     mqtt && config.streams.homeAssistant
-    ? new HomeAssistantDoors(mqtt, {
-        prefix: config.streams.discoveryPrefix,
-        relockSeconds: config.door.relockSeconds,
-        now: () => systemClock.now(),
-        logger: log,
-      })
-    : undefined;
+      ? new HomeAssistantDoors(mqtt, {
+          prefix: config.streams.discoveryPrefix,
+          relockSeconds: config.door.relockSeconds,
+          now: () => systemClock.now(),
+          logger: log,
+        })
+      : undefined;
   if (observer) closers.push(() => observer.close());
   const service = new DoorService({
     store,
