@@ -145,14 +145,19 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     });
     return { value: engine, close: () => engine.close() };
   },
-  // Embedded default: a local directory (temporary files a crash left mid-write are removed first); the
-  // S3-compatible driver when a bucket is configured. Encrypted at rest (AES-256-GCM, envelope keys) when a master
-  // key is configured (governance/crypto).
-  objects: async ({ config, dataDir }) => {
+  // Embedded default: a local directory (temporary files a crash left mid-write are removed in the background, only
+  // those older than any write in flight); the S3-compatible driver when a bucket is configured. Encrypted at rest
+  // (AES-256-GCM, envelope keys) when a master key is configured (governance/crypto).
+  objects: async ({ config, dataDir, logger }) => {
     const s3 = config.objectStore;
     if (!s3.bucket) {
       const local = new LocalObjectStore(join(dataDir, 'objects'));
-      await local.removeTemporaryFiles();
+      local
+        .removeTemporaryFiles()
+        .then(
+          (n) => n && logger.info({ module: 'objects', removed: n }, 'removed temporary files of interrupted writes'),
+        )
+        .catch((e: unknown) => logger.error({ module: 'objects', err: e }, 'temporary file sweep failed'));
       return { value: protectObjects(config, dataDir, local), detail: () => ({ driver: 'local' }) };
     }
     const store = await S3ObjectStore.open({ ...s3, bucket: s3.bucket });
@@ -188,13 +193,23 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       engine: await get('engine'),
       consent: (await get('governance')).consent,
     });
-    // Photos a crash left without their rows; in the background, and only those older than this start.
-    const before = new Date(Date.now() - ORPHAN_GRACE_MS);
-    opened.value.verify
-      .sweepObjects(before)
-      .then((n) => n && logger.info({ module: 'apps', removed: n }, 'removed photos no person refers to'))
-      .catch((e: unknown) => logger.error({ module: 'apps', err: e }, 'photo sweep failed'));
-    return opened;
+    // Photos a crash left without their rows, in the background: at start, and once more when those written just
+    // before the start are old enough to be judged.
+    const sweep = () =>
+      opened.value.verify
+        .sweepObjects(new Date(Date.now() - ORPHAN_GRACE_MS))
+        .then((n) => n && logger.info({ module: 'apps', removed: n }, 'removed photos no person refers to'))
+        .catch((e: unknown) => logger.error({ module: 'apps', err: e }, 'photo sweep failed'));
+    void sweep();
+    const again = setTimeout(() => void sweep(), ORPHAN_GRACE_MS);
+    again.unref();
+    return {
+      value: opened.value,
+      close: async () => {
+        clearTimeout(again);
+        await opened.close();
+      },
+    };
   },
   // Starts its workers at once; steps wait for the engine and collections, so runs can be listed while models load.
   pipeline: async ({ config, logger, get }) => {
@@ -251,8 +266,8 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       get('engine'),
       get('pipeline'),
     ]);
-    const { pg } = await get('database');
-    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline, deploymentPg: pg });
+    const database = await get('database');
+    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline, database });
     // The door hears its cameras' visits. Cameras that fail to load leave the door working (passcodes, approvals).
     let detach: (() => void) | undefined;
     const attaching = get('cameras').then(

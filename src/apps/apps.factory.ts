@@ -51,11 +51,13 @@ export async function openRestKeys(
       close: async () => undefined,
     };
   }
-  const url = config.apps.keysDatabaseUrl ?? (database ? undefined : config.database.url);
+  const own = config.apps.keysDatabaseUrl;
+  const url = own ?? (database ? undefined : config.database.url);
   if (url) {
     const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5000, max: 5 });
     try {
-      const store = await pgApiKeyStore(pool);
+      // Its own database keeps the tables in public, as before; the deployment's URL uses the deployment's schema.
+      const store = await pgApiKeyStore(pool, own ? 'public' : config.database.schema);
       return {
         value: new ApiKeyService({ store, defaultDailyQuota: config.rest.defaultDailyQuota }),
         close: () => pool.end(),

@@ -3,6 +3,7 @@
 import { holdDataDir } from '../app/datadir.lock.ts';
 import { openCollections, type OpenedCollections } from '../collections/collection.factory.ts';
 import { loadConfig } from '../config/config.ts';
+import { openStateDatabase } from '../db/state.database.ts';
 import { createLogger } from '../logger.ts';
 import { createFaceEngine, type LocalFaceEngine } from '../vision/face.engine.ts';
 
@@ -16,11 +17,17 @@ export async function withCollections<T>(
   try {
     const engine = await createFaceEngine(config, logger);
     try {
-      const collections = await openCollections({ config, engine, logger });
+      // The deployment's database: the embedded file, or Postgres when FACEGATE_DATABASE_URL is set.
+      const database = openStateDatabase(config, config.dataDir);
       try {
-        return await use(collections, engine);
+        const collections = await openCollections({ config, engine, logger, database });
+        try {
+          return await use(collections, engine);
+        } finally {
+          await collections.close();
+        }
       } finally {
-        await collections.close();
+        await database.close();
       }
     } finally {
       await engine.close();

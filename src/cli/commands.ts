@@ -14,5 +14,6 @@ export const COMMAND_MODULES: CommandModule[] = [
   () => import('./pipeline.command.ts'),
   () => import('./index.command.ts'),
   () => import('./search.command.ts'),
+  () => import('./migrate.command.ts'),
   () => import('./audit.command.ts'),
 ];

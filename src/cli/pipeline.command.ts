@@ -3,7 +3,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SqlitePipelineStore } from '../apps/pipeline/pipeline.sqlite.driver.ts';
-import { openDeploymentDatabase } from '../db/sqlite.database.ts';
+import { openPgPipelineStore } from '../apps/pipeline/pipeline.pg.driver.ts';
+import type { PipelineStore } from '../apps/pipeline/pipeline.types.ts';
+import { openStateDatabase } from '../db/state.database.ts';
 import { createContainer } from '../app/container.ts';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { createLogger } from '../logger.ts';
@@ -43,14 +45,17 @@ async function worker(opts: { dataDir?: string }): Promise<void> {
 async function runs(opts: { dataDir?: string; limit: string; pipeline?: string }): Promise<void> {
   const cfg = config(opts.dataDir);
   // Read-only: open the run store directly, so this short-lived process never claims a job.
-  const database = openDeploymentDatabase(resolve(cfg.dataDir));
-  const store = new SqlitePipelineStore(database.db);
+  const database = openStateDatabase(cfg, resolve(cfg.dataDir));
+  const { pg } = database;
+  const store: PipelineStore = pg
+    ? await openPgPipelineStore(pg.pool, pg.schema)
+    : new SqlitePipelineStore(database.sqlite.db);
   for (const r of await store.listRuns({ limit: Number(opts.limit), pipeline: opts.pipeline })) {
     const why = r.error ? ` ${r.error.code}: ${r.error.reasons.join('; ')}` : '';
     const steps = r.steps.map((s) => `${s.name}:${s.state}${s.attempts > 1 ? `×${s.attempts}` : ''}`).join(' ');
     console.log(`${r.createdAt.toISOString()} ${r.id} ${r.pipeline} ${r.state}${why}\n  ${r.input.key}  ${steps}`);
   }
-  database.close();
+  await database.close();
 }
 
 export function register(program: Command): void {

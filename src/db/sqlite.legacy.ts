@@ -5,7 +5,7 @@
 // with their migration bookkeeping, so each store then sees its part at the version it had. The import is recorded in
 // `legacy_imports` in that same transaction, and the file is renamed `<name>.migrated` after the commit; a crash in
 // between is finished at the next start (recorded → only renamed).
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
@@ -86,7 +86,7 @@ function copyAttached(db: Database): Record<string, number> {
 
 /** Folds a file's WAL into it and closes it, so that ATTACH reads one self-contained file. */
 function checkpointFile(path: string): void {
-  const old = new BetterSqlite3(path);
+  const old = new BetterSqlite3(path, { fileMustExist: true });
   try {
     old.pragma('busy_timeout = 5000');
     old.pragma('wal_checkpoint(TRUNCATE)');
@@ -95,8 +95,13 @@ function checkpointFile(path: string): void {
   }
 }
 
+/** Renames the imported file; another process starting at the same time may have done it already. */
 function retire(path: string): void {
-  renameSync(path, `${path}.migrated`);
+  try {
+    renameSync(path, `${path}.migrated`);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
   for (const side of ['-wal', '-shm']) rmSync(`${path}${side}`, { force: true });
 }
 
@@ -107,13 +112,27 @@ export function importLegacyFiles(db: Database, dataDir: string): LegacyImport[]
   for (const file of LEGACY_FILES) {
     const path = join(dataDir, file);
     if (!existsSync(path)) continue;
-    const recorded = db.prepare('SELECT 1 FROM legacy_imports WHERE file = ?').get(file) !== undefined;
-    if (!recorded) {
-      checkpointFile(path);
-      db.prepare('ATTACH DATABASE ? AS legacy').run(path);
+    const recorded = () => db.prepare('SELECT 1 FROM legacy_imports WHERE file = ?').get(file) !== undefined;
+    if (!recorded()) {
       try {
+        checkpointFile(path);
+      } catch (e) {
+        // Retired by another process starting at the same time.
+        if (!existsSync(path)) continue;
+        throw e;
+      }
+      db.prepare('ATTACH DATABASE ? AS legacy').run(path);
+      // Retired by another process between the checkpoint and the attach: ATTACH then made an empty file here.
+      if (!existsSync(path) || statSync(path).size === 0) {
+        db.exec('DETACH DATABASE legacy');
+        rmSync(path, { force: true });
+        continue;
+      }
+      try {
+        // Checked again under the write lock: of two processes importing at once, the second finds it recorded.
         const tables = db
           .transaction(() => {
+            if (recorded()) return undefined;
             const counts = copyAttached(db);
             db.prepare('INSERT INTO legacy_imports (file, imported_at, tables) VALUES (?, ?, ?)').run(
               file,
@@ -123,7 +142,7 @@ export function importLegacyFiles(db: Database, dataDir: string): LegacyImport[]
             return counts;
           })
           .immediate();
-        done.push({ file, tables });
+        if (tables) done.push({ file, tables });
       } finally {
         db.exec('DETACH DATABASE legacy');
       }

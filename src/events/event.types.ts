@@ -61,4 +61,6 @@ export interface EventOutbox {
   get(id: string): Promise<StoredEvent | undefined>;
   /** Newest first. */
   list(filter?: EventFilter): Promise<StoredEvent[]>;
+  /** Events on their own, in one transaction (an event that accompanies no change of this database). */
+  append(events: readonly NewEvent[]): DomainEvent[] | Promise<DomainEvent[]>;
 }

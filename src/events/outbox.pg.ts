@@ -1,13 +1,18 @@
-// The event outbox on Postgres: the same `events` table as outbox.sqlite.ts, in the caller's schema. Writers insert
-// their events inside their own transaction (the door store does); this reads them for the dispatcher and the API.
+// The event outbox on Postgres: the `events` table of outbox.sqlite.ts, in the caller's schema. Writers append their
+// events inside their own transaction — `appendEventsPg` on the client that holds it (the pipeline store), or their
+// own INSERT (the door store) — which is what makes "the change and its event" atomic, as on SQLite. `data` is JSONB
+// (a JSON text parameter is accepted as is).
+import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { withPgTransaction } from '../db/pg.database.ts';
 import { migratePg, pgIdent } from '../db/pg.migrate.ts';
-import type { DomainEvent, EventFilter, EventOutbox, StoredEvent } from './event.types.ts';
+import type { SqlClient } from '../db/unit-of-work.ts';
+import type { DomainEvent, EventFilter, EventOutbox, NewEvent, StoredEvent } from './event.types.ts';
 
 export const PG_OUTBOX_MIGRATIONS: readonly string[] = [
   `CREATE TABLE \${schema}.events (
-     seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
-     collection_id TEXT, pipeline TEXT, run_id TEXT, data TEXT NOT NULL,
+     seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
+     collection_id TEXT, pipeline TEXT, run_id TEXT, data JSONB NOT NULL,
      occurred_at TEXT NOT NULL, dispatched_at TEXT);
    CREATE INDEX events_undispatched ON \${schema}.events (seq) WHERE dispatched_at IS NULL;
    CREATE INDEX events_run ON \${schema}.events (run_id);`,
@@ -20,7 +25,7 @@ interface Row {
   collection_id: string | null;
   pipeline: string | null;
   run_id: string | null;
-  data: string;
+  data: Record<string, unknown>;
   occurred_at: string;
   dispatched_at: string | null;
 }
@@ -33,49 +38,88 @@ const toEvent = (r: Row): StoredEvent => ({
   ...(r.collection_id === null ? {} : { collectionId: r.collection_id }),
   ...(r.pipeline === null ? {} : { pipeline: r.pipeline }),
   ...(r.run_id === null ? {} : { runId: r.run_id }),
-  data: JSON.parse(r.data) as Record<string, unknown>,
+  data: r.data,
   dispatchedAt: r.dispatched_at,
 });
 
-export class PgEventOutbox implements EventOutbox {
-  private readonly t: string;
+export const migrateOutboxPg = (pool: Pool, schema: string): Promise<void> =>
+  migratePg(pool, 'events', PG_OUTBOX_MIGRATIONS, schema);
 
-  private constructor(
+/** Call on the client of the transaction that makes the change. Returns the stored events with their ids. */
+export async function appendEventsPg(
+  c: SqlClient,
+  schema: string,
+  events: readonly NewEvent[],
+  now: Date = new Date(),
+): Promise<DomainEvent[]> {
+  const s = pgIdent(schema);
+  const out: DomainEvent[] = [];
+  for (const e of events) {
+    const full: DomainEvent = { ...e, id: randomUUID(), occurredAt: now.toISOString() };
+    await c.query(
+      `INSERT INTO ${s}.events (id, type, collection_id, pipeline, run_id, data, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        full.id,
+        e.type,
+        e.collectionId ?? null,
+        e.pipeline ?? null,
+        e.runId ?? null,
+        JSON.stringify(e.data),
+        full.occurredAt,
+      ],
+    );
+    out.push(full);
+  }
+  return out;
+}
+
+export class PgEventOutbox implements EventOutbox {
+  private readonly s: string;
+
+  constructor(
     private readonly pool: Pool,
-    schema: string,
+    private readonly schema: string,
   ) {
-    this.t = `${pgIdent(schema)}.events`;
+    this.s = pgIdent(schema);
   }
 
+  /** Migrates the outbox of `schema`, then opens it. */
   static async open(pool: Pool, schema = 'public'): Promise<PgEventOutbox> {
-    await migratePg(pool, 'events', PG_OUTBOX_MIGRATIONS, schema);
+    await migrateOutboxPg(pool, schema);
     return new PgEventOutbox(pool, schema);
   }
 
+  append(events: readonly NewEvent[]): Promise<DomainEvent[]> {
+    return withPgTransaction(this.pool, (c) => appendEventsPg(c, this.schema, events));
+  }
+
   async undispatched(limit: number): Promise<StoredEvent[]> {
-    const r = await this.pool.query<Row>(`SELECT * FROM ${this.t} WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1`, [
-      limit,
-    ]);
-    return r.rows.map(toEvent);
+    const { rows } = await this.pool.query<Row>(
+      `SELECT * FROM ${this.s}.events WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1`,
+      [limit],
+    );
+    return rows.map(toEvent);
   }
 
   async markDispatched(seqs: number[]): Promise<void> {
-    await this.pool.query(`UPDATE ${this.t} SET dispatched_at = $1 WHERE seq = ANY($2) AND dispatched_at IS NULL`, [
-      new Date().toISOString(),
-      seqs,
-    ]);
+    await this.pool.query(
+      `UPDATE ${this.s}.events SET dispatched_at = $1 WHERE seq = ANY($2::bigint[]) AND dispatched_at IS NULL`,
+      [new Date().toISOString(), seqs],
+    );
   }
 
   async get(id: string): Promise<StoredEvent | undefined> {
-    const r = await this.pool.query<Row>(`SELECT * FROM ${this.t} WHERE id = $1`, [id]);
-    return r.rows[0] && toEvent(r.rows[0]);
+    const { rows } = await this.pool.query<Row>(`SELECT * FROM ${this.s}.events WHERE id = $1`, [id]);
+    return rows[0] && toEvent(rows[0]);
   }
 
   async list(f: EventFilter = {}): Promise<StoredEvent[]> {
-    const r = await this.pool.query<Row>(
-      `SELECT * FROM ${this.t} WHERE ($1::text IS NULL OR type = $1) AND ($2::text IS NULL OR collection_id = $2)
+    const { rows } = await this.pool.query<Row>(
+      `SELECT * FROM ${this.s}.events WHERE ($1::text IS NULL OR type = $1) AND ($2::text IS NULL OR collection_id = $2)
          AND ($3::text IS NULL OR pipeline = $3) AND ($4::text IS NULL OR run_id = $4)
-         AND ($5::bigint IS NULL OR seq < $5) ORDER BY seq DESC LIMIT $6`,
+         AND ($5::bigint IS NULL OR seq < $5)
+       ORDER BY seq DESC LIMIT $6`,
       [
         f.type ?? null,
         f.collectionId ?? null,
@@ -85,6 +129,6 @@ export class PgEventOutbox implements EventOutbox {
         Math.min(f.limit ?? 100, 1000),
       ],
     );
-    return r.rows.map(toEvent);
+    return rows.map(toEvent);
   }
 }

@@ -134,5 +134,21 @@ export function peopleStoreContract(driver: string, make: () => Promise<PeopleFi
       assert.equal(await f.candidates.delete('c2'), false);
       assert.equal(await f.candidates.get('c2'), undefined);
     });
+
+    test('candidates: staged insert and delete commit in the unit of work, or not at all', async () => {
+      const c = { externalImageId: 'c1', fullName: 'Cy', faceId: 'f1', createdAt: new Date(5) };
+      await f.unitOfWork.commit([f.candidates.stageInsert(c)]);
+      assert.deepEqual(await f.candidates.get('c1'), c);
+      await assert.rejects(() =>
+        f.unitOfWork.commit([
+          f.candidates.stageDelete('c1'),
+          f.candidates.stageInsert({ ...c, externalImageId: 'c2' }),
+          f.candidates.stageInsert({ ...c, externalImageId: 'c2' }),
+        ]),
+      );
+      assert.deepEqual(await f.candidates.get('c1'), c, 'the failed unit deleted nothing');
+      await f.unitOfWork.commit([f.candidates.stageDelete('c1')], { erase: true });
+      assert.equal(await f.candidates.get('c1'), undefined);
+    });
   });
 }

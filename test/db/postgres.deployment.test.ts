@@ -51,6 +51,16 @@ test('the server on FACEGATE_DATABASE_URL keeps keys, collections and candidates
     const { key } = await (await first.container.get('restKeys')).create({ name: 'ops' });
     const proctor = (await first.container.get('apps')).proctor;
     await proctor.indexCandidate(scene(1), 'Ana Silva');
+    const pipeline = await first.container.get('pipeline');
+    await pipeline.notifyStore.createSubscription({
+      id: 'sub-1',
+      channel: 'webhook',
+      target: 'http://127.0.0.1:9/hook',
+      eventTypes: ['pipeline.succeeded'],
+      collectionId: null,
+      pipeline: null,
+      secret: null,
+    });
     await first.close();
 
     const second = await startServer({ overrides: { engine: stubEngine } }, env);
@@ -59,6 +69,21 @@ test('the server on FACEGATE_DATABASE_URL keeps keys, collections and candidates
       assert.equal((await keys.authenticate(key)).name, 'ops');
       const r = await second.client().send(new ListFacesCommand({ CollectionId: 'proctor' }));
       assert.equal(r.Faces?.length, 1);
+      // The pipeline's definitions and subscriptions are in the same database, the queue is pg-boss beside it.
+      const p = await second.container.get('pipeline');
+      assert.equal((await p.notifyStore.getSubscription('sub-1'))?.target, 'http://127.0.0.1:9/hook');
+      const defs = await pg.pool.query(`SELECT name FROM "${pg.schema}".pipeline_defs`);
+      assert.deepEqual(
+        defs.rows.map((r: { name: string }) => r.name),
+        ['default'],
+      );
+      assert.equal(typeof (await p.queue.counts()).queued, 'number');
+      // The door keeps its tables (and commits its events) in the same database.
+      await second.container.get('door');
+      const door = await pg.pool.query(
+        `SELECT COUNT(*)::int AS n FROM "${pg.schema}".facegate_migrations WHERE part = 'door'`,
+      );
+      assert.ok(door.rows[0].n >= 1);
       const q = `SELECT full_name FROM "${pg.schema}".proctor_candidates`;
       assert.deepEqual(
         (await pg.pool.query(q)).rows.map((x: { full_name: string }) => x.full_name),
@@ -68,6 +93,7 @@ test('the server on FACEGATE_DATABASE_URL keeps keys, collections and candidates
       await second.close();
     }
   } finally {
+    await pg.pool.query(`DROP SCHEMA IF EXISTS "${pg.schema}_jobs" CASCADE`);
     await pg.close();
   }
 });

@@ -63,7 +63,7 @@ export async function s3Deps(container: Container): Promise<S3Deps> {
         const p = await container.get('pipeline');
         const at = new Date();
         await p.service.objectCreated(e.bucket, e.key, { source: 'bucket', version: e.versionId });
-        p.outbox.append([
+        await p.outbox.append([
           { type: 'object.created', data: { bucket: e.bucket, key: e.key, Records: [s3EventRecord(e, at)] } },
         ]);
         p.notifications.kick();

@@ -22,6 +22,7 @@ import { MqttConnection } from './mqtt.publisher.ts';
 import { NotifyOwnerSubscriptions } from './owner.subscriptions.ts';
 import { newSecret } from './passcode.crypto.ts';
 import { relayPgEvents } from './pg.event.relay.ts';
+import type { StateDatabase } from '../../db/state.database.ts';
 import { SmsPasscodeSender } from './sms.passcode.sender.ts';
 import { DoorUnlockActions } from './unlock.actions.ts';
 
@@ -59,26 +60,25 @@ export async function openDoor(deps: {
   objects: ObjectStore;
   engine: FaceEngine;
   pipeline: OpenedPipeline;
-  /** The deployment's Postgres (FACEGATE_DATABASE_URL), when there is one: the door's tables go there too. */
-  deploymentPg?: { pool: pg.Pool; schema: string };
+  /** The deployment database: on Postgres (FACEGATE_DATABASE_URL) the door's tables and events go there. */
+  database?: StateDatabase;
 }): Promise<OpenedDoor> {
   const { config, pipeline } = deps;
   const log = deps.logger.child({ module: 'door' });
   const closers: (() => Promise<void> | void)[] = [];
   let store: DoorStore;
   let onEvents = () => pipeline.notifications.kick();
-  let target = deps.deploymentPg;
-  if (config.door.databaseUrl) {
+  const state = deps.database?.pg;
+  if (state && !config.door.databaseUrl) {
+    // The notification outbox is this database's too: door events are committed where the dispatcher reads them.
+    store = await pgDoorStore(state.pool, state.schema);
+  } else if (config.door.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.door.databaseUrl, connectionTimeoutMillis: 5000, max: 5 });
     pool.on('error', () => undefined);
     closers.push(() => pool.end());
-    target = { pool, schema: config.door.databaseSchema };
-  }
-  if (target) {
-    const { pool, schema } = target;
-    store = await pgDoorStore(pool, schema);
+    store = await pgDoorStore(pool, config.door.databaseSchema);
     // Door events are written to the Postgres outbox with their change, then relayed to the notification outbox.
-    const relay = relayPgEvents(pool, schema, pipeline.database, log);
+    const relay = relayPgEvents(pool, config.door.databaseSchema, pipeline.database, log);
     onEvents = () => {
       relay()
         .then(() => pipeline.notifications.kick())

@@ -16,7 +16,12 @@ import { EmailNotifier } from '../../notify/email.notifier.ts';
 import { MqttNotifier } from '../../notify/mqtt.notifier.ts';
 import { NotificationService } from '../../notify/notification.service.ts';
 import { SqliteNotifyStore } from '../../notify/notify.sqlite.driver.ts';
-import type { Channel, Notifier } from '../../notify/notify.types.ts';
+import type { Channel, Notifier, NotifyStore } from '../../notify/notify.types.ts';
+import { openPgNotifyStore } from '../../notify/notify.pg.driver.ts';
+import type { EventOutbox } from '../../events/event.types.ts';
+import { PgEventOutbox } from '../../events/outbox.pg.ts';
+import { openPgPipelineStore } from './pipeline.pg.driver.ts';
+import type { PipelineStore } from './pipeline.types.ts';
 import { SmsNotifier } from '../../notify/sms.notifier.ts';
 import { SnsNotifier } from '../../notify/sns.notifier.ts';
 import { WebhookNotifier } from '../../notify/webhook.notifier.ts';
@@ -50,8 +55,8 @@ export interface OpenedPipeline {
   service: PipelineService;
   engine: WorkflowEngine;
   notifications: NotificationService;
-  notifyStore: SqliteNotifyStore;
-  outbox: SqliteEventOutbox;
+  notifyStore: NotifyStore;
+  outbox: EventOutbox;
   queue: JobQueue;
   watcher: DirectoryWatcher;
   /** The deployment database handle (queue, outbox, notifications): stores whose changes emit events open on it. */
@@ -61,10 +66,7 @@ export interface OpenedPipeline {
   close(): Promise<void>;
 }
 
-function notifiers(
-  config: OpenPipelineOptions['config'],
-  store: SqliteNotifyStore,
-): Partial<Record<Channel, Notifier>> {
+function notifiers(config: OpenPipelineOptions['config'], store: NotifyStore): Partial<Record<Channel, Notifier>> {
   const n = config.notify;
   const out: Partial<Record<Channel, Notifier>> = {
     webhook: new WebhookNotifier(n.webhookTimeoutMs),
@@ -77,7 +79,7 @@ function notifiers(
   return out;
 }
 
-/** The Postgres queue; runs, events and deliveries stay in the deployment database (see README, Pipeline). */
+/** The Postgres queue (pg-boss), on FACEGATE_JOBS_DATABASE_URL, else the deployment's FACEGATE_DATABASE_URL. */
 function pgBossQueue(config: OpenPipelineOptions['config'], logger: Logger): JobQueue {
   const url = config.jobs.databaseUrl ?? config.database.url;
   if (!url) {
@@ -86,7 +88,9 @@ function pgBossQueue(config: OpenPipelineOptions['config'], logger: Logger): Job
       'FACEGATE_JOBS_DRIVER=postgres needs FACEGATE_JOBS_DATABASE_URL or FACEGATE_DATABASE_URL',
     );
   }
-  return new PgBossJobQueue({ connectionString: url, logger, ...config.jobs });
+  // Its own schema beside the deployment's tables (pg-boss's default when the deployment uses public).
+  const schema = config.database.schema === 'public' ? undefined : `${config.database.schema}_jobs`;
+  return new PgBossJobQueue({ connectionString: url, logger, ...config.jobs, ...(schema && { schema }) });
 }
 
 export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPipeline> {
@@ -95,9 +99,11 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     ? undefined
     : openDeploymentDatabase(resolve(config.dataDir), { synchronous: config.collections.synchronous });
   const { db } = own ?? opts.database!.sqlite;
+  // On Postgres, runs, events and deliveries are there too, and the queue is pg-boss so that every process shares it.
+  const pg = opts.database?.pg;
   const queue =
     opts.queue ??
-    (config.jobs.driver === 'postgres' ? pgBossQueue(config, logger) : undefined) ??
+    (config.jobs.driver === 'postgres' || pg ? pgBossQueue(config, logger) : undefined) ??
     new SqliteJobQueue({
       db,
       logger,
@@ -107,9 +113,9 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
       backoffMs: config.jobs.backoffMs,
       concurrency: config.jobs.concurrency,
     });
-  const store = new SqlitePipelineStore(db);
-  const outbox = new SqliteEventOutbox(db);
-  const notifyStore = new SqliteNotifyStore(db);
+  const store: PipelineStore = pg ? await openPgPipelineStore(pg.pool, pg.schema) : new SqlitePipelineStore(db);
+  const outbox: EventOutbox = pg ? new PgEventOutbox(pg.pool, pg.schema) : new SqliteEventOutbox(db);
+  const notifyStore: NotifyStore = pg ? await openPgNotifyStore(pg.pool, pg.schema) : new SqliteNotifyStore(db);
   const notifications = new NotificationService({
     store: notifyStore,
     outbox,

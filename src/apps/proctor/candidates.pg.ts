@@ -1,6 +1,7 @@
 // Postgres driver of the CandidateStore, on the deployment's pool and schema.
 import type { Pool } from 'pg';
 import { migratePg, pgIdent } from '../../db/pg.migrate.ts';
+import type { SqlClient } from '../../db/unit-of-work.ts';
 import type { Candidate, CandidateStore } from './candidates.port.ts';
 
 const MIGRATIONS = [
@@ -27,13 +28,16 @@ const from = (r: Row): Candidate => ({
 export async function pgCandidateStore(pool: Pool, schema = 'public'): Promise<CandidateStore> {
   await migratePg(pool, 'proctor', MIGRATIONS, schema);
   const s = pgIdent(schema);
+  const insert = async (q: SqlClient, c: Candidate) => {
+    await q.query(
+      `INSERT INTO ${s}.proctor_candidates (external_image_id, full_name, face_id, created_at) VALUES ($1, $2, $3, $4)`,
+      [c.externalImageId, c.fullName, c.faceId, c.createdAt],
+    );
+  };
+  const remove = async (q: SqlClient, id: string) =>
+    ((await q.query(`DELETE FROM ${s}.proctor_candidates WHERE external_image_id = $1`, [id])).rowCount ?? 0) === 1;
   return {
-    insert: async (c) => {
-      await pool.query(
-        `INSERT INTO ${s}.proctor_candidates (external_image_id, full_name, face_id, created_at) VALUES ($1, $2, $3, $4)`,
-        [c.externalImageId, c.fullName, c.faceId, c.createdAt],
-      );
-    },
+    insert: (c) => insert(pool, c),
     get: async (id) => {
       const { rows } = await pool.query<Row>(`SELECT * FROM ${s}.proctor_candidates WHERE external_image_id = $1`, [
         id,
@@ -44,8 +48,8 @@ export async function pgCandidateStore(pool: Pool, schema = 'public'): Promise<C
       (
         await pool.query<Row>(`SELECT * FROM ${s}.proctor_candidates ORDER BY created_at DESC LIMIT $1`, [limit])
       ).rows.map(from),
-    delete: async (id) =>
-      ((await pool.query(`DELETE FROM ${s}.proctor_candidates WHERE external_image_id = $1`, [id])).rowCount ?? 0) ===
-      1,
+    delete: (id) => remove(pool, id),
+    stageInsert: (c) => ({ pg: (q) => insert(q, c) }),
+    stageDelete: (id) => ({ pg: async (q) => void (await remove(q, id)) }),
   };
 }

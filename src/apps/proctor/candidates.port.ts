@@ -1,5 +1,6 @@
 // The CandidateStore port: the proctor's name records (the tutorial's DynamoDB table), keyed by the ExternalImageId
 // under which the candidate's face is indexed.
+import type { Staged } from '../../db/unit-of-work.ts';
 
 export interface Candidate {
   externalImageId: string;
@@ -14,4 +15,7 @@ export interface CandidateStore {
   /** Newest first. */
   list(limit: number): Promise<Candidate[]>;
   delete(externalImageId: string): Promise<boolean>;
+  // The same writes staged for a unit of work, to commit with the candidate's face (CollectionService.commitFaces).
+  stageInsert(c: Candidate): Staged;
+  stageDelete(externalImageId: string): Staged;
 }

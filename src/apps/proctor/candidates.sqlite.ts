@@ -1,4 +1,4 @@
-// SQLite driver of the CandidateStore, on the apps database.
+// SQLite driver of the CandidateStore, on the deployment database.
 import type { Database } from 'better-sqlite3';
 import { migrate } from '../sqlite.migrate.ts';
 import type { Candidate, CandidateStore } from './candidates.port.ts';
@@ -44,5 +44,9 @@ export function sqliteCandidateStore(db: Database): CandidateStore {
     },
     list: async (limit) => list.all(limit).map(from),
     delete: async (id) => del.run(id).changes === 1,
+    stageInsert: (c) => ({
+      sqlite: () => void ins.run(c.externalImageId, c.fullName, c.faceId, c.createdAt.getTime()),
+    }),
+    stageDelete: (id) => ({ sqlite: () => void del.run(id) }),
   };
 }

@@ -9,7 +9,12 @@ import type { Candidate, CandidateStore } from './candidates.port.ts';
 
 export type ProctorCollections = Pick<
   VerifyCollections,
-  'createCollection' | 'describeCollection' | 'indexFaces' | 'deleteFaces' | 'searchFacesByImage'
+  | 'createCollection'
+  | 'describeCollection'
+  | 'prepareIndexFaces'
+  | 'commitFaces'
+  | 'deleteFacesWith'
+  | 'searchFacesByImage'
 >;
 
 export interface ProctorSettings {
@@ -53,10 +58,11 @@ export class ProctorService {
     return { collectionId, minConfidence, faceMatchThreshold, objectsOfInterest, moderationThreshold };
   }
 
+  /** The face and the name record in one transaction: a crash never leaves a face without its candidate. */
   async indexCandidate(image: Uint8Array, fullName: string): Promise<Candidate> {
     const externalImageId = this.deps.uuid();
-    const r = await this.own.use(() =>
-      this.deps.collections.indexFaces({
+    const prepared = await this.own.use(() =>
+      this.deps.collections.prepareIndexFaces({
         collectionId: this.deps.collectionId,
         image: { bytes: image },
         externalImageId,
@@ -64,15 +70,12 @@ export class ProctorService {
         qualityFilter: 'AUTO',
       }),
     );
-    const rec = r.faceRecords[0];
+    const rec = prepared.result.faceRecords[0];
     if (!rec) throw new FacegateError('NO_FACE', 'The candidate photo has no usable face');
     const c: Candidate = { externalImageId, fullName, faceId: rec.face.faceId, createdAt: this.deps.now() };
-    try {
-      await this.deps.candidates.insert(c);
-    } catch (e) {
-      await this.dropFace(c.faceId);
-      throw e;
-    }
+    await this.own.use(() =>
+      this.deps.collections.commitFaces(this.deps.collectionId, [prepared], [this.deps.candidates.stageInsert(c)]),
+    );
     return c;
   }
 
@@ -83,13 +86,14 @@ export class ProctorService {
   async deleteCandidate(externalImageId: string): Promise<void> {
     const c = await this.deps.candidates.get(externalImageId);
     if (!c) throw new FacegateError('NOT_FOUND', `No candidate ${externalImageId}`);
-    await this.dropFace(c.faceId);
-    await this.deps.candidates.delete(externalImageId);
-  }
-
-  private async dropFace(faceId: string): Promise<void> {
+    // Face and name in one transaction that erases what it deletes.
     await this.own.use(() =>
-      this.deps.collections.deleteFaces({ collectionId: this.deps.collectionId, faceIds: [faceId] }),
+      this.deps.collections.deleteFacesWith(
+        this.deps.collectionId,
+        [c.faceId],
+        [this.deps.candidates.stageDelete(externalImageId)],
+        true,
+      ),
     );
   }
 
