@@ -135,6 +135,8 @@ export const configSchema = z.object({
       maxAttempts: int(1, 100).default(6),
       backoffMs: int(1, 3_600_000).default(2000),
       webhookTimeoutMs: int(100, 120_000).default(10_000),
+      /** Webhooks to link-local addresses (169.254.0.0/16, fe80::/10: the cloud metadata service) are refused unless on. */
+      webhookAllowLinkLocal: bool.default(false),
       smtp: z
         .object({
           host: z.string().optional(),

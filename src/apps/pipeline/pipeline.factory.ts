@@ -55,7 +55,7 @@ function notifiers(
 ): Partial<Record<Channel, Notifier>> {
   const n = config.notify;
   const out: Partial<Record<Channel, Notifier>> = {
-    webhook: new WebhookNotifier(n.webhookTimeoutMs),
+    webhook: new WebhookNotifier(n.webhookTimeoutMs, undefined, n.webhookAllowLinkLocal),
     // Always on: without a provider URL, messages go to the SMS outbox table.
     sms: new SmsNotifier(n.sms, store),
   };
@@ -98,6 +98,7 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     outbox,
     queue,
     notifiers: notifiers(config, notifyStore),
+    allowLinkLocalWebhooks: config.notify.webhookAllowLinkLocal,
     objects: opts.objects,
     logger,
     maxAttempts: config.notify.maxAttempts,
