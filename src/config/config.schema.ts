@@ -175,6 +175,8 @@ export const configSchema = z.object({
     .prefault({}),
   /** Upload pipelines, from the config file; each is validated again by apps/pipeline at start-up. */
   pipelines: z.array(z.looseObject({ name: z.string().min(1) })).default([]),
+  /** Pipelines defined through the API may watch directories inside this one only; unset = the config file only. */
+  pipelineWatchRoot: z.string().min(1).optional(),
   /** How often watched directories are scanned (ms). */
   watchPollMs: int(50, 3_600_000).default(2000),
 });

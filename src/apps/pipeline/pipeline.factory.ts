@@ -27,7 +27,10 @@ import { createSteps, summarize } from './pipeline.steps.ts';
 import { WorkflowEngine } from './workflow.engine.ts';
 
 export interface OpenPipelineOptions {
-  config: Pick<Config, 'dataDir' | 'jobs' | 'notify' | 'pipelines' | 'watchPollMs' | 'collections'>;
+  config: Pick<
+    Config,
+    'dataDir' | 'jobs' | 'notify' | 'pipelines' | 'pipelineWatchRoot' | 'watchPollMs' | 'collections'
+  >;
   logger: Logger;
   faces: PipelineFaces;
   objects: ObjectStore;
@@ -115,8 +118,14 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     onEvents: () => notifications.kick(),
     concurrency: config.jobs.concurrency,
   });
-  const service = new PipelineService({ store, engine, objects: opts.objects, logger });
-  for (const p of config.pipelines) await service.define(p);
+  const service = new PipelineService({
+    store,
+    engine,
+    objects: opts.objects,
+    logger,
+    ...(config.pipelineWatchRoot ? { watchRoot: config.pipelineWatchRoot } : {}),
+  });
+  for (const p of config.pipelines) await service.define(p, { fromConfig: true });
   if ((await service.list()).length === 0) await service.define({ name: 'default' });
   const watcher = new DirectoryWatcher(service, store, logger, config.watchPollMs);
 

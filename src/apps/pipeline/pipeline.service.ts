@@ -1,6 +1,8 @@
 // The pipeline's use cases, as the REST routes, the directory watcher and the CLI call them: define pipelines,
 // start runs from uploads, bucket writes and S3 notifications, and read runs back.
 import { randomUUID } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { FacegateError } from '../../errors.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
 import type { Logger } from '../../logger.ts';
@@ -20,6 +22,8 @@ export interface PipelineServiceDeps {
   engine: WorkflowEngine;
   objects: ObjectStore;
   logger: Logger;
+  /** pipelineWatchRoot: definitions made through the API may watch directories below it only (none if unset). */
+  watchRoot?: string;
 }
 
 /** File extension from the image's magic bytes; the object key keeps it so that people recognise the file. */
@@ -33,6 +37,27 @@ export function imageExtension(bytes: Uint8Array): string {
 /** Thumbnails are written beside originals: a bucket trigger must not start a run for its own output. */
 const isThumbnail = (key: string): boolean => key.endsWith('.thumb.jpg');
 
+/** A directory the API may point a watcher at: its real path lies inside the real path of `root`. */
+function assertWatchable(dir: string, root: string | undefined): void {
+  if (!root) {
+    throw new FacegateError(
+      'ACCESS_DENIED',
+      'watchDir can be set in the config file only (pipelineWatchRoot is unset)',
+    );
+  }
+  const real = (p: string) => {
+    try {
+      return realpathSync(resolve(p));
+    } catch {
+      return resolve(p); // not there yet: judged by its resolved path
+    }
+  };
+  const rel = relative(real(root), real(dir));
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    throw new FacegateError('ACCESS_DENIED', `watchDir must lie inside ${root} (pipelineWatchRoot)`);
+  }
+}
+
 export class PipelineService {
   private readonly log: Logger;
 
@@ -40,11 +65,17 @@ export class PipelineService {
     this.log = deps.logger.child({ module: 'pipeline' });
   }
 
-  async define(input: unknown): Promise<PipelineDefinition> {
+  /** `fromConfig`: the definition comes from the operator's config file, whose watchDir is trusted as written. */
+  async define(input: unknown, origin: { fromConfig?: boolean } = {}): Promise<PipelineDefinition> {
     const parsed = pipelineDefinitionSchema.safeParse(input);
     if (!parsed.success) {
       const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'pipeline'}: ${i.message}`).join('; ');
       throw new FacegateError('INVALID_PARAMETER', msg);
+    }
+    const { watchDir } = parsed.data;
+    if (watchDir && !origin.fromConfig) {
+      const current = await this.deps.store.getPipeline(parsed.data.name);
+      if (current?.watchDir !== watchDir) assertWatchable(watchDir, this.deps.watchRoot);
     }
     await this.deps.store.savePipeline(parsed.data);
     return parsed.data;
