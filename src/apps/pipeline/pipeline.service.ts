@@ -34,6 +34,9 @@ export function imageExtension(bytes: Uint8Array): string {
   return '';
 }
 
+/** Written by their own services only (the people app's photos); no pipeline may be bound to them. */
+const INTERNAL_BUCKETS = new Set(['people']);
+
 /** Thumbnails are written beside originals: a bucket trigger must not start a run for its own output. */
 const isThumbnail = (key: string): boolean => key.endsWith('.thumb.jpg');
 
@@ -71,6 +74,9 @@ export class PipelineService {
     if (!parsed.success) {
       const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'pipeline'}: ${i.message}`).join('; ');
       throw new FacegateError('INVALID_PARAMETER', msg);
+    }
+    if (INTERNAL_BUCKETS.has(parsed.data.bucket)) {
+      throw new FacegateError('ACCESS_DENIED', `Bucket ${parsed.data.bucket} is internal; a pipeline cannot use it`);
     }
     const { watchDir } = parsed.data;
     if (watchDir && !origin.fromConfig) {
@@ -128,9 +134,23 @@ export class PipelineService {
     bytes: Uint8Array,
     userId?: string,
   ): Promise<{ size: number; runs: Run[] }> {
+    await this.assertWritable(bucket, key);
     const info = await this.deps.objects.put(bucket, key, bytes);
     const runs = await this.objectCreated(bucket, key, { source: 'bucket', userId, version: randomUUID() });
     return { size: info.size, runs };
+  }
+
+  /**
+   * The bucket API may write only into buckets a pipeline is bound to (the people photos and every other internal
+   * bucket are written by their own services), and never over metadata another module keeps beside the images.
+   */
+  private async assertWritable(bucket: string, key: string): Promise<void> {
+    if (INTERNAL_BUCKETS.has(bucket)) throw new FacegateError('ACCESS_DENIED', `Bucket ${bucket} is internal`);
+    const bound = (await this.deps.store.listPipelines()).some((d) => d.bucket === bucket);
+    if (!bound) throw new FacegateError('ACCESS_DENIED', `Bucket ${bucket} is not a pipeline bucket`);
+    if (isThumbnail(key) || key.endsWith('.faces.json')) {
+      throw new FacegateError('ACCESS_DENIED', `Object ${key} is kept by the server (thumbnail or face index)`);
+    }
   }
 
   /** An S3/MinIO event notification body: one run per created object whose bucket a pipeline is bound to. */
