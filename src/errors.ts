@@ -32,6 +32,7 @@ export const ERRORS = {
   NOT_FOUND: { status: 404, aws: 'ResourceNotFoundException', message: 'The resource does not exist' },
   ALREADY_EXISTS: { status: 409, aws: 'ResourceAlreadyExistsException', message: 'The resource already exists' },
   CONFLICT: { status: 409, aws: 'ConflictException', message: 'The request conflicts with the current state' },
+  IN_USE: { status: 400, aws: 'ResourceInUseException', message: 'The resource is in use or in the wrong state' },
   IDEMPOTENCY_MISMATCH: {
     status: 409,
     aws: 'IdempotentParameterMismatchException',
@@ -58,6 +59,11 @@ export const ERRORS = {
     status: 401,
     aws: 'UnrecognizedClientException',
     message: 'The security token included in the request is invalid',
+  },
+  EXPIRED_TOKEN: {
+    status: 403,
+    aws: 'ExpiredTokenException',
+    message: 'The security token included in the request is expired',
   },
   INVALID_SIGNATURE: { status: 403, aws: 'InvalidSignatureException', message: 'The request signature does not match' },
   ACCESS_DENIED: { status: 403, aws: 'AccessDeniedException', message: 'Access denied' },

@@ -8,33 +8,53 @@ import { join, resolve } from 'node:path';
 import { secureDataDir } from './datadir.secure.ts';
 import type { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
 import { openApps, openRestKeys, type AppServices } from '../apps/apps.factory.ts';
+import { openDoor, type OpenedDoor } from '../apps/door/door.factory.ts';
 import { EnginePipelineFaces } from '../apps/pipeline/faces.adapter.ts';
 import { openPipeline, type OpenedPipeline } from '../apps/pipeline/pipeline.factory.ts';
 import { SharpThumbnailer } from '../apps/pipeline/sharp.thumbnailer.ts';
 import { openCollections } from '../collections/collection.factory.ts';
+import { rolePlan } from './deployment.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { Metrics } from '../metrics/metrics.registry.ts';
+import { timedRuntime } from '../metrics/timed.runtime.ts';
+import { createModelRuntime } from '../vision/models/model.runtime.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
+import { openStateDatabase, type StateDatabase } from '../db/state.database.ts';
+import { S3ObjectStore } from '../storage/s3.object-store.driver.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
+import { openAppsDatabase } from '../apps/apps.database.ts';
+import type { CameraManager } from '../streams/camera.manager.ts';
+import { openCameras } from '../streams/streams.factory.ts';
+import type { ProcessorService } from '../streams/processors/processor.service.ts';
+import { openProcessors } from '../streams/processors/processors.factory.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
 /** Every service a handler may ask for. A new part adds one field here and one LOADERS entry. */
 export interface Services {
+  /** The deployment's database, opened once: <dataDir>/facegate.db, or Postgres (FACEGATE_DATABASE_URL). */
+  database: StateDatabase;
   /** Vision: detection, descriptors, attributes, labels, moderation. */
   engine: FaceEngine;
   /** Collections: collections, faces, users, search. */
   collections: CollectionService;
   /** Storage: images kept as objects; Image.S3Object reads from here. */
   objects: ObjectStore;
-  /** REST API keys (<dataDir>/apps.sqlite); ready without the models. */
+  /** REST API keys (on the deployment database, or Postgres); ready without the models. */
   restKeys: ApiKeyService;
   /** Apps: register/verify/identify, index/search by upload, the virtual proctor. */
   apps: AppServices;
-  /** The upload pipeline: runs, events, notifications, watched directories (<dataDir>/jobs.db). */
+  /** The upload pipeline: runs, events, notifications, watched directories (on the deployment database). */
   pipeline: OpenedPipeline;
+  /** The smart door: doors, visitors, passcodes, approvals (on the jobs database, with the outbox); a VisitSink. */
+  door: OpenedDoor;
+  /** Cameras: sources, tracking, visits (src/streams); tables in <dataDir>/apps.sqlite. */
+  cameras: CameraManager;
+  /** Rekognition stream processors over the cameras (records to configured webhook / MQTT targets). */
+  processors: ProcessorService;
 }
 
 export type PartName = keyof Services;
@@ -44,6 +64,8 @@ type PartState = { status: 'loading' } | { status: 'ready' } | { status: 'failed
 export interface Container {
   readonly config: Readonly<Config>;
   readonly logger: Logger;
+  /** Prometheus metrics (GET /metrics); parts add their gauges with metrics.gauge(). */
+  readonly metrics: Metrics;
   /** The service, once loaded; waits while it loads; NOT_READY if it failed or is not in this build. */
   get<K extends PartName>(name: K): Promise<Services[K]>;
   /** Loading state of each part, for /readyz. */
@@ -60,6 +82,8 @@ export interface ContainerOptions {
   overrides?: { [K in PartName]?: Services[K] | Promise<Services[K]> };
   /** Parts that gate /readyz (default: the engine, warmed, and the collections with their index rebuilt). */
   readinessParts?: PartName[];
+  /** Metrics registry to record into (default: a new one with process metrics). */
+  metrics?: Metrics;
 }
 
 interface Loaded<T> {
@@ -70,14 +94,28 @@ interface Loaded<T> {
 type Loader<K extends PartName> = (ctx: {
   config: Readonly<Config>;
   logger: Logger;
+  metrics: Metrics;
   dataDir: string;
   get: Container['get'];
 }) => Promise<Loaded<Services[K]>>;
 
+/** Photos are written before their rows: one this young may belong to a registration still in flight. */
+const ORPHAN_GRACE_MS = 10 * 60_000;
+
 // ---- the parts, in dependency order. One line per part; loaders stay small and call the owning part's factory. ----
 const LOADERS: { [K in PartName]: Loader<K> } = {
-  engine: async ({ config, logger }) => {
-    const engine = await createFaceEngine(config, logger);
+  // First and closed last: every part's tables live in this one file (a person and their faces commit together).
+  database: async ({ config, logger, dataDir }) => {
+    const database = openStateDatabase(config, dataDir);
+    for (const i of database.sqlite.imported) {
+      logger.info({ module: 'database', ...i }, 'imported an older database file');
+    }
+    return { value: database, close: () => database.close() };
+  },
+  engine: async ({ config, logger, metrics }) => {
+    const engine = await createFaceEngine(config, logger, {
+      runtime: timedRuntime(createModelRuntime(config), metrics),
+    });
     // Readiness means the models are loaded and have run once, so the first request is not the slow one.
     await engine.ready().catch(async (e: unknown) => {
       await engine.close();
@@ -85,28 +123,109 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     });
     return { value: engine, close: () => engine.close() };
   },
-  // Embedded default: a local directory; the S3-compatible driver is chosen here when configured.
-  objects: async ({ dataDir }) => ({ value: new LocalObjectStore(join(dataDir, 'objects')) }),
+  // Embedded default: a local directory (temporary files a crash left mid-write are removed first); the
+  // S3-compatible driver when a bucket is configured.
+  objects: async ({ config, dataDir }) => {
+    const s3 = config.objectStore;
+    if (!s3.bucket) {
+      const objects = new LocalObjectStore(join(dataDir, 'objects'));
+      await objects.removeTemporaryFiles();
+      return { value: objects };
+    }
+    const store = await S3ObjectStore.open({ ...s3, bucket: s3.bucket });
+    return { value: store, close: async () => store.close() };
+  },
   // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
   collections: async ({ config, logger, get }) => {
-    const opened = await openCollections({ config, engine: await get('engine'), logger });
+    const database = await get('database');
+    const opened = await openCollections({ config, engine: await get('engine'), logger, database });
     return { value: opened.service, close: () => opened.close() };
   },
-  restKeys: async ({ config, dataDir }) => openRestKeys(config, dataDir),
-  apps: async ({ config, dataDir, get }) =>
-    openApps({
+  restKeys: async ({ config, dataDir, get }) => openRestKeys(config, dataDir, await get('database')),
+  apps: async ({ config, logger, get }) => {
+    const opened = await openApps({
       config,
-      dataDir,
+      database: await get('database'),
       collections: await get('collections'),
       objects: await get('objects'),
       engine: await get('engine'),
-    }),
+    });
+    // Photos a crash left without their rows; in the background, and only those older than this start.
+    const before = new Date(Date.now() - ORPHAN_GRACE_MS);
+    opened.value.verify
+      .sweepObjects(before)
+      .then((n) => n && logger.info({ module: 'apps', removed: n }, 'removed photos no person refers to'))
+      .catch((e: unknown) => logger.error({ module: 'apps', err: e }, 'photo sweep failed'));
+    return opened;
+  },
   // Starts its workers at once; steps wait for the engine and collections, so runs can be listed while models load.
   pipeline: async ({ config, logger, get }) => {
     const faces = new EnginePipelineFaces({ engine: () => get('engine'), collections: () => get('collections') });
     const objects = await get('objects');
-    const opened = await openPipeline({ config, logger, faces, objects, thumbnails: new SharpThumbnailer() });
+    const database = await get('database');
+    const opened = await openPipeline({
+      config,
+      logger,
+      faces,
+      objects,
+      thumbnails: new SharpThumbnailer(),
+      database,
+      worker: rolePlan(config.server.role).workers,
+    });
     return { value: opened, close: () => opened.close() };
+  },
+  cameras: async ({ config, logger, dataDir, get }) => {
+    const db = openAppsDatabase(dataDir);
+    try {
+      const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
+      const opened = await openCameras({ config, logger, db, engine, collections, objects });
+      const close = async () => {
+        await opened.close();
+        db.close();
+      };
+      return { value: opened.manager, close };
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  },
+  processors: async ({ config, logger, dataDir, get }) => {
+    const db = openAppsDatabase(dataDir);
+    try {
+      const [cameras, collections] = [await get('cameras'), await get('collections')];
+      const opened = await openProcessors({ config, logger, db, cameras, collections });
+      const close = async () => {
+        await opened.close();
+        db.close();
+      };
+      return { value: opened.service, close };
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  },
+  door: async ({ config, logger, get }) => {
+    const [collections, objects, engine, pipeline] = await Promise.all([
+      get('collections'),
+      get('objects'),
+      get('engine'),
+      get('pipeline'),
+    ]);
+    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline });
+    // The door hears its cameras' visits. Cameras that fail to load leave the door working (passcodes, approvals).
+    let detach: (() => void) | undefined;
+    const attaching = get('cameras').then(
+      (cameras) => void (detach = cameras.addSink(opened.service)),
+      (e: unknown) => logger.warn({ err: e }, 'door not attached to cameras'),
+    );
+    return {
+      value: opened,
+      close: async () => {
+        await attaching;
+        detach?.();
+        await opened.close();
+      },
+    };
   },
 };
 
@@ -135,7 +254,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
     const loading: Promise<Loaded<Services[K]>> =
       override !== undefined
         ? Promise.resolve(override as Services[K] | Promise<Services[K]>).then((value) => ({ value }))
-        : Promise.resolve().then(() => (LOADERS[name] as Loader<K>)({ config, logger, dataDir, get }));
+        : Promise.resolve().then(() => (LOADERS[name] as Loader<K>)({ config, logger, metrics, dataDir, get }));
     const value = loading.then(
       (loaded) => {
         states.set(name, { status: 'ready' });
@@ -156,10 +275,13 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
   };
 
   for (const name of Object.keys(LOADERS) as PartName[]) start(name);
+  const metrics = options.metrics ?? new Metrics();
+  registerPartGauges(metrics, states, get);
 
   return {
     config,
     logger,
+    metrics,
     get,
     status: () => Object.fromEntries(states),
     isReady: () => [...gating].every((n) => states.get(n)?.status === 'ready'),
@@ -183,4 +305,31 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
       }
     },
   };
+}
+
+/** Queue depth and job outcomes, faces per collection: read at scrape time from parts already loaded (never waits). */
+function registerPartGauges(metrics: Metrics, states: Map<PartName, PartState>, get: Container['get']): void {
+  const ready = (name: PartName) => states.get(name)?.status === 'ready';
+  metrics.gauge(
+    'facegate_jobs',
+    'Jobs held by the queue, by state (completed and dead are outcomes)',
+    ['state'],
+    async (set) => {
+      if (!ready('pipeline')) return;
+      const counts = await (await get('pipeline')).queue.counts();
+      for (const [state, n] of Object.entries(counts)) set({ state }, n);
+    },
+  );
+  // At most 500 collections per scrape, to bound the series and the scrape's cost.
+  metrics.gauge(
+    'facegate_collection_faces',
+    'Faces per collection (first 500 collections)',
+    ['collection'],
+    async (set) => {
+      if (!ready('collections')) return;
+      const service = await get('collections');
+      const { collectionIds } = await service.listCollections({ maxResults: 500 });
+      for (const id of collectionIds) set({ collection: id }, (await service.describeCollection(id)).faceCount);
+    },
+  );
 }

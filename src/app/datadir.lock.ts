@@ -45,6 +45,14 @@ export function dataDirHolder(dataDir: string): string | undefined {
   return undefined;
 }
 
+/** Data directories (as given) this process holds. */
+const held = new Set<string>();
+
+/** True when this process holds `dataDir`'s lock: then no other live worker can use its databases. */
+export function holdsDataDir(dataDir: string): boolean {
+  return held.has(dataDir);
+}
+
 /** Takes the directory for this process; throws CONFLICT when a live server holds it. Returns the release function. */
 export function holdDataDir(dataDir: string): () => void {
   const db = tryLock(dataDir);
@@ -53,10 +61,10 @@ export function holdDataDir(dataDir: string): () => void {
     throw new FacegateError('CONFLICT', `the data directory ${dataDir} is in use by a Facegate server (pid ${pid})`);
   }
   writeFileSync(pidPath(dataDir), `${process.pid}\n`);
-  let held = true;
+  held.add(dataDir);
   return () => {
-    if (!held) return;
-    held = false;
+    if (!held.has(dataDir)) return;
+    held.delete(dataDir);
     rmSync(pidPath(dataDir), { force: true });
     db.exec('ROLLBACK');
     db.close();

@@ -1,7 +1,6 @@
-// The apps wired for the embedded default: their SQLite file (<dataDir>/apps.sqlite) and the shared services.
-// The container calls these once; each returns the value and how to close it.
+// The apps wired for the embedded default: their tables on the deployment database (<dataDir>/facegate.db) and the
+// shared services. The container calls these once; each returns the value and how to close it.
 import { randomUUID } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
 import pg from 'pg';
 import { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
 import { pgApiKeyStore } from '../api/rest/keys/apikey.pg.ts';
@@ -10,7 +9,10 @@ import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
-import { openAppsDatabase } from './apps.database.ts';
+import { openDeploymentDatabase } from '../db/sqlite.database.ts';
+import type { StateDatabase } from '../db/state.database.ts';
+import { pgCandidateStore } from './proctor/candidates.pg.ts';
+import { pgPeopleStore } from './verify/people.pg.ts';
 import { sqliteCandidateStore } from './proctor/candidates.sqlite.ts';
 import { ProctorService } from './proctor/proctor.service.ts';
 import { sqlitePeopleStore } from './verify/people.sqlite.ts';
@@ -29,11 +31,25 @@ interface Opened<T> {
   close: () => Promise<void>;
 }
 
-const closing = (db: Database) => async () => void db.close();
-
-/** API keys only: ready at once, without waiting for the models. Postgres when configured, else apps.sqlite. */
-export async function openRestKeys(config: Readonly<Config>, dataDir: string): Promise<Opened<ApiKeyService>> {
-  const url = config.apps.keysDatabaseUrl;
+/**
+ * API keys only: ready at once, without waiting for the models. FACEGATE_KEYS_DATABASE_URL when set (its own pool),
+ * else the deployment database: its Postgres, or its SQLite file (`database`, or <dataDir>/facegate.db opened and
+ * closed here).
+ */
+export async function openRestKeys(
+  config: Readonly<Config>,
+  dataDir: string,
+  database?: StateDatabase,
+): Promise<Opened<ApiKeyService>> {
+  const shared = database?.pg;
+  if (shared && !config.apps.keysDatabaseUrl) {
+    const store = await pgApiKeyStore(shared.pool, shared.schema);
+    return {
+      value: new ApiKeyService({ store, defaultDailyQuota: config.rest.defaultDailyQuota }),
+      close: async () => undefined,
+    };
+  }
+  const url = config.apps.keysDatabaseUrl ?? (database ? undefined : config.database.url);
   if (url) {
     const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5000, max: 5 });
     try {
@@ -47,33 +63,30 @@ export async function openRestKeys(config: Readonly<Config>, dataDir: string): P
       throw e;
     }
   }
-  const db = openAppsDatabase(dataDir);
-  const counters = openAppsDatabase(dataDir, 'NORMAL');
+  const d = database?.sqlite ?? openDeploymentDatabase(dataDir, { synchronous: config.collections.synchronous });
   const keys = new ApiKeyService({
-    store: sqliteApiKeyStore(db, counters),
+    store: sqliteApiKeyStore(d.db, d.counters),
     defaultDailyQuota: config.rest.defaultDailyQuota,
   });
-  return {
-    value: keys,
-    close: async () => {
-      counters.close();
-      db.close();
-    },
-  };
+  return { value: keys, close: async () => void (database ? undefined : d.close()) };
 }
 
-export function openApps(deps: {
+export async function openApps(deps: {
   config: Readonly<Config>;
-  dataDir: string;
+  /** The deployment database the collections use too: a person and their faces commit together. */
+  database: StateDatabase;
   collections: CollectionService;
   objects: ObjectStore;
   engine: FaceEngine;
-}): Opened<AppServices> {
+}): Promise<Opened<AppServices>> {
   const { config, collections, objects, engine } = deps;
-  const db = openAppsDatabase(deps.dataDir);
+  const { pg } = deps.database;
+  const { db } = deps.database.sqlite;
+  const people = pg ? await pgPeopleStore(pg.pool, pg.schema) : sqlitePeopleStore(db);
+  const candidates = pg ? await pgCandidateStore(pg.pool, pg.schema) : sqliteCandidateStore(db);
   const now = () => new Date();
   const verify = new VerifyService({
-    people: sqlitePeopleStore(db),
+    people,
     collections,
     objects,
     thumbnails: sharpThumbnailer(),
@@ -92,7 +105,7 @@ export function openApps(deps: {
   const proctor = new ProctorService({
     engine,
     collections,
-    candidates: sqliteCandidateStore(db),
+    candidates,
     collectionId: config.apps.proctorCollection,
     minConfidence: config.apps.proctorMinConfidence,
     faceMatchThreshold: config.apps.proctorFaceMatchThreshold,
@@ -104,5 +117,5 @@ export function openApps(deps: {
     uuid: randomUUID,
     now,
   });
-  return { value: { verify, uploads, proctor }, close: closing(db) };
+  return { value: { verify, uploads, proctor }, close: async () => undefined };
 }

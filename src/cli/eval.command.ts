@@ -15,6 +15,9 @@ import { createFaceDetector } from '../vision/detect/detector.factory.ts';
 import { fuseScores } from '../vision/eval/lfw.fusion.ts';
 import { allPairScores, calibrationReport } from '../vision/eval/lfw.calibration.ts';
 import { FusionEmbedder } from '../vision/embed/fusion.embedder.ts';
+import { groupVersions, scale } from './eval.scale.ts';
+import { cascade } from '../vision/eval/lfw.cascade.ts';
+import { lfwFoldPart } from '../vision/eval/trust.split.ts';
 
 interface LfwOptions {
   embedders: string;
@@ -26,30 +29,35 @@ interface LfwOptions {
   limit?: string;
   json?: string;
   calibrate?: string;
+  scale?: string;
+  cascade?: string;
   cache: string;
-}
-
-/** Model names, with '~flip' for the flip-TTA variant ('faceapi-resnet+mobilefacenet~flip') → embedder versions. */
-function groupVersions(group: string): string[] {
-  return group.split('+').map((n) => {
-    const spec = DESCRIPTOR_MODELS[n.replace(/~flip$/, '')];
-    return spec ? `${spec.version}${n.endsWith('~flip') ? '+flip' : ''}` : n;
-  });
 }
 
 const pct = (v: number) => v.toFixed(2);
 
 function table(rows: LfwSummary[]): void {
   console.log(
-    ['descriptor', 'accuracy % (± std)', 'AUC', 'TAR@FAR1e-3', 'TAR@FAR1e-2', 'cos thr', 'no face', 'ms/img'].join(
-      ' | ',
-    ),
+    [
+      'descriptor',
+      'accuracy % (± std)',
+      'choose 1–3 %',
+      'confirm 4–5 % (± std)',
+      'AUC',
+      'TAR@FAR1e-3',
+      'TAR@FAR1e-2',
+      'cos thr',
+      'no face',
+      'ms/img',
+    ].join(' | '),
   );
   for (const r of rows) {
     console.log(
       [
         r.name,
         `${pct(r.accuracy)} ± ${pct(r.std)}`,
+        pct(r.chooseAccuracy),
+        `${pct(r.confirmAccuracy)} ± ${pct(r.confirmStd)}`,
         r.auc.toFixed(4),
         pct(r.tarAtFar1e3),
         pct(r.tarAtFar1e2),
@@ -154,6 +162,18 @@ async function lfw(o: LfwOptions): Promise<void> {
   table(rows);
   if (o.json) writeFileSync(o.json, JSON.stringify(rows, null, 2));
   if (o.calibrate) calibrate(o.calibrate, run);
+  if (o.scale) scale(o.scale, run, lfwDir, o.pairs);
+  for (const spec of (o.cascade ?? '').split(';').filter(Boolean)) {
+    const [cheapGroup = '', expensiveGroup = ''] = spec.split('|');
+    const score = (g: string) => {
+      const names = groupVersions(g);
+      return names.length === 1 ? run.scores.get(names[0]!)! : fuseScores(names.map((n) => run.scores.get(n)!)).scored;
+    };
+    const r = cascade(score(cheapGroup), score(expensiveGroup), (f) => lfwFoldPart(f) === 'choose');
+    console.log(
+      `cascade ${cheapGroup} → ${expensiveGroup}: band ±${r.band} | choose ${pct(r.choose.accuracy * 100)}% (${pct(r.choose.escalated * 100)}% escalated) | confirm ${pct(r.confirm.accuracy * 100)}% (${pct(r.confirm.escalated * 100)}% escalated)`,
+    );
+  }
 }
 
 export function register(program: Command): void {
@@ -176,6 +196,14 @@ export function register(program: Command): void {
     .option(
       '--calibrate <group>',
       'fit the cosine → similarity map for a model or fusion group (same syntax as --fusion)',
+    )
+    .option(
+      '--scale <group>',
+      'fit the AWS-like similarity scale for a model or fusion group on folds 1–3 and report folds 1–3 and 4–5',
+    )
+    .option(
+      '--cascade <specs>',
+      "cheap|expensive groups, e.g. 'mobilefacenet~flip|mobilefacenet~flip+faceapi-resnet-dlib5~flip' (';' between)",
     )
     .action((o: LfwOptions) => lfw(o));
 }

@@ -5,7 +5,7 @@ import type { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
 import { openRestKeys } from '../apps/apps.factory.ts';
 import { loadConfig } from '../config/config.ts';
 
-/** The same store the server uses: Postgres when FACEGATE_KEYS_DATABASE_URL is set, else <dataDir>/apps.sqlite. */
+/** The same store the server uses: Postgres when FACEGATE_KEYS_DATABASE_URL is set, else <dataDir>/facegate.db. */
 async function withKeys<T>(fn: (keys: ApiKeyService) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const opened = await openRestKeys(config, config.dataDir);

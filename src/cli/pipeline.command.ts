@@ -1,9 +1,9 @@
 // `facegate pipeline`: a worker process (steps and deliveries only, no HTTP) beside `facegate serve`, and a look at
-// recent runs from the terminal. Workers share <dataDir>/jobs.db (or the Postgres queue) with the server.
-import { join, resolve } from 'node:path';
+// recent runs from the terminal. Workers share <dataDir>/facegate.db (or the Postgres queue) with the server.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SqlitePipelineStore } from '../apps/pipeline/pipeline.sqlite.driver.ts';
-import { openJobsDatabase } from '../jobs/sqlite.database.ts';
+import { openDeploymentDatabase } from '../db/sqlite.database.ts';
 import { createContainer } from '../app/container.ts';
 import { ConfigError, loadConfig } from '../config/config.ts';
 import { createLogger } from '../logger.ts';
@@ -43,14 +43,14 @@ async function worker(opts: { dataDir?: string }): Promise<void> {
 async function runs(opts: { dataDir?: string; limit: string; pipeline?: string }): Promise<void> {
   const cfg = config(opts.dataDir);
   // Read-only: open the run store directly, so this short-lived process never claims a job.
-  const db = openJobsDatabase(join(resolve(cfg.dataDir), 'jobs.db'));
-  const store = new SqlitePipelineStore(db);
+  const database = openDeploymentDatabase(resolve(cfg.dataDir));
+  const store = new SqlitePipelineStore(database.db);
   for (const r of await store.listRuns({ limit: Number(opts.limit), pipeline: opts.pipeline })) {
     const why = r.error ? ` ${r.error.code}: ${r.error.reasons.join('; ')}` : '';
     const steps = r.steps.map((s) => `${s.name}:${s.state}${s.attempts > 1 ? `×${s.attempts}` : ''}`).join(' ');
     console.log(`${r.createdAt.toISOString()} ${r.id} ${r.pipeline} ${r.state}${why}\n  ${r.input.key}  ${steps}`);
   }
-  db.close();
+  database.close();
 }
 
 export function register(program: Command): void {

@@ -1,6 +1,10 @@
-// The embedded default, wired: SQLite at <dataDir>/facegate.db, objects under <dataDir>/objects, and the in-memory
-// vector index rebuilt from the database at start. The server and CLI call openCollections() once.
+// The embedded default, wired: the deployment database (<dataDir>/facegate.db, shared with the other parts when the
+// container passes it), objects under <dataDir>/objects, and the in-memory vector index rebuilt from the database at
+// start. The server and CLI call openCollections() once.
 import { join } from 'node:path';
+import { openDeploymentDatabase } from '../db/sqlite.database.ts';
+import type { StateDatabase } from '../db/state.database.ts';
+import { openPgMetadataStore } from './pg.metadata.driver.ts';
 import type { Config } from '../config/config.schema.ts';
 import { logger as rootLogger, type Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
@@ -18,11 +22,13 @@ export interface OpenCollectionsOptions {
   clock?: Clock;
   ids?: IdGenerator;
   logger?: Logger;
+  /** The deployment database (its owner closes it); without it, this opens <dataDir>/facegate.db and closes it. */
+  database?: StateDatabase;
 }
 
 export interface OpenedCollections {
   service: CollectionService;
-  metadata: SqliteMetadataStore;
+  metadata: MetadataStore;
   vectors: MemoryVectorIndex;
   objects: LocalObjectStore;
   close(): Promise<void>;
@@ -62,10 +68,11 @@ export async function loadIndex(metadata: MetadataStore, vectors: VectorIndex): 
 export async function openCollections(opts: OpenCollectionsOptions): Promise<OpenedCollections> {
   const log = (opts.logger ?? rootLogger).child({ module: 'collections' });
   const { dataDir, collections } = opts.config;
-  const metadata = new SqliteMetadataStore({
-    path: join(dataDir, 'facegate.db'),
-    synchronous: collections.synchronous,
-  });
+  const own = opts.database ? undefined : openDeploymentDatabase(dataDir, { synchronous: collections.synchronous });
+  const pg = opts.database?.pg;
+  const metadata: MetadataStore = pg
+    ? await openPgMetadataStore(pg.pool, pg.schema)
+    : new SqliteMetadataStore({ db: own?.db ?? opts.database!.sqlite.db });
   const vectors = new MemoryVectorIndex({ quantize: collections.vectorFormat === 'int8' });
   const objects = new LocalObjectStore(join(dataDir, 'objects'));
   const started = performance.now();
@@ -83,5 +90,9 @@ export async function openCollections(opts: OpenCollectionsOptions): Promise<Ope
     ids: opts.ids ?? randomIds,
     tokenKey: await metadata.secret('pagination'),
   });
-  return { service, metadata, vectors, objects, close: () => metadata.close() };
+  const close = async () => {
+    await metadata.close();
+    own?.close();
+  };
+  return { service, metadata, vectors, objects, close };
 }

@@ -2,6 +2,7 @@
 // Both APIs (Rekognition protocol, REST) call this; it validates its own inputs so both get the same errors.
 // Write order: the MetadataStore first (one transaction), then the VectorIndex, so an acknowledged face is durable
 // and the index can always be rebuilt from the store.
+import type { Staged } from '../db/unit-of-work.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { Clock, IdGenerator } from './clock.port.ts';
@@ -16,6 +17,7 @@ import type {
   DeleteFacesResult,
   DisassociateFacesRequest,
   DisassociateFacesResult,
+  FaceMatch,
   IndexFacesRequest,
   IndexFacesResult,
   ListCollectionsResult,
@@ -127,6 +129,23 @@ export class CollectionService {
   indexFaces(req: IndexFacesRequest): Promise<IndexFacesResult> {
     return faces.indexFaces(this.ctx, req);
   }
+  /** IndexFaces without writing: commit the result with commitFaces, together with other parts' rows. */
+  prepareIndexFaces(req: IndexFacesRequest): Promise<faces.PreparedFaces> {
+    return faces.prepareIndexFaces(this.ctx, req);
+  }
+  /** Prepared faces of one collection and `also` in one transaction; the vector index after the commit. */
+  commitFaces(collectionId: string, prepared: readonly faces.PreparedFaces[], also: readonly Staged[]): Promise<void> {
+    return faces.commitFaces(this.ctx, collectionId, prepared, also);
+  }
+  /** Faces (associated or not) and `also` deleted in one transaction; `erase` for personal data. */
+  deleteFacesWith(
+    collectionId: string,
+    faceIds: readonly string[],
+    also: readonly Staged[],
+    erase = false,
+  ): Promise<void> {
+    return faces.deleteFacesWith(this.ctx, collectionId, faceIds, also, erase);
+  }
   listFaces(req: ListFacesRequest): Promise<ListFacesResult> {
     return faces.listFaces(this.ctx, req);
   }
@@ -138,6 +157,15 @@ export class CollectionService {
   }
   searchFacesByImage(req: SearchFacesByImageRequest): Promise<SearchFacesByImageResult> {
     return faces.searchFacesByImage(this.ctx, req);
+  }
+  /** Search by a descriptor computed elsewhere (camera tracks); best first, at or above the threshold (default 80). */
+  searchByDescriptor(req: {
+    collectionId: string;
+    descriptor: Float32Array;
+    maxFaces?: number;
+    faceMatchThreshold?: number;
+  }): Promise<FaceMatch[]> {
+    return faces.searchByDescriptor(this.ctx, req);
   }
 
   createUser(req: UserRequest): Promise<void> {

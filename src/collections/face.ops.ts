@@ -1,9 +1,11 @@
 // Face use cases: IndexFaces, ListFaces, DeleteFaces, SearchFaces, SearchFacesByImage.
+import type { Staged } from '../db/unit-of-work.ts';
 import { FacegateError } from '../errors.ts';
 import type { DetectedFace } from '../vision/vision.types.ts';
 import { check, schemas } from './collection.schemas.ts';
 import type {
   DeleteFacesResult,
+  FaceMatch,
   IndexFacesRequest,
   IndexFacesResult,
   ListFacesRequest,
@@ -29,7 +31,23 @@ import {
 
 const DEFAULT_MATCH_THRESHOLD = 80;
 
+/** IndexFaces analysed but not yet written: what a unit of work commits with other parts' rows. */
+export interface PreparedFaces {
+  collectionId: string;
+  result: IndexFacesResult;
+  rows: FaceRow[];
+}
+
 export async function indexFaces(ctx: Ctx, input: IndexFacesRequest): Promise<IndexFacesResult> {
+  const prepared = await prepareIndexFaces(ctx, input);
+  if (prepared.rows.length) {
+    await ctx.lock.run(prepared.collectionId, () => storeFaces(ctx, prepared.collectionId, prepared.rows));
+  }
+  return prepared.result;
+}
+
+/** Validation, analysis and the rows IndexFaces would store; nothing is written. */
+export async function prepareIndexFaces(ctx: Ctx, input: IndexFacesRequest): Promise<PreparedFaces> {
   const req = check(schemas.indexFaces, input);
   const c = await requireCollection(ctx, req.collectionId);
   requireSameModel(ctx, c);
@@ -73,12 +91,56 @@ export async function indexFaces(ctx: Ctx, input: IndexFacesRequest): Promise<In
     createdAt: now,
     descriptor: f.descriptor!,
   }));
-  if (rows.length) await ctx.lock.run(c.id, () => storeFaces(ctx, c.id, rows));
   return {
-    faceRecords: rows.map((r, i) => ({ face: toFace(r), faceDetail: toDetail(kept[i]!) })),
-    unindexedFaces: unindexed,
-    faceModelVersion: ctx.engine.faceModelVersion,
+    collectionId: c.id,
+    rows,
+    result: {
+      faceRecords: rows.map((r, i) => ({ face: toFace(r), faceDetail: toDetail(kept[i]!) })),
+      unindexedFaces: unindexed,
+      faceModelVersion: ctx.engine.faceModelVersion,
+    },
   };
+}
+
+/**
+ * Stores prepared faces of one collection and `also` (other parts' staged rows) in one transaction, then adds the
+ * faces to the vector index, which is derived state: if adding fails, the index is rebuilt from the store at start.
+ */
+export async function commitFaces(
+  ctx: Ctx,
+  collectionId: string,
+  prepared: readonly PreparedFaces[],
+  also: readonly Staged[],
+): Promise<void> {
+  const rows = prepared.flatMap((p) => p.rows);
+  if (rows.some((r) => r.collectionId !== collectionId)) {
+    throw new FacegateError('INTERNAL', `prepared faces of another collection than ${collectionId}`);
+  }
+  await ctx.lock.run(collectionId, async () => {
+    await ctx.metadata.unitOfWork.commit([ctx.metadata.stageInsertFaces(rows), ...also]);
+    await ctx.vectors.add(
+      collectionId,
+      rows.map((r) => ({ id: r.id, vector: r.descriptor })),
+    );
+  });
+}
+
+/**
+ * Deletes faces (whether or not associated with a user) and `also` in one transaction, then drops them from the
+ * index. `erase`: the writes remove personal data (no old page image is kept; see UnitOfWork).
+ */
+export async function deleteFacesWith(
+  ctx: Ctx,
+  collectionId: string,
+  faceIds: readonly string[],
+  also: readonly Staged[],
+  erase = false,
+): Promise<void> {
+  const ids = [...new Set(faceIds)];
+  await ctx.lock.run(collectionId, async () => {
+    await ctx.metadata.unitOfWork.commit([ctx.metadata.stageDeleteFaces(collectionId, ids), ...also], { erase });
+    await ctx.vectors.remove(collectionId, ids);
+  });
 }
 
 /** The collection's length, finite, unit length (± 1e-3). */
@@ -202,4 +264,27 @@ export async function searchFacesByImage(
     ),
     faceModelVersion: c.faceModelVersion,
   };
+}
+
+/**
+ * Search by an already-computed descriptor (camera tracks, whose combined descriptor exists only in memory). The
+ * descriptor must come from the collection's model (MODEL_MISMATCH otherwise) and have its length.
+ */
+export async function searchByDescriptor(
+  ctx: Ctx,
+  input: { collectionId: string; descriptor: Float32Array; maxFaces?: number; faceMatchThreshold?: number },
+): Promise<FaceMatch[]> {
+  const c = await requireCollection(ctx, check(schemas.collectionId, input.collectionId));
+  requireSameModel(ctx, c);
+  if (!usable(input.descriptor, c.descriptorSize))
+    throw new FacegateError('INVALID_PARAMETER', `The descriptor must be a unit-length ${c.descriptorSize}-vector`);
+  const maxFaces = Math.min(4096, Math.max(1, input.maxFaces ?? 10));
+  const hits = await ctx.vectors.search(c.id, input.descriptor, maxFaces);
+  return rankMatches(
+    ctx,
+    c.id,
+    input.descriptor,
+    hits.map((h) => h.id),
+    input.faceMatchThreshold ?? DEFAULT_MATCH_THRESHOLD,
+  );
 }

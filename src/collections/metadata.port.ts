@@ -1,6 +1,8 @@
 // The MetadataStore port: everything about collections, faces and users that must survive a crash. Each method is
 // one atomic unit (one transaction in SQL drivers), so that a crash never leaves half of an operation behind.
-// Drivers: SQLite (embedded default, sqlite.metadata.driver.ts); Postgres later. Contract: test/contract/metadata.contract.ts.
+// Drivers: SQLite (embedded default, sqlite.metadata.driver.ts); Postgres (pg.metadata.driver.ts).
+// Contract: test/contract/metadata.contract.ts.
+import type { Staged, UnitOfWork } from '../db/unit-of-work.ts';
 import type { Box, Pose, Quality } from '../vision/vision.types.ts';
 
 export interface CollectionRow {
@@ -78,6 +80,15 @@ export interface MetadataStore {
   listFaces(collectionId: string, query: FaceQuery): Promise<FaceRow[]>;
   /** Deletes those of `ids` that exist; returns the deleted ids. */
   deleteFaces(collectionId: string, ids: string[]): Promise<string[]>;
+  /**
+   * The deployment database's unit of work: writes staged here and by the other parts' stores on the same database
+   * (people, events) commit together.
+   */
+  readonly unitOfWork: UnitOfWork;
+  /** insertFaces as one write of a unit of work (NOT_FOUND at commit when the collection is gone). */
+  stageInsertFaces(faces: FaceRow[]): Staged;
+  /** deleteFaces as one write of a unit of work (absent ids are skipped). */
+  stageDeleteFaces(collectionId: string, ids: string[]): Staged;
   /** Every stored descriptor, for loading the vector index at start. */
   scanDescriptors(): AsyncIterable<{ collectionId: string; faceId: string; descriptor: Float32Array }>;
 

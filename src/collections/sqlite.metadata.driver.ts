@@ -1,10 +1,11 @@
-// MetadataStore on SQLite (better-sqlite3): one file, WAL journal, synchronous=FULL by default so that a committed
-// transaction survives power loss, not only a process crash (NORMAL is faster; see docs/benchmarks.md).
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// MetadataStore on SQLite (better-sqlite3): on the deployment database's shared handle (src/db/sqlite.database.ts),
+// or a file of its own for tools and tests. WAL journal, synchronous=FULL by default so that a committed transaction
+// survives power loss, not only a process crash (NORMAL is faster; see docs/benchmarks.md).
 import { randomBytes } from 'node:crypto';
-import BetterSqlite3 from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
+import { openSqliteFile } from '../db/sqlite.database.ts';
+import { sqliteUnitOfWork } from '../db/sqlite.unit-of-work.ts';
+import type { Staged, UnitOfWork } from '../db/unit-of-work.ts';
 import { FacegateError } from '../errors.ts';
 import type {
   CollectionRow,
@@ -18,11 +19,16 @@ import type {
 import { migrate } from './sqlite.migrations.ts';
 import { decodeDescriptor, faceFromDb, faceToDb, type FaceDbRow } from './sqlite.rows.ts';
 
-export interface SqliteOptions {
-  /** File path, or ':memory:' for tests. */
-  path: string;
-  synchronous?: 'FULL' | 'NORMAL';
-}
+export type SqliteOptions =
+  | {
+      /** File path, or ':memory:' for tests; the store owns and closes the handle. */
+      path: string;
+      synchronous?: 'FULL' | 'NORMAL';
+    }
+  | {
+      /** The deployment's shared handle; its owner closes it. */
+      db: Database;
+    };
 
 interface CollectionDbRow {
   id: string;
@@ -54,15 +60,14 @@ const isConstraint = (e: unknown): boolean =>
 
 export class SqliteMetadataStore implements MetadataStore {
   readonly db: Database;
+  readonly unitOfWork: UnitOfWork;
+  private readonly owned: boolean;
 
   constructor(options: SqliteOptions) {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-    this.db = new BetterSqlite3(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
+    this.owned = 'path' in options;
+    this.db = 'path' in options ? openSqliteFile(options.path, { synchronous: options.synchronous }) : options.db;
     migrate(this.db);
+    this.unitOfWork = sqliteUnitOfWork(this.db);
   }
 
   async createCollection(row: CollectionRow): Promise<void> {
@@ -104,18 +109,30 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async insertFaces(faces: FaceRow[]): Promise<void> {
+    this.db.transaction(() => this.insertFacesNow(faces))();
+  }
+
+  /** insertFaces as a write of a larger unit of work (committed with the rows of other parts). */
+  stageInsertFaces(faces: FaceRow[]): Staged {
+    return { sqlite: () => this.insertFacesNow(faces) };
+  }
+
+  /** deleteFaces as a write of a larger unit of work. */
+  stageDeleteFaces(collectionId: string, ids: string[]): Staged {
+    return { sqlite: () => void this.deleteFacesNow(collectionId, ids) };
+  }
+
+  private insertFacesNow(faces: FaceRow[]): void {
     const insert = this.db.prepare(
       `INSERT INTO faces (${FACE_COLS}, descriptor) VALUES (@collection_id, @id, @image_id, @external_image_id,
        @box_left, @box_top, @box_width, @box_height, @confidence, @brightness, @sharpness, @roll, @yaw, @pitch,
        @model_version, @user_id, @created_at, @descriptor)`,
     );
     const exists = this.db.prepare('SELECT 1 FROM collections WHERE id = ?');
-    this.db.transaction(() => {
-      for (const f of faces) {
-        if (!exists.get(f.collectionId)) throw new FacegateError('NOT_FOUND', `Collection ${f.collectionId} not found`);
-        insert.run(faceToDb(f));
-      }
-    })();
+    for (const f of faces) {
+      if (!exists.get(f.collectionId)) throw new FacegateError('NOT_FOUND', `Collection ${f.collectionId} not found`);
+      insert.run(faceToDb(f));
+    }
   }
 
   async getFaces(collectionId: string, ids: string[]): Promise<FaceRow[]> {
@@ -145,8 +162,12 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async deleteFaces(collectionId: string, ids: string[]): Promise<string[]> {
+    return this.db.transaction(() => this.deleteFacesNow(collectionId, ids))();
+  }
+
+  private deleteFacesNow(collectionId: string, ids: string[]): string[] {
     const del = this.db.prepare('DELETE FROM faces WHERE collection_id = ? AND id = ?');
-    return this.db.transaction(() => ids.filter((id) => del.run(collectionId, id).changes > 0))();
+    return ids.filter((id) => del.run(collectionId, id).changes > 0);
   }
 
   async *scanDescriptors(): AsyncIterable<{ collectionId: string; faceId: string; descriptor: Float32Array }> {
@@ -238,7 +259,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.owned && this.db.open) this.db.close();
   }
 }
 

@@ -1,8 +1,11 @@
-// Numbered migrations (migrations/NNN_name.sql), applied in order, each in its own transaction, recorded in
-// schema_migrations. A migration file is never edited once released: add the next number instead.
+// Numbered migrations (migrations/NNN_name.sql), applied in order, recorded as part 'collections' of app_migrations
+// (src/apps/sqlite.migrate.ts) on the deployment database. A file's number is its position: 001, 002, … with no
+// gaps. A migration file is never edited once released: add the next number instead.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Database } from 'better-sqlite3';
+import { migrate as migratePart } from '../apps/sqlite.migrate.ts';
+import { adoptCollectionsBookkeeping } from '../db/sqlite.legacy.ts';
 
 const DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 const NAME = /^(\d{3})_[a-z0-9_]+\.sql$/;
@@ -14,31 +17,24 @@ export interface Migration {
 }
 
 export function loadMigrations(dir: string = DIR): Migration[] {
-  return readdirSync(dir)
+  const all = readdirSync(dir)
     .filter((f) => NAME.test(f))
     .sort()
     .map((f) => ({ version: Number(f.slice(0, 3)), name: f, sql: readFileSync(dir + f, 'utf8') }));
+  all.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`collections migration ${m.name} is out of sequence (expected ${i + 1})`);
+  });
+  return all;
 }
 
 /** Applies the migrations newer than the database's; returns the names applied. */
 export function migrate(db: Database, migrations: Migration[] = loadMigrations()): string[] {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT',
+  // A collections file from before the single database kept its own schema_migrations table.
+  adoptCollectionsBookkeeping(db);
+  const n = migratePart(
+    db,
+    'collections',
+    migrations.map((m) => m.sql),
   );
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-  const current = row.v ?? 0;
-  const applied: string[] = [];
-  for (const m of migrations) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-        m.version,
-        m.name,
-        Date.now(),
-      );
-    })();
-    applied.push(m.name);
-  }
-  return applied;
+  return migrations.slice(migrations.length - n).map((m) => m.name);
 }

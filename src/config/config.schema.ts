@@ -21,6 +21,8 @@ export const configSchema = z.object({
     maxBodyBytesInFlight: int(1024 * 1024, 16 * 1024 * MB).default(64 * MB),
     /** A request (headers and body) must arrive within this many seconds; slow uploads cannot hold the budget. */
     requestTimeoutSeconds: int(1, 3600).default(60),
+    /** api: HTTP, no job workers; worker: job workers + outbox, health endpoints only; all: both (app/deployment.ts). */
+    role: z.enum(['api', 'worker', 'all']).default('all'),
   }),
   auth: z.object({
     /** Off only by an explicit flag (`facegate serve --no-auth`); never by default. */
@@ -63,6 +65,27 @@ export const configSchema = z.object({
       maxSide: int(256, 8192).default(1280),
       /** Faces analysed concurrently per process (each uses the models' intra-op threads). */
       concurrency: int(1, 64).default(1),
+      /** Face descriptor: mobilefacenet (default, fast) or fusion3 (three models fused, ≈ 3× the time; docs/benchmarks.md "Trust"). */
+      descriptor: z.enum(['mobilefacenet', 'fusion3']).default('mobilefacenet'),
+    })
+    .prefault({}),
+  /**
+   * Where all state lives: unset → the embedded <dataDir>/facegate.db; postgres://… → every store on that Postgres
+   * (FACEGATE_KEYS_DATABASE_URL and FACEGATE_JOBS_DATABASE_URL still override for their part).
+   */
+  database: z
+    .object({
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+        .optional(),
+      /** Schema that holds the tables (created when missing). */
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+        .default('public'),
+      /** Connections per process. */
+      poolSize: int(1, 1000).default(10),
     })
     .prefault({}),
   /** Collections store: SQLite durability and the in-memory vector index's format (see docs/benchmarks.md). */
@@ -74,6 +97,38 @@ export const configSchema = z.object({
       vectorFormat: z.enum(['int8', 'float32']).default('int8'),
     })
     .prefault({}),
+  /** Vectors on a Postgres deployment (collections/vector.factory.ts, docs/scale-out.md). */
+  vectors: z
+    .object({
+      /** auto: pgvector when installed, else the in-memory index kept in step; pgvector: required; memory. */
+      index: z.enum(['auto', 'pgvector', 'memory']).default('auto'),
+      /** pgvector HNSW: candidates per query (recall vs latency), and build parameters. */
+      hnswEfSearch: int(1, 1000).default(100),
+      hnswM: int(2, 100).default(16),
+      hnswEfConstruction: int(4, 1000).default(64),
+      /** In-memory fallback: strict reads apply the change log first; notify reads rely on notifications + timer. */
+      consistency: z.enum(['strict', 'notify']).default('strict'),
+      syncPollMs: int(0, 3_600_000).default(5000),
+    })
+    .prefault({}),
+  /** Objects on an S3-compatible service instead of <dataDir>/objects, when a bucket is set (docs/scale-out.md). */
+  objectStore: z
+    .object({
+      /** e.g. http://minio:9000; unset for AWS S3. */
+      endpoint: z.url().optional(),
+      /** The one bucket; Facegate's buckets are key prefixes inside it. */
+      bucket: z.string().min(3).max(63).optional(),
+      region: z.string().min(1).default('us-east-1'),
+      accessKeyId: z.string().min(1).optional(),
+      secretAccessKey: z.string().min(1).optional(),
+      /** Path-style URLs (MinIO and most self-hosted servers need it). */
+      forcePathStyle: bool.default(false),
+      /** Prepended to every key, to share the bucket with other data (e.g. "facegate/"). */
+      prefix: z.string().default(''),
+    })
+    .prefault({}),
+  /** GET /metrics (Prometheus). With a token, scrapers must send it as a bearer token; without, the page is open. */
+  metrics: z.object({ token: z.string().min(16).optional() }).prefault({}),
   /** The REST API under /v1 (api/rest): API keys, bearer JWTs, quotas. Writes always need a principal. */
   rest: z
     .object({
@@ -173,10 +228,90 @@ export const configSchema = z.object({
         .prefault({}),
     })
     .prefault({}),
+  /** What the AWS-compatible endpoints report and accept: account id in ARNs, STS session lengths, the S3 port. */
+  aws: z
+    .object({
+      /** 12 digits; ARNs use it with the region the client signed for. */
+      accountId: z
+        .string()
+        .regex(/^\d{12}$/, '12 digits')
+        .default('000000000000'),
+      /** FaceModelVersion on the wire (a number, as AWS's "7.0"); the model's name is in x-facegate-face-model. */
+      faceModelVersion: z
+        .string()
+        .regex(/^\d+(\.\d+)*$/, 'a version number such as 7.0')
+        .default('7.0'),
+      /** Longest temporary credentials STS issues (seconds); GetSessionToken defaults to 12 h, AssumeRole to 1 h. */
+      stsMaxDurationSeconds: int(900, 129_600).default(129_600),
+    })
+    .prefault({}),
+  /** The S3-compatible endpoint (api/s3) over the object store. */
+  s3: z
+    .object({
+      /** Its own port, as MinIO's; 0 turns it off. */
+      port: int(0, 65535).default(9000),
+      /** Largest object it stores (bytes). Rekognition's Image.S3Object still refuses objects over images.maxObjectBytes. */
+      maxObjectBytes: int(1024, 5 * 1024 * MB).default(64 * MB),
+      /** Host names whose sub-domains are virtual-hosted bucket names (bucket.localhost:9000), comma-separated. */
+      domains: z.string().default('localhost'),
+      /** Buckets the apps keep their own files in: readable through S3, never writable. Comma-separated. */
+      readOnlyBuckets: z.string().default('people,uploads'),
+    })
+    .prefault({}),
+  /** The smart door (apps/door): passcodes, approval links, lock-out, the doors themselves (config file `door.doors`). */
+  door: z
+    .object({
+      /** HMAC key of passcode hashes and approval links (≥ 32 chars); default: generated once, kept in the database. */
+      secret: z.string().min(32).optional(),
+      /** Base URL of the links in SMS and e-mail (approval page, door page); default FACEGATE_PUBLIC_URL, else
+       * http://localhost:<port>. */
+      publicUrl: z.url().optional(),
+      passcodeTtlSeconds: int(30, 86_400).default(300),
+      approvalTtlSeconds: int(60, 30 * 86_400).default(86_400),
+      /** Failed passcodes from one address at one door before a lock-out; then lockoutSeconds, doubling per failure. */
+      maxFailures: int(1, 1000).default(5),
+      /** Failed passcodes at one door from all addresses before the door itself locks out. */
+      doorMaxFailures: int(1, 100_000).default(50),
+      lockoutSeconds: int(1, 86_400).default(30),
+      maxLockoutSeconds: int(1, 7 * 86_400).default(3600),
+      /** A denied stranger does not page the owner again for this long. */
+      denyCooldownSeconds: int(0, 30 * 86_400).default(3600),
+      /** Postgres for the door's tables (default: the deployment's SQLite database, with the event outbox). */
+      databaseUrl: z.string().min(1).optional(),
+      databaseSchema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+        .default('public'),
+      /** After an unlock, the door's lock entity shows "unlocked" this long, then "locked" again. */
+      relockSeconds: int(1, 3600).default(10),
+      /** Doors from the config file; each is validated again by apps/door at start-up. */
+      doors: z.array(z.looseObject({ id: z.string().min(1) })).default([]),
+    })
+    .prefault({}),
   /** Upload pipelines, from the config file; each is validated again by apps/pipeline at start-up. */
   pipelines: z.array(z.looseObject({ name: z.string().min(1) })).default([]),
   /** Pipelines defined through the API may watch directories inside this one only; unset = the config file only. */
   pipelineWatchRoot: z.string().min(1).optional(),
+  /** Cameras (src/streams): ffmpeg, reconnects; cameras from the config file, validated again by streams at start. */
+  streams: z
+    .object({
+      /** The ffmpeg executable that decodes RTSP, HTTP MJPEG and video files. */
+      ffmpegPath: z.string().min(1).default('ffmpeg'),
+      /** A source that sends no frame for this long has failed and is reconnected (ms). */
+      stallMs: int(1000, 600_000).default(15_000),
+      /** Reconnect backoff: first delay, doubling up to the max (ms). */
+      reconnectMs: int(50, 600_000).default(1000),
+      maxReconnectMs: int(50, 3_600_000).default(30_000),
+      /** Home Assistant MQTT discovery for cameras (needs notify.mqtt.url). */
+      homeAssistant: bool.default(true),
+      discoveryPrefix: z.string().min(1).default('homeassistant'),
+      /** Base URL put in snapshot links sent over MQTT (e.g. http://facegate.local:8080); relative when absent. */
+      publicUrl: z.url().optional(),
+      /** Stream processor outputs: Kinesis Data Stream name → webhook URL or MQTT topic (see docs/cameras.md). */
+      targets: z.array(z.looseObject({ stream: z.string().min(1) })).default([]),
+    })
+    .prefault({}),
+  cameras: z.array(z.looseObject({ id: z.string().min(1) })).default([]),
   /** How often watched directories are scanned (ms). */
   watchPollMs: int(50, 3_600_000).default(2000),
 });

@@ -9,6 +9,14 @@ export const EVENT_TYPES = [
   'face.indexed',
   'face.matched',
   'face.unknown',
+  /** An object was written through the S3 endpoint; `data` is an S3 event notification (`Records[].s3`). */
+  'object.created',
+  // The door (apps/door): a known visitor got a passcode; a stranger awaits the owner; the owner decided; it opened.
+  'door.known',
+  'door.unknown',
+  'door.approved',
+  'door.denied',
+  'door.opened',
 ] as const;
 
 export const eventTypeSchema = z.enum(EVENT_TYPES);

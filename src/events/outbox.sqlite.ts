@@ -66,6 +66,11 @@ export class SqliteEventOutbox implements EventOutbox {
     migrateOutbox(db);
   }
 
+  /** Appends events that belong to no other change (in their own transaction). */
+  append(events: readonly NewEvent[]): DomainEvent[] {
+    return this.db.transaction(() => appendEvents(this.db, events))();
+  }
+
   undispatched(limit: number): Promise<StoredEvent[]> {
     const rows = this.db
       .prepare('SELECT * FROM events WHERE dispatched_at IS NULL ORDER BY seq LIMIT ?')

@@ -20,6 +20,18 @@ export function renderSubject(e: DomainEvent): string {
       return `Facegate: ${who} matches a known face in ${e.collectionId ?? '?'}`;
     case 'face.unknown':
       return `Facegate: ${who} is not a known face in ${e.collectionId ?? '?'}`;
+    case 'object.created':
+      return `Facegate: object ${str(d.bucket) ?? '?'}/${who} stored`;
+    case 'door.known':
+      return `Facegate: ${str(d.visitorName) ?? 'a visitor'} is at ${str(d.doorName) ?? 'the door'}`;
+    case 'door.unknown':
+      return `Facegate: a stranger is at ${str(d.doorName) ?? 'the door'}. Approve or deny: ${str(d.approvalUrl) ?? '(no link)'}`;
+    case 'door.approved':
+      return `Facegate: ${str(d.visitorName) ?? 'a visitor'} was approved at ${str(d.doorName) ?? 'the door'}`;
+    case 'door.denied':
+      return `Facegate: a stranger was denied at ${str(d.doorName) ?? 'the door'}`;
+    case 'door.opened':
+      return `Facegate: ${str(d.doorName) ?? 'the door'} was opened by ${str(d.visitorName) ?? 'a visitor'}`;
   }
 }
 

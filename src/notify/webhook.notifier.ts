@@ -40,7 +40,8 @@ export class WebhookNotifier implements Notifier {
   async send(n: Notification, sub: Subscription): Promise<DeliveryReceipt> {
     // Again at delivery: the name may resolve elsewhere than when the subscription was made.
     await assertWebhookTarget(sub.target, this.allowLinkLocal);
-    const body = JSON.stringify(n.event);
+    // S3 object events go out as S3 sends them (`{ Records: [...] }`), so S3 receivers read them unchanged.
+    const body = JSON.stringify(n.event.type === 'object.created' ? n.event.data : n.event);
     const ts = this.nowSec();
     const res = await fetch(sub.target, {
       method: 'POST',

@@ -5,12 +5,14 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { rekognitionPlugin } from '../api/rekognition/rekognition.plugin.ts';
 import { restApi } from '../api/rest/rest.composition.ts';
 import type { Container } from '../app/container.ts';
+import { rolePlan } from '../app/deployment.ts';
 import { webConsole } from '../web/web.plugin.ts';
 import type { KeyRing } from '../auth/access.keys.ts';
 import { installBodyBudget } from './body.budget.ts';
 import { installErrorHandling } from './error.handler.ts';
 import { healthRoutes } from './health.routes.ts';
 import { requestSerializer } from './log.redact.ts';
+import { installRequestMetrics, metricsRoutes } from './metrics.routes.ts';
 
 /** Either the SigV4 keys to verify against, or an explicit opt-out (`facegate serve --no-auth`). */
 export type AppOptions = { keys: KeyRing; noAuth?: false } | { keys?: undefined; noAuth: true };
@@ -45,8 +47,12 @@ export async function buildApp(container: Container, options: AppOptions): Promi
   });
   installErrorHandling(app);
   installBodyBudget(app, { maxBytes: container.config.server.maxBodyBytesInFlight });
+  installRequestMetrics(app, container.metrics);
 
   await app.register(healthRoutes(container));
+  await app.register(metricsRoutes(container));
+  // A worker process serves only the health and metrics routes above (facegate serve --role worker).
+  if (rolePlan(container.config.server.role).http === 'health') return app;
 
   // ---- API plugins: one line per part. ----
   await app.register(rekognitionPlugin(container, { keys: options.keys }));

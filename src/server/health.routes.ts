@@ -8,7 +8,10 @@ export function healthRoutes(container: Container) {
     app.get('/healthz', async () => ({ status: 'ok' }));
     app.get('/readyz', async (_request, reply) => {
       const ready = container.isReady();
-      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'starting', parts: container.status() });
+      const parts = container.status();
+      // Cameras do not gate readiness (the APIs work without them), but their state and ffmpeg's are shown.
+      const cameras = parts.cameras?.status === 'ready' ? (await container.get('cameras')).health() : undefined;
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'starting', parts, cameras });
     });
   };
 }

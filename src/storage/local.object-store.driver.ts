@@ -6,10 +6,9 @@ import { mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:f
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { FacegateError } from '../errors.ts';
+import { byteCompare, checkBucket, checkKey } from './object.names.ts';
 import type { ListObjectsOptions, ListObjectsResult, ObjectInfo, ObjectStore } from './object-store.port.ts';
 
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const MAX_KEY_BYTES = 1024;
 const MAX_SEGMENT = 240; // file names are ≤ 255 bytes; leaves room for '@'
 
 const encodeSegment = (s: string): string =>
@@ -90,6 +89,37 @@ export class LocalObjectStore implements ObjectStore {
     return keys.length > limit && last !== undefined ? { objects, nextStartAfter: last } : { objects };
   }
 
+  /**
+   * Removes the temporary files ('#tmp-…') of writes a crash interrupted, older than `olderThanMs` (a write in
+   * flight in another process is younger). Returns how many.
+   */
+  async removeTemporaryFiles(olderThanMs = 10 * 60_000): Promise<number> {
+    const before = Date.now() - olderThanMs;
+    const visit = async (dir: string, depth: number): Promise<number> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        if (isMissing(e)) return 0;
+        throw e;
+      }
+      let n = 0;
+      for (const e of entries) {
+        const path = join(dir, e.name);
+        if (e.isDirectory() && depth < 64) n += await visit(path, depth + 1);
+        else if (e.isFile() && e.name.startsWith('#tmp-')) {
+          const st = await stat(path).catch(() => undefined);
+          if (st && st.mtimeMs < before) {
+            await rm(path, { force: true });
+            n++;
+          }
+        }
+      }
+      return n;
+    };
+    return visit(this.root, 0);
+  }
+
   private async walk(dir: string, prefix: string[]): Promise<string[]> {
     let entries;
     try {
@@ -108,15 +138,7 @@ export class LocalObjectStore implements ObjectStore {
 
   private pathOf(bucket: string, key: string): string {
     checkBucket(bucket);
-    const segments = key.split('/');
-    if (
-      key.length === 0 ||
-      Buffer.byteLength(key) > MAX_KEY_BYTES ||
-      key.includes('\0') ||
-      segments.some((s) => s.length === 0)
-    ) {
-      throw new FacegateError('INVALID_PARAMETER', 'Invalid object key (empty, too long, NUL or an empty segment)');
-    }
+    const segments = checkKey(key);
     const encoded = segments.map(encodeSegment);
     if (encoded.some((s) => s.length > MAX_SEGMENT)) {
       throw new FacegateError('INVALID_PARAMETER', 'An object key segment is too long for the local object store');
@@ -124,14 +146,6 @@ export class LocalObjectStore implements ObjectStore {
     return join(this.root, bucket, ...encoded.slice(0, -1), `${encoded[encoded.length - 1]!}@`);
   }
 }
-
-function checkBucket(bucket: string): void {
-  if (!BUCKET.test(bucket) || bucket.includes('..')) {
-    throw new FacegateError('INVALID_PARAMETER', `Invalid bucket name: ${JSON.stringify(bucket)}`);
-  }
-}
-
-const byteCompare = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 const isMissing = (e: unknown): boolean => {
   const code = (e as { code?: string }).code;

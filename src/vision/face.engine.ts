@@ -27,7 +27,7 @@ import { ATTRIBUTE_MODELS, LIVENESS_MODELS, faceAttributes, faceLiveness } from 
 import { detectLabels, LABEL_MODEL_VERSION } from './labels/labels.detect.ts';
 import { detectModeration, MODERATION_MODEL_VERSION } from './moderation/moderation.detect.ts';
 import { Semaphore } from './engine.semaphore.ts';
-import { createDefaultDescriptor } from './embed/default.embedder.ts';
+import { createDescriptor } from './embed/fusion.descriptor.ts';
 
 export interface FaceEngineDeps {
   runtime?: InferenceRuntime;
@@ -53,7 +53,7 @@ export async function createFaceEngine(
 ): Promise<LocalFaceEngine> {
   const logger = log.child({ module: 'face.engine' });
   const runtime = deps.runtime ?? createModelRuntime(config);
-  const descriptor = deps.descriptor ?? createDefaultDescriptor(runtime);
+  const descriptor = deps.descriptor ?? createDescriptor(runtime, config.vision.descriptor);
   const gate = new Semaphore(config.vision.concurrency);
   let detector: Promise<FaceDetector> | undefined;
   const getDetector = () => {
@@ -120,9 +120,12 @@ export async function createFaceEngine(
     labels: (bytes, options = {}) =>
       gate.run(async (): Promise<Label[]> => {
         const { rgb } = await decode(bytes, options.source);
+        // A Person without a face in its box must score high to stay (labels/labels.gate.ts): the face detector
+        // runs only when such a Person is found.
         const labels = await detectLabels(runtime, rgb, {
           maxLabels: options.maxLabels,
           minConfidence: options.minConfidence ?? 55,
+          faces: async () => (await (await getDetector()).detect(rgb)).map((f) => f.rect),
         });
         return labels;
       }),

@@ -123,7 +123,7 @@ export interface FaceEngine {
     image: Uint8Array,
     options?: { minConfidence?: number; source?: 'inline' | 'object' },
   ): Promise<ModerationLabel[]>;
-  /** Calibrated similarity of two descriptors, 0–100 (80 ≈ false-accept rate ≤ 1e-3 on LFW). */
+  /** Calibrated similarity, 0–100, on AWS's scale (default descriptor on LFW: 80 ↔ FAR 1e-4, strangers' median ≈ 1). */
   similarity(a: Float32Array, b: Float32Array): number;
   close(): Promise<void>;
 }

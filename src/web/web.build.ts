@@ -12,11 +12,17 @@ export interface ConsoleAssets {
   'index.html': string;
   'console.js': string;
   'console.css': string;
+  /** The public door pages (virtual door, approval from a signed link): their own small bundle, no API key. */
+  'door.html': string;
+  'door.js': string;
 }
+
+const ASSETS = ['index.html', 'console.js', 'console.css', 'door.html', 'door.js'] as const;
 
 export async function buildConsole(): Promise<ConsoleAssets> {
   const r = await build({
-    entryPoints: [WEB_DIR + 'app/main.ts'],
+    entryPoints: { console: WEB_DIR + 'app/main.ts', door: WEB_DIR + 'door/door.main.ts' },
+    outdir: DIST_DIR,
     bundle: true,
     format: 'esm',
     target: 'es2022',
@@ -25,10 +31,13 @@ export async function buildConsole(): Promise<ConsoleAssets> {
     write: false,
     logLevel: 'silent',
   });
+  const js = (name: string) => r.outputFiles.find((f) => f.path.endsWith(`/${name}.js`))!.text;
   return {
     'index.html': await readFile(WEB_DIR + 'static/index.html', 'utf8'),
-    'console.js': r.outputFiles[0]!.text,
+    'console.js': js('console'),
     'console.css': await readFile(WEB_DIR + 'static/console.css', 'utf8'),
+    'door.html': await readFile(WEB_DIR + 'static/door.html', 'utf8'),
+    'door.js': js('door'),
   };
 }
 
@@ -45,12 +54,10 @@ async function newestSource(dir: string): Promise<number> {
 export async function readBuiltConsole(): Promise<ConsoleAssets | undefined> {
   try {
     const built = (await stat(DIST_DIR + 'console.js')).mtimeMs;
-    const sources = Math.max(await newestSource(WEB_DIR + 'app'), await newestSource(WEB_DIR + 'static'));
+    const sources = Math.max(...(await Promise.all(['app', 'static', 'door'].map((d) => newestSource(WEB_DIR + d)))));
     if (sources > built) return undefined;
-    const [html, js, css] = await Promise.all(
-      ['index.html', 'console.js', 'console.css'].map((f) => readFile(DIST_DIR + f, 'utf8')),
-    );
-    return { 'index.html': html!, 'console.js': js!, 'console.css': css! };
+    const texts = await Promise.all(ASSETS.map((f) => readFile(DIST_DIR + f, 'utf8')));
+    return Object.fromEntries(ASSETS.map((f, i) => [f, texts[i]!])) as unknown as ConsoleAssets;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;

@@ -71,6 +71,37 @@ export class FakeCollections implements VerifyCollections {
     return { faceRecords, unindexedFaces, faceModelVersion: 'fake' };
   }
 
+  /** IndexFaces split in two, as the real service does: prepare holds the faces back until commitFaces. */
+  private readonly pending = new Map<string, Face & { identity: string }>();
+
+  async prepareIndexFaces(req: Parameters<VerifyCollections['prepareIndexFaces']>[0]) {
+    const result = await this.indexFaces(req);
+    const c = this.coll(req.collectionId);
+    for (const r of result.faceRecords) {
+      this.pending.set(r.face.faceId, c.get(r.face.faceId)!);
+      c.delete(r.face.faceId);
+    }
+    return { collectionId: req.collectionId, result, rows: [] };
+  }
+
+  /** The staged rows run first (as in one transaction: if they throw, no face appears). */
+  async commitFaces(...[collectionId, prepared, also]: Parameters<VerifyCollections['commitFaces']>) {
+    const c = this.coll(collectionId);
+    for (const w of also) w.sqlite!();
+    for (const p of prepared) {
+      for (const r of p.result.faceRecords) {
+        c.set(r.face.faceId, this.pending.get(r.face.faceId)!);
+        this.pending.delete(r.face.faceId);
+      }
+    }
+  }
+
+  async deleteFacesWith(...[collectionId, faceIds, also]: Parameters<VerifyCollections['deleteFacesWith']>) {
+    for (const w of also) w.sqlite!();
+    const c = this.faces.get(collectionId);
+    for (const id of faceIds) c?.delete(id);
+  }
+
   async deleteFaces(req: { collectionId: string; faceIds: string[] }) {
     const c = this.coll(req.collectionId);
     const deletedFaces = req.faceIds.filter((id) => c.delete(id));

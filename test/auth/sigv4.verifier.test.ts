@@ -5,6 +5,7 @@ import { NodeSha256 } from '../helpers/sha256.helper.ts';
 import type { KeyRing } from '../../src/auth/access.keys.ts';
 import { awsUriEscape, verifySigV4, type SignedRequest } from '../../src/auth/sigv4.verifier.ts';
 import { FacegateError, type ErrorCode } from '../../src/errors.ts';
+import { issueSession } from '../../src/auth/session.tokens.ts';
 
 const KEY = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const keys: KeyRing = {
@@ -82,7 +83,10 @@ describe('SigV4 verification', () => {
   test('accepts a request signed by the AWS SDK signer, in any region', async () => {
     for (const region of ['us-east-1', 'eu-west-3', 'facegate-local']) {
       const got = verifySigV4(await signed({ region }), keys, opts);
-      assert.deepEqual(got, { accessKeyId: 'AKIDEXAMPLE', region });
+      assert.deepEqual(
+        { accessKeyId: got.accessKeyId, region: got.region, principal: got.principal, temporary: got.temporary },
+        { accessKeyId: 'AKIDEXAMPLE', region, principal: 'AKIDEXAMPLE', temporary: false },
+      );
     }
   });
 
@@ -201,5 +205,48 @@ describe('SigV4 verification', () => {
     const req = await signed();
     const authorization = String(req.headers.authorization).replace(/SignedHeaders=[^,]+/, 'SignedHeaders=x-amz-date');
     rejectsWith({ ...req, headers: { ...req.headers, authorization } }, 'INVALID_SIGNATURE', /Host/);
+  });
+
+  test('required signed headers (Rekognition: X-Amz-Target, so no replay as another operation) are enforced', async () => {
+    const req = await signed();
+    const auth = String(req.headers.authorization);
+    const rekOpts = { ...opts, requiredSignedHeaders: ['x-amz-target', 'content-type'] };
+    assert.doesNotThrow(() => verifySigV4(req, keys, rekOpts));
+    for (const dropped of ['x-amz-target', 'content-type', 'x-amz-date']) {
+      const signedHeaders = /SignedHeaders=([^,]+)/
+        .exec(auth)![1]!
+        .split(';')
+        .filter((h) => h !== dropped)
+        .join(';');
+      const forged = {
+        ...req,
+        headers: {
+          ...req.headers,
+          authorization: auth.replace(/SignedHeaders=[^,]+/, `SignedHeaders=${signedHeaders}`),
+        },
+      };
+      rejectsWith(forged, 'INVALID_SIGNATURE', new RegExp(`'${dropped}' must be a signed header`), rekOpts);
+    }
+  });
+
+  test('temporary credentials: accepted with their session token, refused when forged, mismatched or expired', async () => {
+    const session = issueSession(KEY, 900, NOW);
+    const creds = { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey };
+    const withToken = (token: string) => signed({ credentials: creds, headers: { 'x-amz-security-token': token } });
+    const got = verifySigV4(await withToken(session.sessionToken), keys, opts);
+    assert.equal(got.temporary, true);
+    assert.equal(got.principal, KEY.accessKeyId);
+    // A token whose payload was edited (a longer expiry) no longer matches its MAC.
+    const [prefix, payload, mac] = session.sessionToken.split('.') as [string, string, string];
+    const edited = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    edited.e += 86_400;
+    const forged = `${prefix}.${Buffer.from(JSON.stringify(edited)).toString('base64url')}.${mac}`;
+    rejectsWith(await withToken(forged), 'UNAUTHENTICATED', /security token included in the request is invalid/);
+    rejectsWith(await withToken(issueSession(KEY, 900, NOW).sessionToken), 'UNAUTHENTICATED');
+    rejectsWith(await signed({ credentials: creds }), 'UNAUTHENTICATED');
+    rejectsWith(await withToken(session.sessionToken), 'EXPIRED_TOKEN', /expired/, {
+      ...opts,
+      now: new Date(NOW.getTime() + 901_000),
+    });
   });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { openCollections } from '../../src/collections/collection.factory.ts';
+import type { SqliteMetadataStore } from '../../src/collections/sqlite.metadata.driver.ts';
 import { FakeEngine, fakeImage } from './fake.engine.ts';
 
 const CHILD = fileURLToPath(new URL('./durability.child.ts', import.meta.url));
@@ -55,7 +56,7 @@ test(
 
       const opened = await openCollections({ config: config(dir), engine: new FakeEngine() });
       try {
-        const db = opened.metadata.db;
+        const db = (opened.metadata as SqliteMetadataStore).db;
         assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
         const rows = await opened.metadata.getFaces('d', all);
         assert.equal(rows.length, all.length, 'no acknowledged face is missing');

@@ -73,6 +73,22 @@ export function metadataStoreContract(driver: string, make: () => Promise<Metada
       assert.deepEqual(await store.getFaces('c1', ['ok']), []);
     });
 
+    test('staged faces commit in a unit of work; a failing write of the same unit rolls them back', async () => {
+      await store.unitOfWork.commit([store.stageInsertFaces([faceRow('c1', 's1')])]);
+      assert.equal((await store.getFaces('c1', ['s1'])).length, 1);
+      await assert.rejects(
+        () =>
+          store.unitOfWork.commit([
+            store.stageInsertFaces([faceRow('c1', 's2')]),
+            store.stageInsertFaces([faceRow('gone', 's3')]),
+          ]),
+        code('NOT_FOUND'),
+      );
+      assert.deepEqual(await store.getFaces('c1', ['s2']), []);
+      await store.unitOfWork.commit([store.stageDeleteFaces('c1', ['s1', 'absent'])], { erase: true });
+      assert.deepEqual(await store.getFaces('c1', ['s1']), []);
+    });
+
     test('a duplicate face id fails the whole batch', async () => {
       await store.insertFaces([faceRow('c1', 'dup')]);
       await assert.rejects(() => store.insertFaces([faceRow('c1', 'new'), faceRow('c1', 'dup')]));

@@ -167,8 +167,15 @@ describe('FaceEngine.analyze: attributes, liveness, descriptors', () => {
     assert.equal(astronaut.smile.value, true);
     assert.equal(astronaut.gender.value, 'Female');
     assert.equal(astronaut.eyesOpen.value, true);
+    // photo10: the dark-lens frontal face of AWS's best-practices photos (the Step Functions workshop's sunglasses
+    // branch): Sunglasses true and confident, Eyeglasses consistent with it.
     const sun = (await analyze('photo10.jpeg', { attributes: true })).faces[0]!.attributes!;
     assert.equal(sun.sunglasses.value, true);
+    assert.ok(sun.sunglasses.confidence >= 90, `sunglasses ${sun.sunglasses.confidence}`);
+    assert.deepEqual(sun.eyeglasses, sun.sunglasses);
+    // photo11: clear glasses under a cap's brim: eyeglasses, not sunglasses.
+    const cap = (await analyze('photo11.jpeg', { attributes: true })).faces[0]!.attributes!;
+    assert.deepEqual([cap.eyeglasses.value, cap.sunglasses.value], [true, false]);
     const glasses = (await analyze('photo1.jpeg', { attributes: true })).faces[0]!.attributes!;
     assert.deepEqual([glasses.eyeglasses.value, glasses.sunglasses.value, glasses.beard.value], [true, false, false]);
     const goatee = (await analyze('identity.jpg', { attributes: true })).faces[0]!.attributes!;

@@ -5,6 +5,7 @@ import * as detect from './detect.handlers.ts';
 import type { Operation } from './operation.ts';
 import type { OperationName } from './rekognition.schemas.ts';
 import * as users from './user.handlers.ts';
+import * as streams from './stream.handlers.ts';
 
 export const OPERATIONS: Record<OperationName, Operation> = {
   CreateCollection: collections.CreateCollection,
@@ -27,6 +28,13 @@ export const OPERATIONS: Record<OperationName, Operation> = {
   DisassociateFaces: users.DisassociateFaces,
   SearchUsers: users.SearchUsers,
   SearchUsersByImage: users.SearchUsersByImage,
+  CreateStreamProcessor: streams.CreateStreamProcessor,
+  StartStreamProcessor: streams.StartStreamProcessor,
+  StopStreamProcessor: streams.StopStreamProcessor,
+  DescribeStreamProcessor: streams.DescribeStreamProcessor,
+  ListStreamProcessors: streams.ListStreamProcessors,
+  DeleteStreamProcessor: streams.DeleteStreamProcessor,
+  UpdateStreamProcessor: streams.UpdateStreamProcessor,
 };
 
 /** Operations that decode an image and run models: the ones server.maxInFlight bounds. */

@@ -10,6 +10,8 @@ import type { Logger } from '../../logger.ts';
 import { assertJsonDepth } from '../../server/json.depth.ts';
 import { IMAGE_OPERATIONS, resolveOperation } from './rekognition.operations.ts';
 import { describeIssues } from './rekognition.schemas.ts';
+import { handleSts, isStsRequest } from '../sts/sts.handler.ts';
+import { applyWireIdentity, FACE_MODEL_HEADER } from './aws.identity.ts';
 
 export interface RekognitionPluginOptions {
   /** Undefined only with `--no-auth`. */
@@ -56,14 +58,25 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
     // Only Image.Bytes is large on this protocol: room for the base64 of the inline limit and the JSON around it.
     const bodyLimit = Math.ceil((container.config.images.maxInlineBytes * 4) / 3) + 64 * 1024;
     app.post('/', { bodyLimit, config: { errorFormat: 'aws' } }, async (request, reply) => {
+      // The STS query protocol shares `/`: a form body without X-Amz-Target (sts/sts.handler.ts).
+      if (isStsRequest(request)) return handleSts(request, reply, { keys, config: container.config });
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      let region = 'us-east-1';
       if (keys) {
         const who = verifySigV4({ method: request.method, url: request.url, headers: request.headers, body }, keys, {
           service: 'rekognition',
           now: new Date(),
           maxClockSkewSeconds: maxSkew,
+          // Signed, so that a captured request cannot be replayed as another operation. Content-Type is not
+          // required: aws-sdk v2 never signs it, and a body re-labelled as STS's form fails STS's service scope.
+          requiredSignedHeaders: ['x-amz-target'],
+          allowPresigned: true,
         });
-        request.log = request.log.child({ accessKeyId: who.accessKeyId });
+        region = who.region;
+        request.log = request.log.child({
+          accessKeyId: who.accessKeyId,
+          ...(who.temporary ? { principal: who.principal } : {}),
+        });
       }
       const { name, op } = resolveOperation(header(request, 'x-amz-target'));
       // The completion and error lines (written through reply.log) then say who called which operation.
@@ -74,6 +87,9 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
       // request.log is a child of our pino root logger (server/app.ts), so it is a full pino Logger.
       const log = request.log as Logger;
       const result = await bounded(IMAGE_OPERATIONS.has(name), () => op.handle(parsed.data, { container, log }));
+      const { accountId, faceModelVersion } = container.config.aws;
+      const model = applyWireIdentity(result, { region, accountId, faceModelVersion });
+      if (model) reply.header(FACE_MODEL_HEADER, model);
       // A Buffer, so the content type goes out exactly as AWS sends it (no charset suffix).
       return reply.header('content-type', 'application/x-amz-json-1.1').send(Buffer.from(JSON.stringify(result)));
     });

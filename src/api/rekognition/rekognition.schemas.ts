@@ -2,6 +2,7 @@
 // Unknown members are dropped rather than refused: newer SDKs send optional members (Features, Settings,
 // ProjectVersion, …) this server does not model, and AWS itself ignores what it does not use.
 import { z } from 'zod';
+import { streamSchemas } from './stream.schemas.ts';
 
 export const CollectionId = z
   .string()
@@ -143,6 +144,7 @@ export const schemas = {
     MaxUsers: int(1, 500).optional(),
     QualityFilter: QualityFilter.optional(),
   }),
+  ...streamSchemas,
 } as const;
 
 export type OperationName = keyof typeof schemas;

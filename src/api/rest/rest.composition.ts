@@ -9,10 +9,12 @@ import { restPlugin } from './rest.plugin.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { sharpThumbnailer } from '../../apps/verify/sharp.thumbnailer.ts';
 import { collectionsRoutes } from './routes/collections.routes.ts';
+import { doorRoutes } from './routes/door.routes.ts';
 import { peopleRoutes } from './routes/people.routes.ts';
 import { pipelineRoutes } from './routes/pipeline.routes.ts';
 import { proctorRoutes } from './routes/proctor.routes.ts';
 import { uploadsRoutes } from './routes/uploads.routes.ts';
+import { camerasRoutes } from './routes/cameras.routes.ts';
 
 const VERSION = '1.0.0';
 
@@ -45,6 +47,8 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...proctorRoutes(async () => (await apps()).proctor, max),
           ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),
           ...pipelineRoutes(() => container.get('pipeline'), max),
+          ...doorRoutes(() => container.get('door')),
+          ...camerasRoutes(() => container.get('cameras'), max),
         ],
       }),
     );

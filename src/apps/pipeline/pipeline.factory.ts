@@ -1,14 +1,16 @@
-// The pipeline part, wired: the jobs database (<dataDir>/jobs.db) with the queue, runs, outbox and notification
-// tables; the workflow engine; the notifiers the config enables; the directory watcher. The container and the
+// The pipeline part, wired: the deployment database (<dataDir>/facegate.db) with the queue, runs, outbox and
+// notification tables; the workflow engine; the notifiers the config enables; the directory watcher. The container and the
 // `facegate pipeline worker` command call openPipeline() once.
-import { join, resolve } from 'node:path';
+import { holdsDataDir } from '../../app/datadir.lock.ts';
+import { resolve } from 'node:path';
 import type { Config } from '../../config/config.schema.ts';
 import { SqliteEventOutbox } from '../../events/outbox.sqlite.ts';
 import { FacegateError } from '../../errors.ts';
 import type { JobQueue } from '../../jobs/job-queue.port.ts';
 import { PgBossJobQueue } from '../../jobs/pgboss-queue.driver.ts';
 import { SqliteJobQueue } from '../../jobs/sqlite-queue.driver.ts';
-import { openJobsDatabase } from '../../jobs/sqlite.database.ts';
+import { openDeploymentDatabase, type SqliteDatabase } from '../../db/sqlite.database.ts';
+import type { StateDatabase } from '../../db/state.database.ts';
 import type { Logger } from '../../logger.ts';
 import { EmailNotifier } from '../../notify/email.notifier.ts';
 import { MqttNotifier } from '../../notify/mqtt.notifier.ts';
@@ -29,7 +31,7 @@ import { WorkflowEngine } from './workflow.engine.ts';
 export interface OpenPipelineOptions {
   config: Pick<
     Config,
-    'dataDir' | 'jobs' | 'notify' | 'pipelines' | 'pipelineWatchRoot' | 'watchPollMs' | 'collections'
+    'dataDir' | 'jobs' | 'notify' | 'pipelines' | 'pipelineWatchRoot' | 'watchPollMs' | 'collections' | 'database'
   >;
   logger: Logger;
   faces: PipelineFaces;
@@ -39,6 +41,8 @@ export interface OpenPipelineOptions {
   queue?: JobQueue;
   /** Run the step and delivery workers in this process (default true; an API-only process may say false). */
   worker?: boolean;
+  /** The deployment database (its owner closes it); without it, this opens <dataDir>/facegate.db and closes it. */
+  database?: StateDatabase;
 }
 
 export interface OpenedPipeline {
@@ -49,6 +53,8 @@ export interface OpenedPipeline {
   outbox: SqliteEventOutbox;
   queue: JobQueue;
   watcher: DirectoryWatcher;
+  /** The deployment database handle (queue, outbox, notifications): stores whose changes emit events open on it. */
+  database: SqliteDatabase;
   close(): Promise<void>;
 }
 
@@ -68,19 +74,24 @@ function notifiers(
   return out;
 }
 
-/** The Postgres queue; runs, events and deliveries stay in the jobs database (see README, Pipeline). */
+/** The Postgres queue; runs, events and deliveries stay in the deployment database (see README, Pipeline). */
 function pgBossQueue(config: OpenPipelineOptions['config'], logger: Logger): JobQueue {
-  const url = config.jobs.databaseUrl;
-  if (!url)
-    throw new FacegateError('INVALID_PARAMETER', 'FACEGATE_JOBS_DRIVER=postgres needs FACEGATE_JOBS_DATABASE_URL');
+  const url = config.jobs.databaseUrl ?? config.database.url;
+  if (!url) {
+    throw new FacegateError(
+      'INVALID_PARAMETER',
+      'FACEGATE_JOBS_DRIVER=postgres needs FACEGATE_JOBS_DATABASE_URL or FACEGATE_DATABASE_URL',
+    );
+  }
   return new PgBossJobQueue({ connectionString: url, logger, ...config.jobs });
 }
 
 export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPipeline> {
   const { config, logger } = opts;
-  const db = openJobsDatabase(join(resolve(config.dataDir), 'jobs.db'), {
-    synchronous: config.collections.synchronous,
-  });
+  const own = opts.database
+    ? undefined
+    : openDeploymentDatabase(resolve(config.dataDir), { synchronous: config.collections.synchronous });
+  const { db } = own ?? opts.database!.sqlite;
   const queue =
     opts.queue ??
     (config.jobs.driver === 'postgres' ? pgBossQueue(config, logger) : undefined) ??
@@ -92,6 +103,8 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
       maxAttempts: config.jobs.maxAttempts,
       backoffMs: config.jobs.backoffMs,
       concurrency: config.jobs.concurrency,
+      // Steps left active by a killed server are taken over at once, since the lock proves their worker dead.
+      takeOverAtStart: opts.worker !== false && holdsDataDir(config.dataDir),
     });
   const store = new SqlitePipelineStore(db);
   const outbox = new SqliteEventOutbox(db);
@@ -155,12 +168,13 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     outbox,
     queue,
     watcher,
+    database: db,
     async close() {
       if (sweep) clearInterval(sweep);
       await watcher.stop();
       await queue.stop();
       await notifications.stop();
-      db.close();
+      own?.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 // The PeopleStore port: who a registered person is (name, contact, free fields) and which photos/faces are theirs.
 // Faces and descriptors live in the collection (CollectionService); this store only links to them by id.
+import type { Staged } from '../../db/unit-of-work.ts';
 import type { Box } from '../../vision/vision.types.ts';
 
 export interface PhotoRow {
@@ -58,4 +59,12 @@ export interface PeopleStore {
   photoByFace(faceId: string): Promise<PhotoRow | undefined>;
   /** Deletes the person with their photo rows; false when absent. */
   delete(personId: string): Promise<boolean>;
+  /** Of these object keys (people bucket), those a photo row refers to (as original or thumbnail). */
+  referencedKeys(keys: string[]): Promise<Set<string>>;
+
+  // The same writes staged for a unit of work, to commit with the faces (CollectionService.commitFaces).
+  stageInsert(person: PersonRow, photos: PhotoRow[]): Staged;
+  stageAddPhotos(photos: PhotoRow[]): Staged;
+  stageDelete(personId: string): Staged;
+  stageDeletePhoto(personId: string, photoId: string): Staged;
 }

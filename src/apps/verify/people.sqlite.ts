@@ -1,4 +1,5 @@
-// SQLite driver of the PeopleStore, on the apps database (apps.database.ts). Migrations are numbered by position.
+// SQLite driver of the PeopleStore, on the deployment database (src/db/sqlite.database.ts). Migrations are numbered by
+// position.
 import type { Database } from 'better-sqlite3';
 import { migrate } from '../sqlite.migrate.ts';
 import type { Person, PersonRow, PeopleStore, PhotoRow } from './people.port.ts';
@@ -26,6 +27,9 @@ const MIGRATIONS = [
    );
    CREATE INDEX person_photos_by_person ON person_photos (person_id, created_at);`,
   `CREATE INDEX person_photos_by_face ON person_photos (face_id);`,
+  // The object sweep asks whether a row still refers to an object key.
+  `CREATE INDEX person_photos_by_object ON person_photos (object_key);
+   CREATE INDEX person_photos_by_thumbnail ON person_photos (thumbnail_key);`,
 ];
 
 interface PersonDb {
@@ -88,6 +92,7 @@ export function sqlitePeopleStore(db: Database): PeopleStore {
      ORDER BY name, person_id LIMIT ?`,
   );
   const byFace = db.prepare<[string], PhotoDb>(`SELECT * FROM person_photos WHERE face_id = ?`);
+  const refersTo = db.prepare(`SELECT 1 FROM person_photos WHERE object_key = ? OR thumbnail_key = ? LIMIT 1`);
   const delPhoto = db.prepare(`DELETE FROM person_photos WHERE person_id = ? AND photo_id = ?`);
   const delPerson = db.prepare(`DELETE FROM people WHERE person_id = ?`);
   const delPhotos = db.prepare(`DELETE FROM person_photos WHERE person_id = ?`);
@@ -158,5 +163,14 @@ export function sqlitePeopleStore(db: Database): PeopleStore {
     },
     deletePhoto: async (personId, photoId) => delPhoto.run(personId, photoId).changes === 1,
     delete: async (id) => remove(id),
+    referencedKeys: async (keys) => {
+      const found = new Set<string>();
+      for (const k of keys) if (refersTo.get(k, k)) found.add(k);
+      return found;
+    },
+    stageInsert: (person, photos) => ({ sqlite: () => insert(person, photos) }),
+    stageAddPhotos: (photos) => ({ sqlite: () => addPhotos(photos) }),
+    stageDelete: (id) => ({ sqlite: () => void remove(id) }),
+    stageDeletePhoto: (personId, photoId) => ({ sqlite: () => void delPhoto.run(personId, photoId) }),
   };
 }

@@ -2,9 +2,16 @@
 // each with one or more photos whose largest face is indexed into the verify collection (ExternalImageId = personId);
 // verify 1:1 ("is this person X?") and identify 1:N ("who is this?", or unknown). Photos and face thumbnails are kept
 // in the object store; deleting a person removes their faces, photos and thumbnails.
+//
+// Atomicity: a person's row, photo rows and faces are committed in one transaction (CollectionService.commitFaces with
+// the people store's staged rows), so a crash never leaves faces without a person or a person without faces. Photos
+// and thumbnails are written to the object store before that commit; the ones no row refers to (a crash between the
+// two, or after a deletion's commit) are removed by sweepObjects().
 import { FacegateError } from '../../errors.ts';
 import { OwnCollection } from '../ensure.collection.ts';
 import type { CollectionService } from '../../collections/collection.service.ts';
+import type { PreparedFaces } from '../../collections/face.ops.ts';
+import type { Staged } from '../../db/unit-of-work.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
 import type { Box } from '../../vision/vision.types.ts';
 import type { Person, PersonRow, PeopleStore, PhotoRow } from './people.port.ts';
@@ -12,8 +19,21 @@ import type { Thumbnailer } from './thumbnail.port.ts';
 
 export type VerifyCollections = Pick<
   CollectionService,
-  'createCollection' | 'describeCollection' | 'indexFaces' | 'deleteFaces' | 'searchFacesByImage'
+  | 'createCollection'
+  | 'describeCollection'
+  | 'indexFaces'
+  | 'deleteFaces'
+  | 'prepareIndexFaces'
+  | 'commitFaces'
+  | 'deleteFacesWith'
+  | 'searchFacesByImage'
 >;
+
+/** One photo ready to commit: its faces prepared, its objects written. */
+interface PreparedPhoto {
+  row: PhotoRow;
+  faces: PreparedFaces;
+}
 
 export interface VerifyDeps {
   people: PeopleStore;
@@ -94,15 +114,17 @@ export class VerifyService {
       createdAt: now,
       updatedAt: now,
     };
-    const added = await this.indexPhotos(row.personId, photos);
-    await this.deps.people.insert(row, added);
-    return { ...row, photos: added };
+    const added = await this.preparePhotos(row.personId, photos);
+    const rows = added.map((a) => a.row);
+    await this.commit(added, this.deps.people.stageInsert(row, rows));
+    return { ...row, photos: rows };
   }
 
   async addPhotos(personId: string, photos: Uint8Array[]): Promise<Person> {
     await this.get(personId);
     if (photos.length === 0) throw new FacegateError('INVALID_PARAMETER', 'At least one photo is required');
-    await this.deps.people.addPhotos(await this.indexPhotos(personId, photos));
+    const added = await this.preparePhotos(personId, photos);
+    await this.commit(added, this.deps.people.stageAddPhotos(added.map((a) => a.row)));
     return this.get(personId);
   }
 
@@ -124,22 +146,41 @@ export class VerifyService {
     return this.get(personId);
   }
 
-  /** Faces first, then objects, then the row: a retry after a crash finishes the job. */
+  /** The rows and faces in one transaction (erasing their bytes), then the objects (swept if a crash intervenes). */
   async delete(personId: string): Promise<void> {
     const p = await this.get(personId);
-    await this.dropFaces(p.photos.map((ph) => ph.faceId));
+    await this.dropFaces(
+      p.photos.map((ph) => ph.faceId),
+      this.deps.people.stageDelete(personId),
+    );
     for (const ph of p.photos) await this.dropObjects(ph);
-    await this.deps.people.delete(personId);
   }
 
   async deletePhoto(personId: string, photoId: string): Promise<Person> {
     const p = await this.get(personId);
     const ph = p.photos.find((x) => x.photoId === photoId);
     if (!ph) throw new FacegateError('NOT_FOUND', `Person ${personId} has no photo ${photoId}`);
-    await this.dropFaces([ph.faceId]);
+    await this.dropFaces([ph.faceId], this.deps.people.stageDeletePhoto(personId, photoId));
     await this.dropObjects(ph);
-    await this.deps.people.deletePhoto(personId, photoId);
     return this.get(personId);
+  }
+
+  /**
+   * Removes the objects of the people bucket that no photo row refers to and that were last written before
+   * `writtenBefore` (a registration in flight writes its objects before its rows: give it time). Returns how many.
+   */
+  async sweepObjects(writtenBefore: Date): Promise<number> {
+    let removed = 0;
+    let startAfter: string | undefined;
+    for (let pages = 0; pages < 1_000_000; pages++) {
+      const page = await this.deps.objects.list(this.bucket, startAfter === undefined ? {} : { startAfter });
+      const old = page.objects.filter((o) => o.lastModified < writtenBefore).map((o) => o.key);
+      const kept = await this.deps.people.referencedKeys(old);
+      for (const key of old) if (!kept.has(key) && (await this.deps.objects.delete(this.bucket, key))) removed++;
+      if (page.nextStartAfter === undefined) break;
+      startAfter = page.nextStartAfter;
+    }
+    return removed;
   }
 
   /** The stored photo or its face thumbnail. */
@@ -215,22 +256,37 @@ export class VerifyService {
     );
   }
 
-  /** Indexes the largest face of each photo and stores photo + thumbnail; all or nothing. */
-  private async indexPhotos(personId: string, photos: Uint8Array[]): Promise<PhotoRow[]> {
-    const done: PhotoRow[] = [];
+  /** Analyses the largest face of each photo and writes photo + thumbnail; nothing is left if one fails. */
+  private async preparePhotos(personId: string, photos: Uint8Array[]): Promise<PreparedPhoto[]> {
+    const done: PreparedPhoto[] = [];
     try {
-      for (const [i, bytes] of photos.entries()) done.push(await this.indexPhoto(personId, bytes, i));
+      for (const [i, bytes] of photos.entries()) done.push(await this.preparePhoto(personId, bytes, i));
       return done;
     } catch (e) {
-      await this.dropFaces(done.map((d) => d.faceId));
-      for (const d of done) await this.dropObjects(d);
+      for (const d of done) await this.dropObjects(d.row);
       throw e;
     }
   }
 
-  private async indexPhoto(personId: string, bytes: Uint8Array, index: number): Promise<PhotoRow> {
-    const r = await this.own.use(() =>
-      this.deps.collections.indexFaces({
+  /** Faces and rows in one transaction; the objects already written are removed if it fails. */
+  private async commit(added: PreparedPhoto[], rows: Staged): Promise<void> {
+    try {
+      await this.own.use(() =>
+        this.deps.collections.commitFaces(
+          this.deps.collectionId,
+          added.map((a) => a.faces),
+          [rows],
+        ),
+      );
+    } catch (e) {
+      for (const a of added) await this.dropObjects(a.row);
+      throw e;
+    }
+  }
+
+  private async preparePhoto(personId: string, bytes: Uint8Array, index: number): Promise<PreparedPhoto> {
+    const faces = await this.own.use(() =>
+      this.deps.collections.prepareIndexFaces({
         collectionId: this.deps.collectionId,
         image: { bytes },
         externalImageId: personId,
@@ -238,6 +294,7 @@ export class VerifyService {
         qualityFilter: 'AUTO',
       }),
     );
+    const r = faces.result;
     const rec = r.faceRecords[0];
     if (!rec) {
       const reasons = [...new Set(r.unindexedFaces.flatMap((u) => u.reasons))].filter((x) => x !== 'EXCEEDS_MAX_FACES');
@@ -262,16 +319,16 @@ export class VerifyService {
         await this.deps.thumbnails.faceThumbnail(bytes, row.box),
       );
     } catch (e) {
-      await this.dropFaces([row.faceId]);
       await this.dropObjects(row);
       throw e;
     }
-    return row;
+    return { row, faces };
   }
 
-  private async dropFaces(faceIds: string[]): Promise<void> {
+  /** The faces and `rows` in one transaction that erases what it deletes. */
+  private async dropFaces(faceIds: string[], rows: Staged): Promise<void> {
     const collectionId = this.deps.collectionId;
-    if (faceIds.length) await this.own.use(() => this.deps.collections.deleteFaces({ collectionId, faceIds }));
+    await this.own.use(() => this.deps.collections.deleteFacesWith(collectionId, faceIds, [rows], true));
   }
 
   private async dropObjects(ph: PhotoRow): Promise<void> {

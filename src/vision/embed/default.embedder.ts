@@ -16,19 +16,23 @@ export function createDefaultEmbedder(runtime: InferenceRuntime): Embedder {
 export const DEFAULT_FACE_MODEL_VERSION = `${MOBILEFACENET.version}+flip`;
 
 /**
- * Fitted by `facegate eval lfw --embedders mobilefacenet --flip --calibrate mobilefacenet~flip` on 2.4 million
- * impostor pairs (every third pair of different people among the 3,811 images of LFW folds 1–5) behind the product's
- * detector. Levels (similarity.ts): 60 ↔ FAR 1e-2, 70 ↔ 1e-3, 80 ↔ 1e-4, 90 ↔ 1e-5.
+ * AWS's scale (similarity.ts fitAwsScale), fitted by `facegate eval lfw --embedders mobilefacenet --flip --scale
+ * mobilefacenet~flip` on the LFW choose folds 1–3 (2.7 million impostor pairs, 2,891 genuine pairs, the product's
+ * detector): impostor median → 1, FAR 1e-1 → 3, FAR 1e-2 → 10, genuine median → 99. The anchors 70 / 80 / 90
+ * (FAR 1e-3 / 1e-4 / 1e-5, fitted earlier on folds 1–5) are kept as they were, so every threshold ≥ 70 in use means
+ * what it meant. Measured on the confirm folds 4–5: docs/benchmarks.md, "Trust".
  */
 export const DEFAULT_CALIBRATION: SimilarityCalibration = {
   embedder: DEFAULT_FACE_MODEL_VERSION,
   knots: [
     [-1, 0],
-    [0.1981, 50],
-    [0.3473, 60],
+    [0.0113, 1],
+    [0.1996, 3],
+    [0.3493, 10],
     [0.4504, 70],
     [0.5276, 80],
     [0.592, 90],
+    [0.7702, 99],
     [1, 100],
   ],
 };

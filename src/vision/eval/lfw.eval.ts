@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Embedder, FaceGeometry, RgbImage } from '../embed/embedder.port.ts';
-import { kFoldAccuracy, ratesAt, rocAuc, tarAtFar, type ScoredPair } from './lfw.metrics.ts';
+import { kFoldAccuracy, ratesAt, rocAuc, splitAccuracy, tarAtFar, type ScoredPair } from './lfw.metrics.ts';
+import { lfwFoldPart } from './trust.split.ts';
 import { pairImages, parsePairs, type LfwPair } from './lfw.pairs.ts';
 
 /** Finds the face to verify in an LFW image (the centred subject). `key` is the image's path in the set. */
@@ -25,6 +26,10 @@ export interface LfwSummary {
   auc: number;
   tarAtFar1e3: number;
   tarAtFar1e2: number;
+  /** Accuracy % on the choose folds (k-fold within them) and on the confirm folds at the choose folds' threshold. */
+  chooseAccuracy: number;
+  confirmAccuracy: number;
+  confirmStd: number;
   /** Mean cosine threshold chosen by the folds. */
   threshold: number;
   /** Images where the locator found no face (a fixed LFW-centre geometry was used instead). */
@@ -86,6 +91,7 @@ export function cosine(a: Float32Array, b: Float32Array): number {
 
 export function summarise(name: string, scored: ScoredPair[], failures: number, ms: number[]): LfwSummary {
   const acc = kFoldAccuracy(scored);
+  const split = splitAccuracy(scored, (f) => lfwFoldPart(f) === 'choose');
   const sorted = [...ms].sort((a, b) => a - b);
   return {
     name,
@@ -94,6 +100,9 @@ export function summarise(name: string, scored: ScoredPair[], failures: number, 
     accuracy: acc.mean * 100,
     std: acc.std * 100,
     perFold: acc.perFold.map((a) => a * 100),
+    chooseAccuracy: split.choose.mean * 100,
+    confirmAccuracy: split.confirm.mean * 100,
+    confirmStd: split.confirm.std * 100,
     auc: rocAuc(scored),
     tarAtFar1e3: tarAtFar(scored, 1e-3).tar * 100,
     tarAtFar1e2: tarAtFar(scored, 1e-2).tar * 100,

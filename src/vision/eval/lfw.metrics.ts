@@ -128,3 +128,26 @@ export function ratesAt(pairs: readonly ScoredPair[], threshold: number): { far:
     tar: gen.filter((p) => p.score >= threshold).length / Math.max(1, gen.length),
   };
 }
+
+export interface SplitAccuracy {
+  /** k-fold accuracy within the choose folds (each held out in turn, threshold from the other choose folds). */
+  choose: FoldResult;
+  /** Accuracy of each confirm fold at the one threshold chosen on all choose folds, and their mean ± std. */
+  confirm: FoldResult;
+}
+
+/** Choose / confirm accuracy (docs/trust.md): `isChoose(fold)` says which folds may be looked at for choosing. */
+export function splitAccuracy(pairs: readonly ScoredPair[], isChoose: (fold: number) => boolean): SplitAccuracy {
+  const choosePairs = pairs.filter((p) => isChoose(p.fold));
+  const t = bestThreshold(choosePairs);
+  const folds = [...new Set(pairs.filter((p) => !isChoose(p.fold)).map((p) => p.fold))].sort((a, b) => a - b);
+  const perFold = folds.map((f) =>
+    accuracyAt(
+      pairs.filter((p) => p.fold === f),
+      t,
+    ),
+  );
+  const mean = perFold.reduce((s, a) => s + a, 0) / Math.max(1, perFold.length);
+  const std = Math.sqrt(perFold.reduce((s, a) => s + (a - mean) ** 2, 0) / Math.max(1, perFold.length));
+  return { choose: kFoldAccuracy(choosePairs), confirm: { mean, std, perFold, thresholds: folds.map(() => t) } };
+}

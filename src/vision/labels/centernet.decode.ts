@@ -129,6 +129,38 @@ export function mergeDetections(
   return kept.sort((a, b) => b.score - a.score);
 }
 
+/**
+ * The image shrunk by `factor` into the middle of a mid-grey square canvas (centernet's view of a close-up from
+ * further away); detections come back in the image's own pixels, clipped to it.
+ */
+export async function detectZoomedOut(
+  runtime: InferenceRuntime,
+  image: RgbImage,
+  factor: number,
+): Promise<Detection[]> {
+  const side = Math.max(image.width, image.height) * factor;
+  const ox = (side - image.width) / 2;
+  const oy = (side - image.height) / 2;
+  const k = side / SIZE;
+  // Canvas pixel (u, v) samples image pixel (u·k − ox, v·k − oy); outside the image the warp's border is grey.
+  const crop = warpAffineAntialiased(image, [k, 0, -ox, 0, k, -oy], SIZE, SIZE, 1 / k, 114);
+  const session = await runtime.session(CENTERNET_MODEL);
+  const out = await session.run({ [INPUT]: { data: toTensor(crop), dims: [1, SIZE, SIZE, 3] } });
+  const d = out[OUTPUT]?.data as Float32Array;
+  const found: Detection[] = [];
+  for (let i = 0; i + 6 <= d.length; i += 6) {
+    const score = d[i + 4]!;
+    if (!(score >= MIN_SCORE)) break;
+    const x1 = Math.max(0, d[i]! * k - ox);
+    const y1 = Math.max(0, d[i + 1]! * k - oy);
+    const x2 = Math.min(image.width, d[i + 2]! * k - ox);
+    const y2 = Math.min(image.height, d[i + 3]! * k - oy);
+    if (x2 <= x1 || y2 <= y1) continue;
+    found.push({ classId: Math.round(d[i + 5]!), score, rect: { x: x1, y: y1, width: x2 - x1, height: y2 - y1 } });
+  }
+  return found;
+}
+
 export async function detectObjects(runtime: InferenceRuntime, image: RgbImage): Promise<Detection[]> {
   const [whole, ...tileViews] = views(image.width, image.height);
   const tiles: Detection[] = [];

@@ -4,8 +4,19 @@ import type { RgbImage } from '../embed/embedder.port.ts';
 import { toRatioBox } from '../geometry/box.geometry.ts';
 import type { InferenceRuntime } from '../runtime/inference.port.ts';
 import type { Label } from '../vision.types.ts';
-import { detectObjects, type Detection } from './centernet.decode.ts';
+import { detectObjects, detectZoomedOut, type Detection } from './centernet.decode.ts';
 import { COCO_LABELS } from './coco.labels.ts';
+import type { Rect } from '../geometry/box.geometry.ts';
+import {
+  averageViews,
+  DEFAULT_LABEL_GATES,
+  gateDetections,
+  isCloseUp,
+  needsFaces,
+  oneAnimalPerObject,
+  ZOOM_OUT,
+  type LabelGates,
+} from './labels.gate.ts';
 
 export const LABEL_MODEL_VERSION = 'centernet-coco-1.0';
 
@@ -13,6 +24,9 @@ export interface LabelOptions {
   /** 0–100; Rekognition's default is 55. */
   minConfidence?: number;
   maxLabels?: number;
+  /** Face boxes in image pixels (the face detector), asked for only when a Person needs one to stay. */
+  faces?: () => Promise<Rect[]>;
+  gates?: LabelGates;
 }
 
 /**
@@ -69,5 +83,12 @@ export async function detectLabels(
   image: RgbImage,
   options: LabelOptions = {},
 ): Promise<Label[]> {
-  return toLabels(await detectObjects(runtime, image), image.width, image.height, options);
+  const gates = options.gates ?? DEFAULT_LABEL_GATES;
+  let found = await detectObjects(runtime, image);
+  if (isCloseUp(found, image.width, image.height)) {
+    found = averageViews(found, await detectZoomedOut(runtime, image, ZOOM_OUT));
+  }
+  found = oneAnimalPerObject(found);
+  const faces = options.faces && needsFaces(found, gates) ? await options.faces() : [];
+  return toLabels(gateDetections(found, faces, gates), image.width, image.height, options);
 }

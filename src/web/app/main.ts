@@ -3,6 +3,7 @@
 import { api, session } from './api.ts';
 import { h, clear } from './dom.ts';
 import { collectionsPage, keysPage } from './pages/admin.ts';
+import { doorPage } from './pages/door.ts';
 import { peoplePage } from './pages/people.ts';
 import { pipelinePage } from './pages/pipeline.ts';
 import { proctorPage } from './pages/proctor.ts';
@@ -18,6 +19,7 @@ const PAGES: Record<string, { title: string; page: Page; admin?: boolean }> = {
   proctor: { title: 'Proctor', page: proctorPage },
   collections: { title: 'Collections', page: collectionsPage },
   pipeline: { title: 'Pipeline', page: pipelinePage },
+  door: { title: 'Door', page: doorPage },
   keys: { title: 'API keys', page: keysPage, admin: true },
 };
 

@@ -50,8 +50,9 @@ describe('collections through the AWS SDK', () => {
   test('CreateCollection returns 200, an ARN and the face model version', async () => {
     const r = await rk.send(new CreateCollectionCommand({ CollectionId: 'people' }));
     assert.equal(r.StatusCode, 200);
-    assert.match(r.CollectionArn ?? '', /collection\/people$/);
-    assert.equal(r.FaceModelVersion, 'stub-4d-1');
+    // The region the client signed for (eu-west-3) and the configured account; the version as AWS writes it.
+    assert.equal(r.CollectionArn, 'arn:aws:rekognition:eu-west-3:000000000000:collection/people');
+    assert.equal(r.FaceModelVersion, '7.0');
   });
 
   test('creating it twice is ResourceAlreadyExistsException', async () => {
@@ -63,7 +64,7 @@ describe('collections through the AWS SDK', () => {
     await rk.send(new CreateCollectionCommand({ CollectionId: 'zoo' }));
     const first = await rk.send(new ListCollectionsCommand({ MaxResults: 1 }));
     assert.deepEqual(first.CollectionIds, ['people']);
-    assert.deepEqual(first.FaceModelVersions, ['stub-4d-1']);
+    assert.deepEqual(first.FaceModelVersions, ['7.0']);
     assert.ok(first.NextToken);
     const second = await rk.send(new ListCollectionsCommand({ MaxResults: 1, NextToken: first.NextToken }));
     assert.deepEqual(second.CollectionIds, ['zoo']);
@@ -73,7 +74,7 @@ describe('collections through the AWS SDK', () => {
 
   test('IndexFaces stores the largest faces first and reports the rest as unindexed', async () => {
     const one = await rk.send(new IndexFacesCommand({ CollectionId: 'people', Image: img(1), ExternalImageId: 'ana' }));
-    assert.equal(one.FaceModelVersion, 'stub-4d-1');
+    assert.equal(one.FaceModelVersion, '7.0');
     assert.equal(one.FaceRecords?.length, 1);
     const rec = one.FaceRecords![0]!;
     assert.match(rec.Face?.FaceId ?? '', UUID);
@@ -154,7 +155,7 @@ describe('collections through the AWS SDK', () => {
     assert.equal(r.SearchedFaceBoundingBox?.Left, 0.1);
     assert.equal(typeof r.SearchedFaceConfidence, 'number');
     assert.deepEqual(new Set(r.FaceMatches?.map((m) => m.Face?.ExternalImageId)), new Set(['ana', 'group']));
-    assert.equal(r.FaceModelVersion, 'stub-4d-1');
+    assert.equal(r.FaceModelVersion, '7.0');
   });
 
   test('SearchFacesByImage without a face is InvalidParameterException', async () => {

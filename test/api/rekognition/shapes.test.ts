@@ -12,7 +12,9 @@ import type {
   ModerationLabel as SdkModerationLabel,
   UserMatch as SdkUserMatch,
   MatchedUser,
+  DescribeStreamProcessorResponse,
 } from '@aws-sdk/client-rekognition';
+import { describeProcessor } from '../../../src/api/rekognition/stream.handlers.ts';
 import {
   comparedFace,
   face,
@@ -37,7 +39,14 @@ const _checks: [
   Mapped<typeof moderationLabel> extends SdkModerationLabel ? true : never,
   Mapped<typeof user> extends MatchedUser ? true : never,
   Mapped<typeof userMatch> extends SdkUserMatch ? true : never,
-] = [true, true, true, true, true, true, true, true];
+  // Timestamps are epoch seconds on the wire (the SDK turns them into Dates); the rest must match the model.
+  Omit<Mapped<typeof describeProcessor>, 'CreationTimestamp' | 'LastUpdateTimestamp'> extends Omit<
+    DescribeStreamProcessorResponse,
+    'CreationTimestamp' | 'LastUpdateTimestamp'
+  >
+    ? true
+    : never,
+] = [true, true, true, true, true, true, true, true, true];
 
 test('FaceDetail carries attribute blocks only when they are selected and computed', () => {
   assert.ok(_checks.every(Boolean));

@@ -13,14 +13,22 @@ describe('derived attribute flags', () => {
     assert.equal(flag(0.6, 0.5, 0.2, 90).confidence, 70);
   });
 
-  test('dark eye regions mean sunglasses, which are also eyeglasses', () => {
-    const base = { eyeDarkness: 0.7, frameEdges: 3, chinDarkness: 1, chinTexture: 1, lipDarkness: 1, lipTexture: 1 };
+  test('eye regions darker than cheeks and forehead mean sunglasses, which are also eyeglasses', () => {
+    const base = {
+      eyeDarkness: 0.7,
+      eyeToForehead: 0.7,
+      frameEdges: 3,
+      chinDarkness: 1,
+      chinTexture: 1,
+      lipDarkness: 1,
+      lipTexture: 1,
+    };
     const plain = appearance(base);
     assert.deepEqual(
       [plain.sunglasses.value, plain.eyeglasses.value, plain.beard.value, plain.mustache.value],
       [false, false, false, false],
     );
-    const sun = appearance({ ...base, eyeDarkness: 0.2 });
+    const sun = appearance({ ...base, eyeDarkness: 0.2, eyeToForehead: 0.2 });
     assert.deepEqual([sun.sunglasses.value, sun.eyeglasses.value], [true, true]);
     assert.equal(appearance({ ...base, frameEdges: 35 }).eyeglasses.value, true);
     assert.equal(appearance({ ...base, chinDarkness: 0.4, chinTexture: 4 }).beard.value, true);

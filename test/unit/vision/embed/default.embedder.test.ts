@@ -69,6 +69,46 @@ describe('default face descriptor', () => {
     });
   }
 
+  // People in the fixtures, checked by eye: photo1–5, 10, 11 are one man (photo10 in sunglasses); identity,
+  // looking_at_screen and cellphone one man; the dani photos one man; Grace Hopper; Eileen Collins (astronaut).
+  const people: Record<string, string[]> = {
+    a: ['photo1.jpeg', 'photo3.jpeg', 'photo5.jpeg', 'photo10.jpeg', 'photo11.jpeg'],
+    b: ['identity.jpg', 'looking_at_screen.jpg', 'cellphone.jpg'],
+    d: ['dani_640.jpg', 'dani_1_640.jpg', 'dani_2_640.jpg'],
+    g: ['grace_hopper_512x512.jpg'],
+    e: ['astronaut.png'],
+  };
+  const pairs = (same: boolean) => {
+    const all = Object.entries(people).flatMap(([who, files]) => files.map((f) => [who, f] as const));
+    const out: [string, string][] = [];
+    for (let i = 0; i < all.length; i++)
+      for (let j = i + 1; j < all.length; j++)
+        if ((all[i]![0] === all[j]![0]) === same) out.push([all[i]![1], all[j]![1]]);
+    return out;
+  };
+  const sorted = async (list: [string, string][]) => {
+    const s: number[] = [];
+    for (const [a, b] of list) s.push(defaultSimilarity(await describeFace(a), await describeFace(b)));
+    return s.sort((x, y) => x - y);
+  };
+
+  test("different people score on AWS's scale: median in the single digits, 90th percentile < 50, none ≥ 70", async () => {
+    const s = await sorted(pairs(false));
+    assert.equal(s.length, 62);
+    const median = s[s.length >> 1]!;
+    const p90 = s[Math.floor(s.length * 0.9)]!;
+    assert.ok(median < 10, `median ${median}: ${s.join(', ')}`);
+    assert.ok(p90 < 50, `90th percentile ${p90}`);
+    assert.ok(s[s.length - 1]! < 70, `highest ${s[s.length - 1]}`);
+  });
+
+  test('the same person scores high: median ≥ 90, every pair ≥ 50', async () => {
+    const s = await sorted(pairs(true));
+    assert.equal(s.length, 16);
+    assert.ok(s[s.length >> 1]! >= 90, `median ${s[s.length >> 1]}: ${s.join(', ')}`);
+    assert.ok(s[0]! >= 50, `lowest ${s[0]}`);
+  });
+
   test('an identical descriptor scores about 100', async () => {
     const d = await describeFace('grace_hopper_512x512.jpg');
     assert.ok(defaultSimilarity(d, d) > 99.9);

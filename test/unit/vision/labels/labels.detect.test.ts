@@ -3,6 +3,15 @@ import assert from 'node:assert/strict';
 import { detectLabels, scoreToConfidence, toLabels } from '../../../../src/vision/labels/labels.detect.ts';
 import { mergeDetections, views } from '../../../../src/vision/labels/centernet.decode.ts';
 import { COCO_LABELS } from '../../../../src/vision/labels/coco.labels.ts';
+import {
+  averageViews,
+  DEFAULT_LABEL_GATES,
+  gateDetections,
+  isCloseUp,
+  needsFaces,
+  oneAnimalPerObject,
+} from '../../../../src/vision/labels/labels.gate.ts';
+import { createFaceDetector } from '../../../../src/vision/detect/detector.factory.ts';
 import type { OnnxRuntime } from '../../../../src/vision/runtime/onnx.runtime.ts';
 import type { Label } from '../../../../src/vision/vision.types.ts';
 import { fixtureRgb, preparedRuntime } from '../../../helpers/models.helper.ts';
@@ -76,10 +85,54 @@ describe('labels from detections (no model)', () => {
   });
 });
 
+describe('label gates (no model)', () => {
+  const box = (x: number, y: number, w: number, h: number) => ({ x, y, width: w, height: h });
+  const cat = { classId: 15, score: 0.2, rect: box(0, 0, 100, 100) };
+  const dog = { classId: 16, score: 0.48, rect: box(2, 0, 100, 98) };
+
+  test('a close-up is one detection covering ≥ 40% of the image', () => {
+    assert.equal(isCloseUp([dog], 120, 120), true);
+    assert.equal(isCloseUp([{ ...dog, rect: box(0, 0, 30, 30) }], 120, 120), false);
+  });
+
+  test('two views are averaged per object; an object seen in one view only gets half its score', () => {
+    const zoomedCat = { ...cat, score: 0.7, rect: box(4, 4, 90, 90) };
+    const merged = averageViews([dog, cat], [zoomedCat]);
+    assert.equal(merged[0]!.classId, 15);
+    assert.ok(Math.abs(merged[0]!.score - 0.45) < 1e-9);
+    assert.ok(Math.abs(merged.find((d) => d.classId === 16)!.score - 0.24) < 1e-9);
+  });
+
+  test('overlapping animals of different classes are one animal, the best class; a zebra beside a giraffe stays', () => {
+    assert.deepEqual(
+      oneAnimalPerObject([cat, dog]).map((d) => d.classId),
+      [16],
+    );
+    const giraffe = { classId: 23, score: 0.5, rect: box(0, 0, 100, 200) };
+    const zebra = { classId: 22, score: 0.6, rect: box(60, 120, 40, 60) };
+    assert.equal(oneAnimalPerObject([giraffe, zebra]).length, 2);
+  });
+
+  test('a weak Person needs a face inside its box; a weak animal is dropped', () => {
+    const person = { classId: 0, score: 0.23, rect: box(0, 0, 100, 200) };
+    assert.equal(needsFaces([person], DEFAULT_LABEL_GATES), true);
+    assert.equal(gateDetections([person], [], DEFAULT_LABEL_GATES).length, 0);
+    assert.equal(gateDetections([person], [box(30, 20, 40, 40)], DEFAULT_LABEL_GATES).length, 1);
+    assert.equal(gateDetections([person], [box(300, 20, 40, 40)], DEFAULT_LABEL_GATES).length, 0);
+    const strong = { ...person, score: 0.62 };
+    assert.equal(needsFaces([strong], DEFAULT_LABEL_GATES), false);
+    assert.equal(gateDetections([strong], [], DEFAULT_LABEL_GATES).length, 1);
+    assert.equal(gateDetections([{ ...cat, score: 0.1 }], [], DEFAULT_LABEL_GATES).length, 0);
+  });
+});
+
 describe('detectLabels on fixtures (centernet)', () => {
   let rt: OnnxRuntime;
+  let faces: (name: string) => () => Promise<{ x: number; y: number; width: number; height: number }[]>;
   before(async () => {
-    rt = await preparedRuntime(['centernet']);
+    rt = await preparedRuntime(['centernet', 'blazeface', 'facemesh']);
+    const detector = await createFaceDetector(rt);
+    faces = (name) => async () => (await detector.detect(await fixtureRgb(name))).map((f) => f.rect);
   });
   after(() => rt.close());
 
@@ -99,12 +152,23 @@ describe('detectLabels on fixtures (centernet)', () => {
     for (const v of [box.left, box.top, box.width, box.height]) assert.ok(v >= 0 && v <= 1);
   });
 
-  test('chelsea.png: a Cat, with parents Pet, Mammal, Animal', async () => {
-    const labels = await detectLabels(rt, await fixtureRgb('chelsea.png'));
+  test('chelsea.png (a cat close-up): Cat at the proctor threshold 85, no Dog and no Person at all', async () => {
+    const labels = await detectLabels(rt, await fixtureRgb('chelsea.png'), { faces: faces('chelsea.png') });
+    const names = JSON.stringify(labels.map((l) => `${l.name} ${l.confidence.toFixed(1)}`));
     const cat = find(labels, 'Cat');
-    assert.ok(cat, JSON.stringify(labels.map((l) => l.name)));
+    assert.ok(cat && cat.confidence >= 85, names);
     assert.deepEqual(cat.parents, ['Pet', 'Mammal', 'Animal']);
     assert.ok(find(labels, 'Animal'));
+    assert.equal(find(labels, 'Dog'), undefined, names);
+    assert.equal(find(labels, 'Person'), undefined, names);
+  });
+
+  test('a portrait keeps its Person when the face detector confirms it', async () => {
+    const labels = await detectLabels(rt, await fixtureRgb('photo1.jpeg'), {
+      minConfidence: 85,
+      faces: faces('photo1.jpeg'),
+    });
+    assert.equal(find(labels, 'Person')?.instances.length, 1);
   });
 
   test('coffee.png: no Person', async () => {

@@ -1,0 +1,36 @@
+// What a process of each role runs, and whether it must own the data directory. Roles split one deployment over
+// many processes on one Postgres and one object store: `api` serves HTTP and runs no job workers; `worker` runs
+// the job workers and the outbox delivery and serves only /healthz, /readyz and /metrics; `all` does both.
+import type { Config } from '../config/config.schema.ts';
+
+export type Role = 'api' | 'worker' | 'all';
+
+export interface RolePlan {
+  /** full: every API and the console; health: /healthz, /readyz and /metrics only. */
+  http: 'full' | 'health';
+  /** Pipeline step workers, notification delivery, the outbox and watched directories. */
+  workers: boolean;
+}
+
+export function rolePlan(role: Role): RolePlan {
+  switch (role) {
+    case 'api':
+      return { http: 'full', workers: false };
+    case 'worker':
+      return { http: 'health', workers: true };
+    case 'all':
+      return { http: 'full', workers: true };
+  }
+}
+
+/**
+ * The state this configuration keeps inside the data directory. While any is there, one process must own the
+ * directory (the in-memory index and the SQLite writers are not shared): `serve` takes the data-directory lock.
+ * The collections store is SQLite today; once a Postgres metadata store is selectable its setting is checked here.
+ */
+export function dataDirState(config: Pick<Config, 'objectStore' | 'jobs'>): string[] {
+  const state = ['collections (SQLite)'];
+  if (!config.objectStore.bucket) state.push('objects (local directory)');
+  if (config.jobs.driver === 'sqlite') state.push('jobs (SQLite)');
+  return state;
+}

@@ -1,0 +1,66 @@
+// The DoorStore port: everything the door keeps. Drivers: SQLite (door.sqlite.driver.ts, on the database handle that
+// holds the event outbox) and Postgres (door.pg.driver.ts). Both run test/contract/door.contract.ts.
+//
+// Changes that must happen together (a visit, its passcode and its event; an approval, the new visitor, their
+// passcode and the event) go through `commit`, one transaction: an acknowledged approval survives a crash, and an
+// event is in the outbox exactly when its change is.
+import type { DomainEvent, NewEvent } from '../../events/event.types.ts';
+import type { Attempt, Denial, Door, DoorVisit, Passcode, PendingState, PendingVisit, Visitor } from './door.types.ts';
+
+export interface DoorWrite {
+  visit?: DoorVisit;
+  passcode?: Passcode;
+  pending?: PendingVisit;
+  /** Moves a pending visit from `pending` to `state`; the whole write fails with CONFLICT when it was decided already. */
+  decide?: { pendingId: string; state: Exclude<PendingState, 'pending'>; visitorId: string | null; at: Date };
+  visitor?: Visitor;
+  denial?: Denial;
+  attempt?: Attempt;
+  /** Marks a passcode used; the whole write fails with CONFLICT when it was used already (a replay). */
+  consume?: { passcodeId: string; at: Date };
+  events?: NewEvent[];
+}
+
+export interface DoorStore {
+  /** The HMAC key of passcodes and approval links, created once from `generate` and kept. */
+  secret(generate: () => string): Promise<string>;
+
+  /** Insert or replace (keeping the first createdAt). */
+  putDoor(door: Door): Promise<Door>;
+  getDoor(id: string): Promise<Door | undefined>;
+  listDoors(): Promise<Door[]>;
+  deleteDoor(id: string): Promise<boolean>;
+
+  /** One transaction; returns the events as stored (ids, times). */
+  commit(write: DoorWrite, now: Date): Promise<DomainEvent[]>;
+
+  getVisitor(id: string): Promise<Visitor | undefined>;
+  listVisitors(doorId: string): Promise<Visitor[]>;
+  visitorByFace(doorId: string, faceId: string): Promise<Visitor | undefined>;
+  deleteVisitor(id: string): Promise<boolean>;
+
+  /** Passcodes of the door with this hash, newest first (a used or expired one tells the refusal's reason). */
+  findPasscodes(doorId: string, codeHash: string): Promise<Passcode[]>;
+  markSent(passcodeId: string, at: Date): Promise<void>;
+  /** Unused, unexpired passcodes whose SMS never left (a crash between commit and send). */
+  unsentPasscodes(now: Date): Promise<Passcode[]>;
+  /** Retires a passcode without use (it is replaced by a fresh one). */
+  revokePasscode(passcodeId: string, at: Date): Promise<void>;
+
+  getPending(id: string): Promise<PendingVisit | undefined>;
+  listPending(doorId: string, state?: PendingState, limit?: number): Promise<PendingVisit[]>;
+  /** Denials of the door still in force at `now`. */
+  activeDenials(doorId: string, now: Date): Promise<Denial[]>;
+
+  listVisits(doorId: string, limit?: number): Promise<DoorVisit[]>;
+  /** The last known visit of this visitor at this door (second factor). */
+  lastKnownVisit(doorId: string, visitorId: string): Promise<Date | undefined>;
+
+  recordAttempt(attempt: Attempt): Promise<void>;
+  listAttempts(doorId: string, limit?: number): Promise<Attempt[]>;
+  /**
+   * Failed attempts (wrong, expired, used) after the last granted one and after `since`, for the door (address
+   * null) or one client address at it: the lock-out's input. `lastAt` is the newest of them.
+   */
+  failureStreak(doorId: string, address: string | null, since: Date): Promise<{ count: number; lastAt: Date | null }>;
+}

@@ -1,0 +1,75 @@
+// Stream processors wired: the store on the caller's SQLite handle, the configured delivery targets (webhook or
+// MQTT), running processors re-attached to their cameras.
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type { CollectionService } from '../../collections/collection.service.ts';
+import type { Config } from '../../config/config.schema.ts';
+import { FacegateError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+import type { CameraManager } from '../camera.manager.ts';
+import { mqttPublisher, type MqttPublisher } from '../mqtt.publisher.ts';
+import { ProcessorService } from './processor.service.ts';
+import { sqliteProcessorStore } from './processor.sqlite.ts';
+import type { RecordTarget } from './processor.types.ts';
+import { mqttTarget, targetSchema, webhookTarget, type TargetSpec } from './record.targets.ts';
+
+const REGION = 'local';
+const ACCOUNT = '000000000000';
+
+export function parseTargets(config: Readonly<Config>): TargetSpec[] {
+  const problems: string[] = [];
+  const specs = config.streams.targets.flatMap((t, i) => {
+    const r = targetSchema.safeParse(t);
+    if (r.success) return [r.data];
+    problems.push(`streams.targets[${i}]: ${r.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join(', ')}`);
+    return [];
+  });
+  if (problems.length) throw new FacegateError('INVALID_PARAMETER', `Invalid stream targets: ${problems.join('; ')}`);
+  return specs;
+}
+
+export async function openProcessors(deps: {
+  config: Readonly<Config>;
+  logger: Logger;
+  db: Database;
+  cameras: CameraManager;
+  collections: CollectionService;
+  /** Overrides the configured targets (tests). */
+  targets?: TargetSpec[];
+}): Promise<{ service: ProcessorService; close(): Promise<void> }> {
+  const specs = deps.targets ?? parseTargets(deps.config);
+  let mqtt: MqttPublisher | undefined;
+  const targets = new Map<string, RecordTarget>();
+  for (const t of specs) {
+    if ('webhook' in t) targets.set(t.stream, webhookTarget(t, { region: REGION, account: ACCOUNT }));
+    else {
+      const url = deps.config.notify.mqtt.url;
+      if (!url)
+        throw new FacegateError(
+          'INVALID_PARAMETER',
+          `streams.targets ${t.stream}: an MQTT target needs FACEGATE_MQTT_URL`,
+        );
+      mqtt ??= mqttPublisher(url);
+      targets.set(t.stream, mqttTarget(t, mqtt));
+    }
+  }
+  const service = new ProcessorService({
+    store: sqliteProcessorStore(deps.db),
+    cameras: deps.cameras,
+    collections: deps.collections,
+    target: (stream) => targets.get(stream),
+    now: () => new Date(),
+    uuid: randomUUID,
+    region: REGION,
+    account: ACCOUNT,
+    log: deps.logger.child({ module: 'stream-processors' }),
+  });
+  await service.resume();
+  return {
+    service,
+    close: async () => {
+      await service.close();
+      await mqtt?.close();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// The cameras wired for a process: config-file cameras validated, ffmpeg probed (its absence is logged at start and
+// shown in /readyz, and only cameras that need it fail), the store on the caller's SQLite handle.
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type { CollectionService } from '../collections/collection.service.ts';
+import type { Config } from '../config/config.schema.ts';
+import { FacegateError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { ObjectStore } from '../storage/object-store.port.ts';
+import type { FaceEngine } from '../vision/vision.types.ts';
+import { CameraManager } from './camera.manager.ts';
+import { sqliteCameraStore } from './camera.sqlite.ts';
+import { cameraInputSchema, type CameraSpec } from './camera.types.ts';
+import { engineAnalyser } from './frame.analyser.ts';
+import { sharpAnnotator } from './sharp.annotator.ts';
+import { probeFfmpeg } from './sources/ffmpeg.source.ts';
+import { HomeAssistantDiscovery } from './ha.discovery.ts';
+import { mqttPublisher } from './mqtt.publisher.ts';
+
+/** The config file's cameras, validated; throws naming every bad camera. */
+export function configCameras(config: Readonly<Config>): CameraSpec[] {
+  const problems: string[] = [];
+  const specs = config.cameras.flatMap((c, i) => {
+    const r = cameraInputSchema.safeParse(c);
+    if (r.success) return [r.data];
+    problems.push(...r.error.issues.map((x) => `cameras[${i}].${x.path.join('.')}: ${x.message}`));
+    return [];
+  });
+  if (problems.length) throw new FacegateError('INVALID_PARAMETER', `Invalid cameras: ${problems.join('; ')}`);
+  return specs;
+}
+
+export async function openCameras(deps: {
+  config: Readonly<Config>;
+  logger: Logger;
+  db: Database;
+  engine: FaceEngine;
+  collections: CollectionService;
+  objects: ObjectStore;
+}): Promise<{ manager: CameraManager; close(): Promise<void> }> {
+  const { config } = deps;
+  const s = config.streams;
+  const ffmpeg = await probeFfmpeg(s.ffmpegPath).then(
+    (version) => ({ ok: true as const, version }),
+    (e: Error) => ({ ok: false as const, error: e.message }),
+  );
+  const manager = new CameraManager({
+    store: sqliteCameraStore(deps.db),
+    configCameras: configCameras(config),
+    analyser: engineAnalyser(deps.engine, deps.collections),
+    objects: deps.objects,
+    annotator: sharpAnnotator(),
+    ffmpegPath: s.ffmpegPath,
+    ffmpeg,
+    ids: randomUUID,
+    now: () => new Date(),
+    log: deps.logger,
+    runtime: { backoffMs: s.reconnectMs, maxBackoffMs: s.maxReconnectMs, idleMs: 2000 },
+    stallMs: s.stallMs,
+  });
+  await manager.start();
+  const mqttUrl = config.notify.mqtt.url;
+  if (!(mqttUrl && s.homeAssistant)) return { manager, close: () => manager.close() };
+  const mqtt = mqttPublisher(mqttUrl);
+  const ha = new HomeAssistantDiscovery(
+    mqtt,
+    { discoveryPrefix: s.discoveryPrefix, topicPrefix: 'facegate', publicUrl: s.publicUrl },
+    deps.logger.child({ module: 'home-assistant' }),
+  );
+  manager.addSink(ha);
+  // Announced in the background: a broker that is down must not hold the cameras back.
+  for (const c of manager.list()) {
+    ha.announce(c.spec.id, c.spec.name).catch((e: unknown) =>
+      deps.logger.warn({ err: e, cameraId: c.spec.id }, 'Home Assistant discovery not published'),
+    );
+  }
+  return {
+    manager,
+    close: async () => {
+      await manager.close();
+      await mqtt.close();
+    },
+  };
+}
