@@ -7,7 +7,7 @@ import { DailyCounter } from './keys/daily.counter.ts';
 import { RateLimiter } from './keys/rate.limiter.ts';
 import { restPlugin } from './rest.plugin.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
-import { sharpThumbnailer } from '../../apps/verify/sharp.thumbnailer.ts';
+import { sharpThumbnailer } from '../../apps/sharp.thumbnailer.ts';
 import { collectionsRoutes } from './routes/collections.routes.ts';
 import { doorRoutes } from './routes/door.routes.ts';
 import { peopleRoutes } from './routes/people.routes.ts';
