@@ -13,7 +13,7 @@ import { loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { openPipeline } from '../src/apps/pipeline/pipeline.factory.ts';
 import { EnginePipelineFaces } from '../src/apps/pipeline/faces.adapter.ts';
-import { SharpThumbnailer } from '../src/apps/pipeline/sharp.thumbnailer.ts';
+import { SharpThumbnailer } from '../src/apps/sharp.thumbnailer.ts';
 import type { Run } from '../src/apps/pipeline/pipeline.types.ts';
 import { openCollections } from '../src/collections/collection.factory.ts';
 import { createFaceEngine } from '../src/vision/face.engine.ts';

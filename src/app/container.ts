@@ -11,7 +11,7 @@ import { openApps, openRestKeys, type AppServices } from '../apps/apps.factory.t
 import { openDoor, type OpenedDoor } from '../apps/door/door.factory.ts';
 import { EnginePipelineFaces } from '../apps/pipeline/faces.adapter.ts';
 import { openPipeline, type OpenedPipeline } from '../apps/pipeline/pipeline.factory.ts';
-import { SharpThumbnailer } from '../apps/pipeline/sharp.thumbnailer.ts';
+import { SharpThumbnailer } from '../apps/sharp.thumbnailer.ts';
 import { openCollections } from '../collections/collection.factory.ts';
 import { rolePlan } from './deployment.ts';
 import type { CollectionService } from '../collections/collection.service.ts';

@@ -17,7 +17,7 @@ import { pgPeopleStore } from './verify/people.pg.ts';
 import { sqliteCandidateStore } from './proctor/candidates.sqlite.ts';
 import { ProctorService } from './proctor/proctor.service.ts';
 import { sqlitePeopleStore } from './verify/people.sqlite.ts';
-import { sharpThumbnailer } from './verify/sharp.thumbnailer.ts';
+import { sharpThumbnailer } from './sharp.thumbnailer.ts';
 import { UploadsService } from './verify/uploads.service.ts';
 import { RejectionStore } from './verify/rejections.ts';
 import { VerifyService, type VerifyConsent } from './verify/verify.service.ts';

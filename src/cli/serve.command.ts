@@ -104,7 +104,19 @@ async function serve(flags: ServeFlags): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  const address = await app.listen({ port: config.server.port, host: config.server.host });
+  let address: string;
+  try {
+    address = await app.listen({ port: config.server.port, host: config.server.host });
+  } catch (e) {
+    // A server that cannot listen must not linger holding the data directory: say why and exit non-zero (the
+    // 'exit' handler releases the lock).
+    console.error(`facegate: ${(e as Error).message}`);
+    await Promise.race([
+      Promise.allSettled([app.close(), container.close()]),
+      new Promise((r) => setTimeout(r, 10_000).unref()),
+    ]);
+    process.exit(1);
+  }
   const url = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
   const role = config.server.role;
   console.log(

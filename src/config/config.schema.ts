@@ -191,6 +191,8 @@ export const configSchema = z.object({
       maxAttempts: int(1, 100).default(6),
       backoffMs: int(1, 3_600_000).default(2000),
       webhookTimeoutMs: int(100, 120_000).default(10_000),
+      /** Webhooks to link-local addresses (169.254.0.0/16, fe80::/10: the cloud metadata service) are refused unless on. */
+      webhookAllowLinkLocal: bool.default(false),
       smtp: z
         .object({
           host: z.string().optional(),
@@ -313,6 +315,8 @@ export const configSchema = z.object({
     .prefault({}),
   /** Upload pipelines, from the config file; each is validated again by apps/pipeline at start-up. */
   pipelines: z.array(z.looseObject({ name: z.string().min(1) })).default([]),
+  /** Pipelines defined through the API may watch directories inside this one only; unset = the config file only. */
+  pipelineWatchRoot: z.string().min(1).optional(),
   /** Cameras (src/streams): ffmpeg, reconnects; cameras from the config file, validated again by streams at start. */
   streams: z
     .object({

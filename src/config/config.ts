@@ -78,6 +78,8 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_NOTIFY_MAX_ATTEMPTS: 'notify.maxAttempts',
   FACEGATE_NOTIFY_BACKOFF_MS: 'notify.backoffMs',
   FACEGATE_WEBHOOK_TIMEOUT_MS: 'notify.webhookTimeoutMs',
+  FACEGATE_WEBHOOK_ALLOW_LINK_LOCAL: 'notify.webhookAllowLinkLocal',
+  FACEGATE_PIPELINE_WATCH_ROOT: 'pipelineWatchRoot',
   FACEGATE_SMTP_HOST: 'notify.smtp.host',
   FACEGATE_SMTP_PORT: 'notify.smtp.port',
   FACEGATE_SMTP_SECURE: 'notify.smtp.secure',

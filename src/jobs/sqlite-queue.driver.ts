@@ -54,6 +54,12 @@ export interface SqliteQueueOptions {
   /** Completed jobs older than this are deleted (dead ones are kept for inspection). Default 7 days. */
   retentionMs?: number;
   now?: () => number;
+  /**
+   * At start, end the leases of every 'active' job so they are claimed at once. Only for the process that holds
+   * the data directory lock (app/datadir.lock.ts): any other worker on this database would hold it too, so the
+   * workers of those jobs are dead.
+   */
+  takeOverAtStart?: boolean;
 }
 
 interface Worker {
@@ -98,6 +104,7 @@ export class SqliteJobQueue implements JobQueue {
       ...queuePolicy(options),
       retentionMs: options.retentionMs ?? 7 * 24 * 3600_000,
       now: options.now ?? Date.now,
+      takeOverAtStart: options.takeOverAtStart ?? false,
     };
     this.settled.setMaxListeners(0);
     migrateJobsDatabase(this.db, 'jobs', MIGRATIONS);
@@ -145,6 +152,10 @@ export class SqliteJobQueue implements JobQueue {
   start(): Promise<void> {
     if (this.running) return Promise.resolve();
     this.running = true;
+    if (this.opts.takeOverAtStart) {
+      const r = this.db.prepare(`UPDATE jobs SET locked_until = 0 WHERE state = 'active'`).run();
+      if (r.changes > 0) this.log.info({ jobs: r.changes }, 'took over jobs left active by a stopped process');
+    }
     this.heartbeat = setInterval(() => this.renewLeases(), Math.max(50, Math.floor(this.opts.leaseMs / 3)));
     this.heartbeat.unref();
     this.purge();

@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
+import { assertWebhookTarget } from './webhook.target.ts';
 import { FacegateError } from '../errors.ts';
 import type { DomainEvent, EventOutbox } from '../events/event.types.ts';
 import type { Job, JobQueue } from '../jobs/job-queue.port.ts';
@@ -28,6 +29,8 @@ export interface NotificationServiceDeps {
   outbox: EventOutbox;
   queue: JobQueue;
   notifiers: Partial<Record<Channel, Notifier>>;
+  /** notify.webhookAllowLinkLocal: webhook targets on link-local / metadata addresses are refused unless true. */
+  allowLinkLocalWebhooks?: boolean;
   /** Where thumbnails are read for e-mail attachments. */
   objects?: ObjectStore;
   logger: Logger;
@@ -153,6 +156,7 @@ export class NotificationService {
     if (s.channel === 'webhook' && !/^https?:\/\//.test(s.target)) {
       throw new FacegateError('INVALID_PARAMETER', 'A webhook target must be an http(s) URL');
     }
+    if (s.channel === 'webhook') await assertWebhookTarget(s.target, this.deps.allowLinkLocalWebhooks ?? false);
     return this.deps.store.createSubscription({
       id: randomUUID(),
       channel: s.channel,

@@ -2,6 +2,7 @@
 // Signature: X-Facegate-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>, with
 // X-Facegate-Timestamp in Unix seconds; receivers should reject timestamps older than a few minutes (replay).
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { assertWebhookTarget } from './webhook.target.ts';
 import type { DeliveryReceipt, Notification, Notifier, Subscription } from './notify.types.ts';
 
 export const SIGNATURE_HEADER = 'x-facegate-signature';
@@ -33,9 +34,12 @@ export class WebhookNotifier implements Notifier {
   constructor(
     private readonly timeoutMs: number,
     private readonly nowSec: () => number = () => Math.floor(Date.now() / 1000),
+    private readonly allowLinkLocal = false,
   ) {}
 
   async send(n: Notification, sub: Subscription): Promise<DeliveryReceipt> {
+    // Again at delivery: the name may resolve elsewhere than when the subscription was made.
+    await assertWebhookTarget(sub.target, this.allowLinkLocal);
     // S3 object events go out as S3 sends them (`{ Records: [...] }`), so S3 receivers read them unchanged.
     const body = JSON.stringify(n.event.type === 'object.created' ? n.event.data : n.event);
     const ts = this.nowSec();

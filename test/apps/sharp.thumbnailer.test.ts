@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { sharpThumbnailer } from '../../src/apps/verify/sharp.thumbnailer.ts';
+import { sharpThumbnailer } from '../../src/apps/sharp.thumbnailer.ts';
 
 test('makes a square JPEG thumbnail of the face box, clipped at the image edges', async () => {
   const photo = new Uint8Array(readFileSync('test/fixtures/images/grace_hopper_512x512.jpg'));

@@ -1,11 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { visionRuntime } from '../vision/vision.helper.ts';
+import { holdInChild } from '../helpers/datadir.holder.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/facegate.js', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/images/${name}`, import.meta.url));
@@ -67,9 +68,8 @@ describe('facegate index and search (offline, on the embedded store)', () => {
   });
 
   test('index refuses a data directory held by a live server process', async () => {
-    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    const holder = await holdInChild(dataDir);
     try {
-      writeFileSync(join(dataDir, 'facegate.pid'), `${holder.pid}\n`);
       const r = run('index', fixture('identity.jpg'), '-c', 'people', '--no-progress');
       assert.equal(r.status, 1);
       assert.match(r.stderr, /in use by a Facegate server \(pid \d+\)/);
@@ -77,7 +77,7 @@ describe('facegate index and search (offline, on the embedded store)', () => {
       holder.kill('SIGKILL');
       await new Promise((res) => holder.once('exit', res));
     }
-    // The holder is gone: its stale pid file no longer blocks.
+    // The holder was killed: its lock died with it, and its stale pid file does not block.
     const r = run('index', fixture('identity.jpg'), '-c', 'people', '--no-progress');
     assert.equal(r.status, 0, r.stderr);
   });

@@ -15,7 +15,7 @@ import { createFaceEngine, type LocalFaceEngine } from '../../src/vision/face.en
 import { openCollections, type OpenedCollections } from '../../src/collections/collection.factory.ts';
 import { openPipeline, type OpenedPipeline } from '../../src/apps/pipeline/pipeline.factory.ts';
 import { EnginePipelineFaces } from '../../src/apps/pipeline/faces.adapter.ts';
-import { SharpThumbnailer } from '../../src/apps/pipeline/sharp.thumbnailer.ts';
+import { SharpThumbnailer } from '../../src/apps/sharp.thumbnailer.ts';
 import { verifyWebhook } from '../../src/notify/webhook.notifier.ts';
 import { composedGroupPhoto, fixtureBytes, visionRuntime } from '../vision/vision.helper.ts';
 import { httpReceiver, MQTT_URL, mqttProbe, smtpReceiver } from '../notify/servers.ts';
@@ -60,7 +60,10 @@ describe('upload pipeline end to end (real engine, collections, notifications)',
       collections: () => Promise.resolve(collections.service),
     });
     p = await openPipeline({ config, logger, faces, objects: collections.objects, thumbnails: new SharpThumbnailer() });
-    await p.service.define({ name: 'signup', collectionId: 'signup-e2e', bucket: 'photos', watchDir: inbox });
+    await p.service.define(
+      { name: 'signup', collectionId: 'signup-e2e', bucket: 'photos', watchDir: inbox },
+      { fromConfig: true },
+    );
     const only = { pipeline: 'signup', eventTypes: ['pipeline.succeeded', 'pipeline.failed'] };
     hookSecret = (await p.notifications.subscribe({ channel: 'webhook', target: `${http.url}/hook`, ...only })).secret!;
     await p.notifications.subscribe({

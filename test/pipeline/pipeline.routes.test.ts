@@ -32,7 +32,10 @@ describe('pipeline REST routes and ingest', () => {
     mkdirSync(watchDir);
     for (let b = 1; b < 200; b++) faces.scenes.set(b, [portrait()]);
     p = await open();
-    await p.service.define({ name: 'watched', collectionId: 'watched', bucket: 'watched', watchDir });
+    await p.service.define(
+      { name: 'watched', collectionId: 'watched', bucket: 'watched', watchDir },
+      { fromConfig: true },
+    );
     app = Fastify();
     await app.register(
       restPlugin({

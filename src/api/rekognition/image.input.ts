@@ -4,22 +4,17 @@
 import type { Container } from '../../app/container.ts';
 import type { ImageInput } from '../../collections/collection.types.ts';
 import { FacegateError } from '../../errors.ts';
+import { decodeStrictBase64 } from '../image.base64.ts';
 import { noteImage } from '../../governance/audit.scope.ts';
 import type { ImageParam } from './rekognition.schemas.ts';
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
+/** Image.Bytes: standard base64 only, as the SDKs send it; ImageTooLargeException past the inline limit. */
 export function decodeBase64Image(text: string, maxBytes: number): Uint8Array {
-  if (text.length % 4 !== 0 || !BASE64.test(text)) {
-    throw new FacegateError('INVALID_PARAMETER', 'Image.Bytes must be base64-encoded');
-  }
-  // Check the size before decoding: 3 bytes per 4 characters, minus padding.
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  const size = (text.length / 4) * 3 - padding;
-  if (size > maxBytes) {
-    throw new FacegateError('IMAGE_TOO_LARGE', `Image size ${size} bytes exceeds the limit of ${maxBytes} bytes`);
-  }
-  const bytes = new Uint8Array(Buffer.from(text, 'base64'));
+  const bytes = decodeStrictBase64(text, maxBytes, {
+    invalid: () => new FacegateError('INVALID_PARAMETER', 'Image.Bytes must be base64-encoded'),
+    tooLarge: (size) =>
+      new FacegateError('IMAGE_TOO_LARGE', `Image size ${size} bytes exceeds the limit of ${maxBytes} bytes`),
+  });
   noteImage(bytes);
   return bytes;
 }

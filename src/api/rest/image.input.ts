@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { FacegateError } from '../../errors.ts';
+import { decodeStrictBase64 } from '../image.base64.ts';
 import { noteImage } from '../../governance/audit.scope.ts';
 
 export const RAW_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/octet-stream'];
@@ -41,16 +42,14 @@ export async function readLimited(stream: Readable, maxBytes: number, declaredLe
   return Buffer.concat(chunks, size);
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-
-/** Strict base64 (standard or URL alphabet, optional `data:image/...;base64,` prefix); Buffer.from alone skips junk. */
+/** Strict base64 (standard or URL alphabet, optional `data:image/...;base64,` prefix, whitespace ignored). */
 export function decodeBase64Image(text: string, maxBytes: number): Uint8Array {
   const s = text.replace(/^data:[\w/+.-]+;base64,/, '').replace(/\s+/g, '');
-  const ok = s.length > 0 && (BASE64.test(s) ? s.length % 4 === 0 : BASE64URL.test(s) && s.length % 4 !== 1);
-  if (!ok) throw new FacegateError('INVALID_PARAMETER', 'The image is not valid base64');
-  if (Math.floor((s.length * 3) / 4) - (s.match(/=+$/)?.[0].length ?? 0) > maxBytes) throw tooLarge(maxBytes);
-  const bytes = new Uint8Array(Buffer.from(s, BASE64.test(s) ? 'base64' : 'base64url'));
+  const bytes = decodeStrictBase64(s, maxBytes, {
+    urlSafe: true,
+    invalid: () => new FacegateError('INVALID_PARAMETER', 'The image is not valid base64'),
+    tooLarge: () => tooLarge(maxBytes),
+  });
   noteImage(bytes);
   return bytes;
 }

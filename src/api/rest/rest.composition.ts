@@ -11,7 +11,7 @@ import { auditRoutes } from './routes/audit.routes.ts';
 import { privacyRoutes } from './routes/privacy.routes.ts';
 import { retentionRoutes } from './routes/retention.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
-import { sharpThumbnailer } from '../../apps/verify/sharp.thumbnailer.ts';
+import { sharpThumbnailer } from '../../apps/sharp.thumbnailer.ts';
 import { collectionsRoutes } from './routes/collections.routes.ts';
 import { doorRoutes } from './routes/door.routes.ts';
 import { peopleRoutes } from './routes/people.routes.ts';

@@ -1,6 +1,7 @@
 // The pipeline part, wired: the deployment database (<dataDir>/facegate.db) with the queue, runs, outbox and
 // notification tables; the workflow engine; the notifiers the config enables; the directory watcher. The container and the
 // `facegate pipeline worker` command call openPipeline() once.
+import { holdsDataDir } from '../../app/datadir.lock.ts';
 import { resolve } from 'node:path';
 import type { Config } from '../../config/config.schema.ts';
 import { SqliteEventOutbox } from '../../events/outbox.sqlite.ts';
@@ -34,7 +35,10 @@ import { createSteps, summarize } from './pipeline.steps.ts';
 import { WorkflowEngine } from './workflow.engine.ts';
 
 export interface OpenPipelineOptions {
-  config: Pick<Config, 'dataDir' | 'jobs' | 'notify' | 'pipelines' | 'watchPollMs' | 'collections' | 'database'>;
+  config: Pick<
+    Config,
+    'dataDir' | 'jobs' | 'notify' | 'pipelines' | 'pipelineWatchRoot' | 'watchPollMs' | 'collections' | 'database'
+  >;
   logger: Logger;
   faces: PipelineFaces;
   objects: ObjectStore;
@@ -69,7 +73,7 @@ export interface OpenedPipeline {
 function notifiers(config: OpenPipelineOptions['config'], store: NotifyStore): Partial<Record<Channel, Notifier>> {
   const n = config.notify;
   const out: Partial<Record<Channel, Notifier>> = {
-    webhook: new WebhookNotifier(n.webhookTimeoutMs),
+    webhook: new WebhookNotifier(n.webhookTimeoutMs, undefined, n.webhookAllowLinkLocal),
     // Always on: without a provider URL, messages go to the SMS outbox table.
     sms: new SmsNotifier(n.sms, store),
   };
@@ -112,6 +116,8 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
       maxAttempts: config.jobs.maxAttempts,
       backoffMs: config.jobs.backoffMs,
       concurrency: config.jobs.concurrency,
+      // Steps left active by a killed server are taken over at once, since the lock proves their worker dead.
+      takeOverAtStart: opts.worker !== false && holdsDataDir(config.dataDir),
     });
   const store: PipelineStore = pg ? await openPgPipelineStore(pg.pool, pg.schema) : new SqlitePipelineStore(db);
   const outbox: EventOutbox = pg ? new PgEventOutbox(pg.pool, pg.schema) : new SqliteEventOutbox(db);
@@ -121,6 +127,7 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     outbox,
     queue,
     notifiers: notifiers(config, notifyStore),
+    allowLinkLocalWebhooks: config.notify.webhookAllowLinkLocal,
     objects: opts.objects,
     logger,
     maxAttempts: config.notify.maxAttempts,
@@ -144,8 +151,9 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     objects: opts.objects,
     logger,
     ...(keepsImages ? { keepsImages } : {}),
+    ...(config.pipelineWatchRoot ? { watchRoot: config.pipelineWatchRoot } : {}),
   });
-  for (const p of config.pipelines) await service.define(p);
+  for (const p of config.pipelines) await service.define(p, { fromConfig: true });
   // The default pipeline feeds the 'pipeline' collection; not when that collection keeps descriptors only.
   if ((await service.list()).length === 0 && (keepsImages?.('pipeline') ?? true))
     await service.define({ name: 'default' });

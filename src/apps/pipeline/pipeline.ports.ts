@@ -1,5 +1,5 @@
 // What the pipeline's steps need from the rest of Facegate, and nothing more. The real adapters
-// (faces.adapter.ts over the FaceEngine and the CollectionService; sharp.thumbnailer.ts) and the tests' fakes
+// (faces.adapter.ts over the FaceEngine and the CollectionService; apps/sharp.thumbnailer.ts) and the tests' fakes
 // implement these.
 import type { Box, FaceAttributes, Pose, Quality } from '../../vision/vision.types.ts';
 

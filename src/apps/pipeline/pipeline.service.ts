@@ -1,6 +1,8 @@
 // The pipeline's use cases, as the REST routes, the directory watcher and the CLI call them: define pipelines,
 // start runs from uploads, bucket writes and S3 notifications, and read runs back.
 import { randomUUID } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { FacegateError } from '../../errors.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
 import type { Logger } from '../../logger.ts';
@@ -22,6 +24,8 @@ export interface PipelineServiceDeps {
   logger: Logger;
   /** Governance: false for descriptor-only collections, which a pipeline (uploads, thumbnails) cannot feed. */
   keepsImages?: (collectionId: string) => boolean;
+  /** pipelineWatchRoot: definitions made through the API may watch directories below it only (none if unset). */
+  watchRoot?: string;
 }
 
 /** File extension from the image's magic bytes; the object key keeps it so that people recognise the file. */
@@ -32,8 +36,32 @@ export function imageExtension(bytes: Uint8Array): string {
   return '';
 }
 
+/** Written by their own services only (the people app's photos); no pipeline may be bound to them. */
+const INTERNAL_BUCKETS = new Set(['people']);
+
 /** Thumbnails are written beside originals: a bucket trigger must not start a run for its own output. */
 const isThumbnail = (key: string): boolean => key.endsWith('.thumb.jpg');
+
+/** A directory the API may point a watcher at: its real path lies inside the real path of `root`. */
+function assertWatchable(dir: string, root: string | undefined): void {
+  if (!root) {
+    throw new FacegateError(
+      'ACCESS_DENIED',
+      'watchDir can be set in the config file only (pipelineWatchRoot is unset)',
+    );
+  }
+  const real = (p: string) => {
+    try {
+      return realpathSync(resolve(p));
+    } catch {
+      return resolve(p); // not there yet: judged by its resolved path
+    }
+  };
+  const rel = relative(real(root), real(dir));
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    throw new FacegateError('ACCESS_DENIED', `watchDir must lie inside ${root} (pipelineWatchRoot)`);
+  }
+}
 
 export class PipelineService {
   private readonly log: Logger;
@@ -42,7 +70,8 @@ export class PipelineService {
     this.log = deps.logger.child({ module: 'pipeline' });
   }
 
-  async define(input: unknown): Promise<PipelineDefinition> {
+  /** `fromConfig`: the definition comes from the operator's config file, whose watchDir is trusted as written. */
+  async define(input: unknown, origin: { fromConfig?: boolean } = {}): Promise<PipelineDefinition> {
     const parsed = pipelineDefinitionSchema.safeParse(input);
     if (!parsed.success) {
       const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'pipeline'}: ${i.message}`).join('; ');
@@ -53,6 +82,14 @@ export class PipelineService {
         'PHOTOS_NOT_KEPT',
         `Pipeline ${parsed.data.name} stores uploads and thumbnails; collection ${parsed.data.collectionId} keeps descriptors only`,
       );
+    }
+    if (INTERNAL_BUCKETS.has(parsed.data.bucket)) {
+      throw new FacegateError('ACCESS_DENIED', `Bucket ${parsed.data.bucket} is internal; a pipeline cannot use it`);
+    }
+    const { watchDir } = parsed.data;
+    if (watchDir && !origin.fromConfig) {
+      const current = await this.deps.store.getPipeline(parsed.data.name);
+      if (current?.watchDir !== watchDir) assertWatchable(watchDir, this.deps.watchRoot);
     }
     await this.deps.store.savePipeline(parsed.data);
     return parsed.data;
@@ -105,9 +142,23 @@ export class PipelineService {
     bytes: Uint8Array,
     userId?: string,
   ): Promise<{ size: number; runs: Run[] }> {
+    await this.assertWritable(bucket, key);
     const info = await this.deps.objects.put(bucket, key, bytes);
     const runs = await this.objectCreated(bucket, key, { source: 'bucket', userId, version: randomUUID() });
     return { size: info.size, runs };
+  }
+
+  /**
+   * The bucket API may write only into buckets a pipeline is bound to (the people photos and every other internal
+   * bucket are written by their own services), and never over metadata another module keeps beside the images.
+   */
+  private async assertWritable(bucket: string, key: string): Promise<void> {
+    if (INTERNAL_BUCKETS.has(bucket)) throw new FacegateError('ACCESS_DENIED', `Bucket ${bucket} is internal`);
+    const bound = (await this.deps.store.listPipelines()).some((d) => d.bucket === bucket);
+    if (!bound) throw new FacegateError('ACCESS_DENIED', `Bucket ${bucket} is not a pipeline bucket`);
+    if (isThumbnail(key) || key.endsWith('.faces.json')) {
+      throw new FacegateError('ACCESS_DENIED', `Object ${key} is kept by the server (thumbnail or face index)`);
+    }
   }
 
   /** An S3/MinIO event notification body: one run per created object whose bucket a pipeline is bound to. */

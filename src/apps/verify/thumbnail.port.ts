@@ -1,4 +1,4 @@
-// Face thumbnails for the console and the people API. Driver: sharp (sharp.thumbnailer.ts).
+// Face thumbnails for the console and the people API. Driver: sharp (apps/sharp.thumbnailer.ts).
 import type { Box } from '../../vision/vision.types.ts';
 
 export interface Thumbnailer {
