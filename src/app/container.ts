@@ -414,6 +414,15 @@ function registerPartGauges(metrics: Metrics, states: Map<PartName, PartState>, 
       for (const [state, n] of Object.entries(counts)) set({ state }, n);
     },
   );
+  // Cameras: analysed frames per second and frames dropped because inference was behind (bounded by the cameras list).
+  metrics.gauge('facegate_camera_fps', 'Frames analysed per second, per camera', ['camera'], async (set) => {
+    if (!ready('cameras')) return;
+    for (const c of (await get('cameras')).list()) set({ camera: c.spec.id }, c.status.fps);
+  });
+  metrics.gauge('facegate_camera_frames_dropped', 'Frames dropped since start, per camera', ['camera'], async (set) => {
+    if (!ready('cameras')) return;
+    for (const c of (await get('cameras')).list()) set({ camera: c.spec.id }, c.status.framesDropped);
+  });
   // At most 500 collections per scrape, to bound the series and the scrape's cost.
   metrics.gauge(
     'facegate_collection_faces',

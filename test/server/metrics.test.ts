@@ -14,6 +14,7 @@ import { timedRuntime } from '../../src/metrics/timed.runtime.ts';
 import { buildApp } from '../../src/server/app.ts';
 import type { ObjectStore } from '../../src/storage/object-store.port.ts';
 import type { InferenceRuntime } from '../../src/vision/runtime/inference.port.ts';
+import type { CameraManager } from '../../src/streams/camera.manager.ts';
 import type { FaceEngine } from '../../src/vision/vision.types.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'facegate-metrics-'));
@@ -36,6 +37,10 @@ function containerWith(config = loadConfig({}, { dataDir })) {
       collections,
       objects: {} as ObjectStore,
       pipeline,
+      cameras: {
+        list: () => [{ spec: { id: 'door-cam' }, status: { fps: 4.5, framesDropped: 7 } }],
+        close: async () => undefined,
+      } as unknown as CameraManager,
     },
   });
 }
@@ -70,6 +75,8 @@ test('metrics count requests by API, operation (route pattern, never raw paths) 
   assert.equal(value(page, 'facegate_jobs{state="queued"}'), 4);
   assert.equal(value(page, 'facegate_jobs{state="dead"}'), 2);
   assert.equal(value(page, 'facegate_collection_faces{collection="staff"}'), 12);
+  assert.equal(value(page, 'facegate_camera_fps{camera="door-cam"}'), 4.5);
+  assert.equal(value(page, 'facegate_camera_frames_dropped{camera="door-cam"}'), 7);
   await app.close();
   await container.close();
 });
