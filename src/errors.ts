@@ -96,6 +96,21 @@ export const ERRORS = {
   },
   MODEL_CONVERSION_FAILED: { status: 500, aws: 'InternalServerError', message: 'A model could not be converted' },
   MODEL_LOAD_FAILED: { status: 500, aws: 'InternalServerError', message: 'A model could not be loaded' },
+  CONSENT_REQUIRED: {
+    status: 422,
+    aws: 'InvalidParameterException',
+    message: 'This collection indexes only people with a consent record',
+  },
+  PHOTOS_NOT_KEPT: {
+    status: 409,
+    aws: 'InvalidParameterException',
+    message: 'This collection keeps descriptors only, not photos',
+  },
+  ENCRYPTION_FAILED: {
+    status: 500,
+    aws: 'InternalServerError',
+    message: 'Stored data could not be decrypted with the configured keys',
+  },
   NOT_READY: { status: 503, aws: 'ServiceUnavailableException', message: 'The service is starting' },
   INTERNAL: { status: 500, aws: 'InternalServerError', message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; aws: string; message: string }>;

@@ -17,6 +17,15 @@ import { rolePlan } from './deployment.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { FacegateError } from '../errors.ts';
+import {
+  openGovernance,
+  privacyService,
+  retentionService,
+  type GovernanceServices,
+} from '../governance/governance.factory.ts';
+import type { RetentionService } from '../governance/retention.service.ts';
+import type { PrivacyService } from '../governance/privacy.service.ts';
+import { descriptorCipherOf, protectObjects } from '../governance/crypto/crypto.factory.ts';
 import type { Logger } from '../logger.ts';
 import { Metrics } from '../metrics/metrics.registry.ts';
 import { timedRuntime } from '../metrics/timed.runtime.ts';
@@ -47,6 +56,12 @@ export interface Services {
   restKeys: ApiKeyService;
   /** Apps: register/verify/identify, index/search by upload, the virtual proctor. */
   apps: AppServices;
+  /** Governance: the audit log (and consent, retention); ready without the models. */
+  governance: GovernanceServices;
+  /** Subject access and erasure across every part holding personal data. */
+  privacy: PrivacyService;
+  /** The retention job (runs every governance.retention.everyMinutes, and on demand). */
+  retention: RetentionService;
   /** The upload pipeline: runs, events, notifications, watched directories (on the deployment database). */
   pipeline: OpenedPipeline;
   /** The smart door: doors, visitors, passcodes, approvals (on the jobs database, with the outbox); a VisitSink. */
@@ -124,21 +139,35 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     return { value: engine, close: () => engine.close() };
   },
   // Embedded default: a local directory (temporary files a crash left mid-write are removed first); the
-  // S3-compatible driver when a bucket is configured.
+  // S3-compatible driver when a bucket is configured. Encrypted at rest (AES-256-GCM, envelope keys) when a master
+  // key is configured (governance/crypto).
   objects: async ({ config, dataDir }) => {
     const s3 = config.objectStore;
     if (!s3.bucket) {
-      const objects = new LocalObjectStore(join(dataDir, 'objects'));
-      await objects.removeTemporaryFiles();
-      return { value: objects };
+      const local = new LocalObjectStore(join(dataDir, 'objects'));
+      await local.removeTemporaryFiles();
+      return { value: protectObjects(config, dataDir, local) };
     }
     const store = await S3ObjectStore.open({ ...s3, bucket: s3.bucket });
-    return { value: store, close: async () => store.close() };
+    return { value: protectObjects(config, dataDir, store), close: async () => store.close() };
   },
-  // SQLite + in-memory vector index (rebuilt from the database), over the engine's descriptors.
-  collections: async ({ config, logger, get }) => {
+  governance: async ({ config, dataDir, get }) => openGovernance(config, dataDir, await get('database')),
+  // The deployment database + the vector index (rebuilt from it), over the engine's descriptors.
+  collections: async ({ config, logger, dataDir, get }) => {
     const database = await get('database');
-    const opened = await openCollections({ config, engine: await get('engine'), logger, database });
+    const { consent } = await get('governance');
+    const indexGuard = (c: string, subject: string | undefined) => consent.guardIndex(c, subject);
+    const objects = await get('objects');
+    const descriptorCipher = descriptorCipherOf(config, dataDir);
+    const opened = await openCollections({
+      config,
+      engine: await get('engine'),
+      logger,
+      database,
+      indexGuard,
+      objects,
+      ...(descriptorCipher ? { descriptorCipher } : {}),
+    });
     return { value: opened.service, close: () => opened.close() };
   },
   restKeys: async ({ config, dataDir, get }) => openRestKeys(config, dataDir, await get('database')),
@@ -149,6 +178,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       collections: await get('collections'),
       objects: await get('objects'),
       engine: await get('engine'),
+      consent: (await get('governance')).consent,
     });
     // Photos a crash left without their rows; in the background, and only those older than this start.
     const before = new Date(Date.now() - ORPHAN_GRACE_MS);
@@ -163,6 +193,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     const faces = new EnginePipelineFaces({ engine: () => get('engine'), collections: () => get('collections') });
     const objects = await get('objects');
     const database = await get('database');
+    const dropFace = async (collectionId: string, faceId: string) => {
+      await (await get('collections')).deleteFaces({ collectionId, faceIds: [faceId] }).catch((e: unknown) => {
+        if (!(e instanceof FacegateError && e.code === 'NOT_FOUND')) throw e;
+      });
+    };
     const opened = await openPipeline({
       config,
       logger,
@@ -171,6 +206,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       thumbnails: new SharpThumbnailer(),
       database,
       worker: rolePlan(config.server.role).workers,
+      dropFace,
     });
     return { value: opened, close: () => opened.close() };
   },
@@ -226,6 +262,35 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
         await opened.close();
       },
     };
+  },
+  privacy: async ({ get }) => ({
+    value: privacyService({
+      verify: (await get('apps')).verify,
+      collections: await get('collections'),
+      governance: await get('governance'),
+      pipeline: (await get('pipeline')).privacy,
+    }),
+  }),
+  retention: async ({ config, logger, get }) => {
+    const [governance, apps, privacy, pipeline] = [
+      await get('governance'),
+      await get('apps'),
+      await get('privacy'),
+      await get('pipeline'),
+    ];
+    const retention = retentionService({ config, governance, verify: apps.verify, privacy, pipeline });
+    const log = logger.child({ module: 'retention' });
+    const every = config.governance.retention.everyMinutes * 60_000;
+    const timer = every
+      ? setInterval(() => {
+          retention.run().then(
+            (r) => log.info({ removed: r.removed }, 'retention purge'),
+            (e: unknown) => log.error({ err: e }, 'retention purge failed'),
+          );
+        }, every)
+      : undefined;
+    timer?.unref();
+    return { value: retention, close: async () => clearInterval(timer) };
   },
 };
 

@@ -7,6 +7,7 @@ import { pgApiKeyStore } from '../api/rest/keys/apikey.pg.ts';
 import { sqliteApiKeyStore } from '../api/rest/keys/apikey.sqlite.ts';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
+import { keepsImages } from '../governance/policy.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 import { openDeploymentDatabase } from '../db/sqlite.database.ts';
@@ -19,7 +20,7 @@ import { sqlitePeopleStore } from './verify/people.sqlite.ts';
 import { sharpThumbnailer } from './verify/sharp.thumbnailer.ts';
 import { UploadsService } from './verify/uploads.service.ts';
 import { RejectionStore } from './verify/rejections.ts';
-import { VerifyService } from './verify/verify.service.ts';
+import { VerifyService, type VerifyConsent } from './verify/verify.service.ts';
 
 export interface AppServices {
   verify: VerifyService;
@@ -79,6 +80,7 @@ export async function openApps(deps: {
   collections: CollectionService;
   objects: ObjectStore;
   engine: FaceEngine;
+  consent?: VerifyConsent;
 }): Promise<Opened<AppServices>> {
   const { config, collections, objects, engine } = deps;
   const { pg } = deps.database;
@@ -96,6 +98,8 @@ export async function openApps(deps: {
     uuid: randomUUID,
     now,
     rejections: new RejectionStore(collections, `${config.apps.verifyCollection}-rejections`),
+    ...(deps.consent ? { consent: deps.consent } : {}),
+    keepPhotos: keepsImages(config, config.apps.verifyCollection),
   });
   const uploads = new UploadsService({
     collections,
@@ -103,6 +107,7 @@ export async function openApps(deps: {
     collectionId: 'uploads',
     bucket: 'uploads',
     threshold: config.apps.verifyThreshold,
+    keepImages: keepsImages(config, 'uploads'),
   });
   const proctor = new ProctorService({
     engine,

@@ -14,4 +14,5 @@ export const COMMAND_MODULES: CommandModule[] = [
   () => import('./pipeline.command.ts'),
   () => import('./index.command.ts'),
   () => import('./search.command.ts'),
+  () => import('./audit.command.ts'),
 ];

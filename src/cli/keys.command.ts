@@ -3,7 +3,10 @@
 import type { Command } from 'commander';
 import type { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
 import { openRestKeys } from '../apps/apps.factory.ts';
+import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/config.ts';
+import { keyringPath, masterKeyOf } from '../governance/crypto/crypto.factory.ts';
+import { parseMasterKey, rewrapKeyring, rotateDataKey } from '../governance/crypto/keyring.ts';
 
 /** The same store the server uses: Postgres when FACEGATE_KEYS_DATABASE_URL is set, else <dataDir>/facegate.db. */
 async function withKeys<T>(fn: (keys: ApiKeyService) => Promise<T>): Promise<T> {
@@ -52,6 +55,28 @@ export function register(program: Command): void {
           `${k.id}  ${k.role.padEnd(5)}  ${String(k.usedToday).padStart(6)}/${k.dailyQuota || '∞'}  ${state}  ${k.name}`,
         );
       }
+    });
+  keys
+    .command('rotate-data-key')
+    .description('Encryption at rest: add a new data key for new objects (old keys stay to read old ones)')
+    .action(() => {
+      const config = loadConfig();
+      const master = masterKeyOf(config);
+      if (!master) program.error('Encryption at rest is off: set FACEGATE_MASTER_KEY or FACEGATE_MASTER_KEY_FILE');
+      const id = rotateDataKey(keyringPath(config.dataDir), master);
+      console.log(`data key ${id} is now active; running servers pick it up without a restart`);
+    });
+  keys
+    .command('rewrap')
+    .description('Encryption at rest: re-wrap every data key under a new master key (objects are not rewritten)')
+    .requiredOption('--new-master-key-file <file>', 'file holding the new master key (base64 of 32 bytes)')
+    .action((o: { newMasterKeyFile: string }) => {
+      const config = loadConfig();
+      const master = masterKeyOf(config);
+      if (!master) program.error('Set the current key in FACEGATE_MASTER_KEY or FACEGATE_MASTER_KEY_FILE');
+      const next = parseMasterKey(readFileSync(o.newMasterKeyFile, 'utf8'), o.newMasterKeyFile);
+      const n = rewrapKeyring(keyringPath(config.dataDir), master, next);
+      console.log(`${n} data keys re-wrapped; restart with the new master key`);
     });
   keys
     .command('revoke')

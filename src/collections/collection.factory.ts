@@ -8,12 +8,13 @@ import { openPgMetadataStore } from './pg.metadata.driver.ts';
 import type { Config } from '../config/config.schema.ts';
 import { logger as rootLogger, type Logger } from '../logger.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
+import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 import { randomIds, systemClock, type Clock, type IdGenerator } from './clock.port.ts';
-import { CollectionService } from './collection.service.ts';
+import { CollectionService, type CollectionServiceDeps } from './collection.service.ts';
 import { MemoryVectorIndex } from './memory.vector.driver.ts';
 import type { MetadataStore } from './metadata.port.ts';
-import { SqliteMetadataStore } from './sqlite.metadata.driver.ts';
+import { SqliteMetadataStore, type BlobCipher } from './sqlite.metadata.driver.ts';
 import type { VectorIndex } from './vector.port.ts';
 
 export interface OpenCollectionsOptions {
@@ -24,13 +25,18 @@ export interface OpenCollectionsOptions {
   logger?: Logger;
   /** The deployment database (its owner closes it); without it, this opens <dataDir>/facegate.db and closes it. */
   database?: StateDatabase;
+  indexGuard?: CollectionServiceDeps['indexGuard'];
+  /** The deployment's object store (encrypted, S3, …) for Image.S3Object reads; default <dataDir>/objects. */
+  objects?: ObjectStore;
+  /** Encryption at rest of the stored descriptors. */
+  descriptorCipher?: BlobCipher;
 }
 
 export interface OpenedCollections {
   service: CollectionService;
   metadata: MetadataStore;
   vectors: MemoryVectorIndex;
-  objects: LocalObjectStore;
+  objects: ObjectStore;
   close(): Promise<void>;
 }
 
@@ -72,9 +78,12 @@ export async function openCollections(opts: OpenCollectionsOptions): Promise<Ope
   const pg = opts.database?.pg;
   const metadata: MetadataStore = pg
     ? await openPgMetadataStore(pg.pool, pg.schema)
-    : new SqliteMetadataStore({ db: own?.db ?? opts.database!.sqlite.db });
+    : new SqliteMetadataStore({
+        db: own?.db ?? opts.database!.sqlite.db,
+        ...(opts.descriptorCipher ? { descriptorCipher: opts.descriptorCipher } : {}),
+      });
   const vectors = new MemoryVectorIndex({ quantize: collections.vectorFormat === 'int8' });
-  const objects = new LocalObjectStore(join(dataDir, 'objects'));
+  const objects = opts.objects ?? new LocalObjectStore(join(dataDir, 'objects'));
   const started = performance.now();
   const faces = await loadIndex(metadata, vectors);
   log.info(
@@ -89,6 +98,7 @@ export async function openCollections(opts: OpenCollectionsOptions): Promise<Ope
     clock: opts.clock ?? systemClock,
     ids: opts.ids ?? randomIds,
     tokenKey: await metadata.secret('pagination'),
+    ...(opts.indexGuard ? { indexGuard: opts.indexGuard } : {}),
   });
   const close = async () => {
     await metadata.close();

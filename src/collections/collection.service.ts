@@ -55,6 +55,8 @@ export interface CollectionServiceDeps {
   /** For ARNs: `aws:rekognition:<region>:<account>:collection/<id>`. */
   region?: string;
   account?: string;
+  /** Governance: throws (CONSENT_REQUIRED) when a face of this subject may not be indexed in this collection. */
+  indexGuard?: (collectionId: string, externalImageId: string | undefined) => Promise<void>;
 }
 
 /**

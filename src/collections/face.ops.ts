@@ -51,6 +51,7 @@ export async function prepareIndexFaces(ctx: Ctx, input: IndexFacesRequest): Pro
   const req = check(schemas.indexFaces, input);
   const c = await requireCollection(ctx, req.collectionId);
   requireSameModel(ctx, c);
+  await ctx.indexGuard?.(req.collectionId, req.externalImageId);
   const { bytes, source } = await imageBytes(ctx, req.image);
   const attributes = req.detectionAttributes?.some((a) => a !== 'DEFAULT') ?? false;
   const analysis = await ctx.engine.analyze(bytes, { descriptors: true, attributes, source });

@@ -1,5 +1,6 @@
 // What the collection use cases share: the ports, the page tokens, the per-collection write lock and small helpers.
 import { FacegateError } from '../errors.ts';
+import { noteImage } from '../governance/audit.scope.ts';
 import type { CollectionServiceDeps } from './collection.service.ts';
 import type { Face, FaceDetail, FaceMatch, ImageInput } from './collection.types.ts';
 import { KeyedMutex } from './keyed.mutex.ts';
@@ -45,6 +46,7 @@ export async function imageBytes(
     throw new FacegateError('INVALID_S3_OBJECT', `Cannot read s3://${bucket}/${name}`, { cause: e });
   }
   if (!got) throw new FacegateError('INVALID_S3_OBJECT', `No object s3://${bucket}/${name}`);
+  noteImage(got.body);
   return { bytes: got.body, source: 'object' };
 }
 

@@ -19,7 +19,7 @@ import type {
 import { migrate } from './sqlite.migrations.ts';
 import { decodeDescriptor, faceFromDb, faceToDb, type FaceDbRow } from './sqlite.rows.ts';
 
-export type SqliteOptions =
+export type SqliteOptions = (
   | {
       /** File path, or ':memory:' for tests; the store owns and closes the handle. */
       path: string;
@@ -28,7 +28,17 @@ export type SqliteOptions =
   | {
       /** The deployment's shared handle; its owner closes it. */
       db: Database;
-    };
+    }
+) & {
+  /** Encryption at rest of the descriptor column (governance/crypto); `aad` binds a BLOB to its face. */
+  descriptorCipher?: BlobCipher;
+};
+
+/** Seals and opens BLOBs; `open` passes through BLOBs written before encryption was switched on. */
+export interface BlobCipher {
+  seal(plain: Buffer, aad: string): Buffer;
+  open(stored: Buffer, aad: string): Buffer;
+}
 
 interface CollectionDbRow {
   id: string;
@@ -63,7 +73,10 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly unitOfWork: UnitOfWork;
   private readonly owned: boolean;
 
+  private readonly cipher: BlobCipher | undefined;
+
   constructor(options: SqliteOptions) {
+    this.cipher = options.descriptorCipher;
     this.owned = 'path' in options;
     this.db = 'path' in options ? openSqliteFile(options.path, { synchronous: options.synchronous }) : options.db;
     migrate(this.db);
@@ -131,7 +144,9 @@ export class SqliteMetadataStore implements MetadataStore {
     const exists = this.db.prepare('SELECT 1 FROM collections WHERE id = ?');
     for (const f of faces) {
       if (!exists.get(f.collectionId)) throw new FacegateError('NOT_FOUND', `Collection ${f.collectionId} not found`);
-      insert.run(faceToDb(f));
+      const row = faceToDb(f);
+      if (this.cipher) row.descriptor = this.cipher.seal(row.descriptor, `${f.collectionId}/${f.id}`);
+      insert.run(row);
     }
   }
 
@@ -142,7 +157,7 @@ export class SqliteMetadataStore implements MetadataStore {
         `SELECT ${FACE_COLS}, descriptor FROM faces WHERE collection_id = ? AND id IN (SELECT value FROM json_each(?))`,
       )
       .all(collectionId, JSON.stringify(ids)) as FaceDbRow[];
-    return rows.map(faceFromDb);
+    return rows.map((r) => faceFromDb(r.descriptor ? { ...r, descriptor: this.openDescriptor(r, r.descriptor) } : r));
   }
 
   async listFaces(collectionId: string, q: FaceQuery): Promise<FaceRow[]> {
@@ -175,8 +190,13 @@ export class SqliteMetadataStore implements MetadataStore {
       .prepare('SELECT collection_id, id, descriptor FROM faces ORDER BY collection_id, id')
       .iterate();
     for (const r of rows as Iterable<{ collection_id: string; id: string; descriptor: Buffer }>) {
-      yield { collectionId: r.collection_id, faceId: r.id, descriptor: decodeDescriptor(r.descriptor) };
+      const descriptor = decodeDescriptor(this.openDescriptor(r, r.descriptor));
+      yield { collectionId: r.collection_id, faceId: r.id, descriptor };
     }
+  }
+
+  private openDescriptor(r: { collection_id: string; id: string }, blob: Buffer): Buffer {
+    return this.cipher ? this.cipher.open(blob, `${r.collection_id}/${r.id}`) : blob;
   }
 
   async createUser(collectionId: string, userId: string, createdAt: Date): Promise<void> {

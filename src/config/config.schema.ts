@@ -1,6 +1,7 @@
 // The configuration schema: every FACEGATE_* setting, its type, default and bounds. Parts of the system add their
 // section here, so that one validation pass names every problem at start-up.
 import { z } from 'zod';
+import { retentionSchema } from '../governance/retention.schema.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -281,6 +282,25 @@ export const configSchema = z.object({
       relockSeconds: int(1, 3600).default(10),
       /** Doors from the config file; each is validated again by apps/door at start-up. */
       doors: z.array(z.looseObject({ id: z.string().min(1) })).default([]),
+    })
+    .prefault({}),
+  /** Biometric governance (governance/): audit log, consent, retention, encryption at rest. See docs/privacy.md. */
+  governance: z
+    .object({
+      /** Postgres for the audit log and consent records (default: the embedded database). */
+      databaseUrl: z.string().min(1).optional(),
+      /** Audit entries older than this leave the log (days; 0 = kept until purged by hand). */
+      auditRetentionDays: int(0, 36_500).default(365),
+      /** Comma-separated collection ids that index only people with a consent record ('*': every collection). */
+      consentRequired: z.string().default(''),
+      /** Comma-separated collection ids that keep descriptors and boxes only, no image or thumbnail ('*': all). */
+      descriptorOnly: z.string().default(''),
+      /** Encryption at rest of photos and thumbnails: base64 of 32 random bytes (`openssl rand -base64 32`). */
+      masterKey: z.string().min(1).optional(),
+      /** …or a file holding it (preferred: keeps the key out of the environment). */
+      masterKeyFile: z.string().min(1).optional(),
+      /** Retention schedules (JSON): { default, collections: {id: …}, pipelines: {name: …}, everyMinutes }. */
+      retention: retentionSchema.prefault({}),
     })
     .prefault({}),
   /** Upload pipelines, from the config file; each is validated again by apps/pipeline at start-up. */

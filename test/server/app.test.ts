@@ -113,7 +113,7 @@ describe('server composition', () => {
     const ok = await openApp.inject(request);
     assert.equal(ok.statusCode, 200);
     assert.equal(ok.headers['content-type'], 'application/x-amz-json-1.1');
-    assert.deepEqual(ok.json(), { CollectionIds: ['a'], FaceModelVersions: ['v1'] });
+    assert.deepEqual(ok.json(), { CollectionIds: ['a'], FaceModelVersions: ['7.0'] });
     await openApp.close();
     await open.close();
 

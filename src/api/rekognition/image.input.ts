@@ -4,6 +4,7 @@
 import type { Container } from '../../app/container.ts';
 import type { ImageInput } from '../../collections/collection.types.ts';
 import { FacegateError } from '../../errors.ts';
+import { noteImage } from '../../governance/audit.scope.ts';
 import type { ImageParam } from './rekognition.schemas.ts';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -18,7 +19,9 @@ export function decodeBase64Image(text: string, maxBytes: number): Uint8Array {
   if (size > maxBytes) {
     throw new FacegateError('IMAGE_TOO_LARGE', `Image size ${size} bytes exceeds the limit of ${maxBytes} bytes`);
   }
-  return new Uint8Array(Buffer.from(text, 'base64'));
+  const bytes = new Uint8Array(Buffer.from(text, 'base64'));
+  noteImage(bytes);
+  return bytes;
 }
 
 /** For operations the CollectionService runs: bytes decoded here, object references passed on to it. */
@@ -60,5 +63,6 @@ export async function readImage(
       `Object size ${found.body.byteLength} bytes exceeds the limit of ${max} bytes`,
     );
   }
+  noteImage(found.body);
   return { bytes: found.body, source: 'object' };
 }

@@ -8,6 +8,8 @@ import { verifySigV4 } from '../../auth/sigv4.verifier.ts';
 import { FacegateError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { assertJsonDepth } from '../../server/json.depth.ts';
+import { audited } from '../../governance/audit.scope.ts';
+import { AUDITED_OPERATIONS } from './rekognition.audit.ts';
 import { IMAGE_OPERATIONS, resolveOperation } from './rekognition.operations.ts';
 import { describeIssues } from './rekognition.schemas.ts';
 import { handleSts, isStsRequest } from '../sts/sts.handler.ts';
@@ -62,6 +64,7 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
       if (isStsRequest(request)) return handleSts(request, reply, { keys, config: container.config });
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       let region = 'us-east-1';
+      let accessKeyId: string | undefined;
       if (keys) {
         const who = verifySigV4({ method: request.method, url: request.url, headers: request.headers, body }, keys, {
           service: 'rekognition',
@@ -77,6 +80,7 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
           accessKeyId: who.accessKeyId,
           ...(who.temporary ? { principal: who.principal } : {}),
         });
+        accessKeyId = who.accessKeyId;
       }
       const { name, op } = resolveOperation(header(request, 'x-amz-target'));
       // The completion and error lines (written through reply.log) then say who called which operation.
@@ -86,7 +90,23 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
       if (!parsed.success) throw new FacegateError('INVALID_PARAMETER', describeIssues(parsed.error));
       // request.log is a child of our pino root logger (server/app.ts), so it is a full pino Logger.
       const log = request.log as Logger;
-      const result = await bounded(IMAGE_OPERATIONS.has(name), () => op.handle(parsed.data, { container, log }));
+      const run = () => bounded(IMAGE_OPERATIONS.has(name), () => op.handle(parsed.data, { container, log }));
+      // Biometric operations write one audit entry each, whatever their outcome (governance/audit.scope.ts).
+      const describe = AUDITED_OPERATIONS[name as keyof typeof AUDITED_OPERATIONS];
+      const result = describe
+        ? await audited(
+            (await container.get('governance')).audit,
+            {
+              api: 'rekognition',
+              operation: name,
+              actorKind: accessKeyId ? 'sigv4' : 'anonymous',
+              actorId: accessKeyId ?? 'anonymous',
+              address: request.ip,
+            },
+            run,
+            (res) => describe(parsed.data as Record<string, unknown>, res),
+          )
+        : await run();
       const { accountId, faceModelVersion } = container.config.aws;
       const model = applyWireIdentity(result, { region, accountId, faceModelVersion });
       if (model) reply.header(FACE_MODEL_HEADER, model);

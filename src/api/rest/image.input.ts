@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { FacegateError } from '../../errors.ts';
+import { noteImage } from '../../governance/audit.scope.ts';
 
 export const RAW_IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/octet-stream'];
 
@@ -49,7 +50,9 @@ export function decodeBase64Image(text: string, maxBytes: number): Uint8Array {
   const ok = s.length > 0 && (BASE64.test(s) ? s.length % 4 === 0 : BASE64URL.test(s) && s.length % 4 !== 1);
   if (!ok) throw new FacegateError('INVALID_PARAMETER', 'The image is not valid base64');
   if (Math.floor((s.length * 3) / 4) - (s.match(/=+$/)?.[0].length ?? 0) > maxBytes) throw tooLarge(maxBytes);
-  return new Uint8Array(Buffer.from(s, BASE64.test(s) ? 'base64' : 'base64url'));
+  const bytes = new Uint8Array(Buffer.from(s, BASE64.test(s) ? 'base64' : 'base64url'));
+  noteImage(bytes);
+  return bytes;
 }
 
 /** A JSON field holding a base64 image; decodes to bytes at the boundary. */
@@ -91,6 +94,7 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
       for await (const part of request.parts()) {
         if (part.type === 'file') {
           const bytes = new Uint8Array(await part.toBuffer());
+          noteImage(bytes);
           if (bytes.length > 0) upload.images.push({ field: part.fieldname, filename: part.filename, bytes });
         } else if (typeof part.value === 'string') {
           upload.fields[part.fieldname] = part.value;
@@ -102,6 +106,7 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
     return upload;
   }
   if (Buffer.isBuffer(request.body)) {
+    noteImage(request.body);
     return { fields: {}, images: request.body.length ? [{ field: 'body', bytes: new Uint8Array(request.body) }] : [] };
   }
   return { fields: {}, images: [] };

@@ -5,7 +5,11 @@ import type { Container } from '../../app/container.ts';
 import { createJwtVerifier, type JwtVerifier } from './keys/jwt.verifier.ts';
 import { DailyCounter } from './keys/daily.counter.ts';
 import { RateLimiter } from './keys/rate.limiter.ts';
+import { restAuditDescribers } from './rest.audit.ts';
 import { restPlugin } from './rest.plugin.ts';
+import { auditRoutes } from './routes/audit.routes.ts';
+import { privacyRoutes } from './routes/privacy.routes.ts';
+import { retentionRoutes } from './routes/retention.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { sharpThumbnailer } from '../../apps/verify/sharp.thumbnailer.ts';
 import { collectionsRoutes } from './routes/collections.routes.ts';
@@ -39,16 +43,34 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
         disabled: options.noAuth || config.auth.disabled,
         publicReads: config.rest.publicReads,
         maxImageBytes: max,
+        audit: {
+          recorder: async () => (await container.get('governance')).audit,
+          describers: restAuditDescribers({
+            verify: config.apps.verifyCollection,
+            proctor: config.apps.proctorCollection,
+            uploads: 'uploads',
+          }),
+        },
         version: VERSION,
         routes: [
           ...keysRoutes(keys),
-          ...peopleRoutes(async () => (await apps()).verify, max),
+          ...peopleRoutes(
+            async () => (await apps()).verify,
+            max,
+            async (id) => (await container.get('privacy')).erasePerson(id),
+          ),
+          ...privacyRoutes({
+            privacy: () => container.get('privacy'),
+            consent: async () => (await container.get('governance')).consent,
+          }),
           ...uploadsRoutes(async () => (await apps()).uploads, max),
           ...proctorRoutes(async () => (await apps()).proctor, max),
           ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),
           ...pipelineRoutes(() => container.get('pipeline'), max),
           ...doorRoutes(() => container.get('door')),
           ...camerasRoutes(() => container.get('cameras'), max),
+          ...auditRoutes(async () => (await container.get('governance')).audit),
+          ...retentionRoutes(() => container.get('retention')),
         ],
       }),
     );

@@ -12,6 +12,7 @@ import { openApiDocument } from './openapi.document.ts';
 import { REFERENCE_PAGE, REFERENCE_PAGE_CSP } from './openapi.page.ts';
 import { authHook, type AuthOptions } from './rest.auth.ts';
 import { sendRest } from './rest.errors.ts';
+import type { RestAudit } from './rest.audit.ts';
 import { registerRoute, type AnyRouteSpec } from './rest.route.ts';
 
 export interface RestPluginOptions extends AuthOptions {
@@ -22,6 +23,8 @@ export interface RestPluginOptions extends AuthOptions {
   version: string;
   /** Most photos one multipart request may carry (registration with several photos). */
   maxFilesPerRequest?: number;
+  /** The audit log and the describers of biometric routes (absent: nothing is audited, as in unit harnesses). */
+  audit?: RestAudit;
 }
 
 const JSON_LIMIT = 256 * 1024;
@@ -72,7 +75,8 @@ export function restPlugin(options: RestPluginOptions): FastifyPluginAsync {
         .header('x-content-type-options', 'nosniff')
         .send(REFERENCE_PAGE),
     );
-    for (const spec of options.routes) registerRoute(app, { ...spec, bodyLimit: spec.bodyLimit ?? JSON_LIMIT });
+    for (const spec of options.routes)
+      registerRoute(app, { ...spec, bodyLimit: spec.bodyLimit ?? JSON_LIMIT }, options.audit);
   };
   return async (app) => {
     await app.register(v1, { prefix: '/v1' });

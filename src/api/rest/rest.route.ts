@@ -4,7 +4,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FacegateError } from '../../errors.ts';
+import { audited, type AuditCaller } from '../../governance/audit.scope.ts';
 import type { Principal } from './rest.auth.ts';
+import type { RestAudit } from './rest.audit.ts';
 
 /** public: anyone; read: a principal unless reads are public; write: always a principal; admin: an admin key/token. */
 export type Access = 'public' | 'read' | 'write' | 'admin';
@@ -77,29 +79,59 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   return r.data;
 }
 
-export function registerRoute(app: FastifyInstance, spec: AnyRouteSpec): void {
+/** Who made the request, for the audit log. */
+function callerOf(request: FastifyRequest, operation: string): AuditCaller {
+  const p = request.principal;
+  return {
+    api: 'rest',
+    operation,
+    actorKind: p?.kind ?? 'anonymous',
+    actorId: p?.id ?? request.ip,
+    address: request.ip,
+  };
+}
+
+export function registerRoute(app: FastifyInstance, spec: AnyRouteSpec, audit?: RestAudit): void {
+  const describe = audit?.describers[spec.operationId];
   app.route({
     method: spec.method,
     url: spec.url,
     config: { access: spec.access },
     ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
     handler: async (request, reply) => {
-      const params = parse(spec.params, request.params, 'params');
-      const query = parse(spec.query, request.query, 'query');
-      // Multipart and raw-image bodies are read by the handler; JSON bodies are validated here.
-      const isJson = (request.headers['content-type'] ?? '').startsWith('application/json');
-      const body =
-        spec.body && (isJson || spec.bodyKind === undefined || spec.bodyKind === 'json')
-          ? parse(spec.body, request.body ?? {}, 'body')
-          : undefined;
-      const result: unknown = await spec.handler({ params, query, body, request, reply });
+      const run = async (): Promise<unknown> => {
+        const params = parse(spec.params, request.params, 'params');
+        const query = parse(spec.query, request.query, 'query');
+        // Multipart and raw-image bodies are read by the handler; JSON bodies are validated here.
+        const isJson = (request.headers['content-type'] ?? '').startsWith('application/json');
+        const body =
+          spec.body && (isJson || spec.bodyKind === undefined || spec.bodyKind === 'json')
+            ? parse(spec.body, request.body ?? {}, 'body')
+            : undefined;
+        const result: unknown = await spec.handler({ params, query, body, request, reply });
+        if (!spec.response) return reply;
+        // Parsing the response strips fields the schema does not declare: nothing internal leaks by accident.
+        const out = spec.response.safeParse(result);
+        if (!out.success) {
+          throw new FacegateError('INTERNAL', 'response did not match its schema', { cause: out.error });
+        }
+        return out.data;
+      };
+      // Biometric routes write one audit entry each, whatever their outcome (governance/audit.scope.ts).
+      const result =
+        audit && describe
+          ? await audited(await audit.recorder(), callerOf(request, spec.operationId), run, (r) =>
+              describe(
+                {
+                  params: (request.params ?? {}) as Record<string, unknown>,
+                  query: (request.query ?? {}) as Record<string, unknown>,
+                },
+                r === reply ? undefined : (r as Record<string, unknown> | undefined),
+              ),
+            )
+          : await run();
       if (!spec.response) return reply;
-      // Parsing the response strips fields the schema does not declare: nothing internal leaks by accident.
-      const out = spec.response.safeParse(result);
-      if (!out.success) {
-        throw new FacegateError('INTERNAL', 'response did not match its schema', { cause: out.error });
-      }
-      return reply.code(spec.status ?? 200).send(out.data);
+      return reply.code(spec.status ?? 200).send(result);
     },
   });
 }

@@ -10,6 +10,7 @@ import { PgBossJobQueue } from '../../jobs/pgboss-queue.driver.ts';
 import { SqliteJobQueue } from '../../jobs/sqlite-queue.driver.ts';
 import { openDeploymentDatabase, type SqliteDatabase } from '../../db/sqlite.database.ts';
 import type { StateDatabase } from '../../db/state.database.ts';
+import { PipelinePrivacy, type FaceDropper } from './pipeline.privacy.sqlite.ts';
 import type { Logger } from '../../logger.ts';
 import { EmailNotifier } from '../../notify/email.notifier.ts';
 import { MqttNotifier } from '../../notify/mqtt.notifier.ts';
@@ -39,6 +40,8 @@ export interface OpenPipelineOptions {
   worker?: boolean;
   /** The deployment database (its owner closes it); without it, this opens <dataDir>/facegate.db and closes it. */
   database?: StateDatabase;
+  /** Removes a face a pipeline record indexed (erasure and retention of the jobs database). */
+  dropFace?: FaceDropper;
 }
 
 export interface OpenedPipeline {
@@ -51,6 +54,8 @@ export interface OpenedPipeline {
   watcher: DirectoryWatcher;
   /** The deployment database handle (queue, outbox, notifications): stores whose changes emit events open on it. */
   database: SqliteDatabase;
+  /** Subject access, erasure and retention over the jobs database (governance). */
+  privacy: PipelinePrivacy;
   close(): Promise<void>;
 }
 
@@ -156,6 +161,7 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     queue,
     watcher,
     database: db,
+    privacy: new PipelinePrivacy(db, opts.objects, opts.dropFace ?? (async () => undefined)),
     async close() {
       if (sweep) clearInterval(sweep);
       await watcher.stop();

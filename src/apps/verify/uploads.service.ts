@@ -15,6 +15,8 @@ export interface UploadsDeps {
   bucket: string;
   /** Default FaceMatchThreshold, 0–100. */
   threshold: number;
+  /** False for a descriptor-only collection (governance.descriptorOnly): the image itself is never stored. */
+  keepImages?: boolean;
 }
 
 export interface IndexedUpload {
@@ -60,7 +62,7 @@ export class UploadsService {
     );
     const previous = await this.faceIdsOf(key);
     const faces = r.faceRecords.map((f) => ({ faceId: f.face.faceId, box: f.face.box, confidence: f.face.confidence }));
-    await this.deps.objects.put(this.deps.bucket, key, image);
+    if (this.deps.keepImages !== false) await this.deps.objects.put(this.deps.bucket, key, image);
     await this.deps.objects.put(
       this.deps.bucket,
       facesKey(key),
@@ -88,6 +90,9 @@ export class UploadsService {
   }
 
   async get(key: string): Promise<Uint8Array> {
+    if (this.deps.keepImages === false) {
+      throw new FacegateError('PHOTOS_NOT_KEPT', `Collection ${this.deps.collectionId} keeps descriptors only`);
+    }
     const o = UPLOAD_KEY.test(key) ? await this.deps.objects.get(this.deps.bucket, key) : undefined;
     if (!o) throw new FacegateError('NOT_FOUND', `No upload ${key}`);
     return o.body;
@@ -95,7 +100,8 @@ export class UploadsService {
 
   async delete(key: string): Promise<void> {
     const ids = await this.faceIdsOf(key);
-    if (!(await this.deps.objects.delete(this.deps.bucket, key)))
+    const hadImage = await this.deps.objects.delete(this.deps.bucket, key);
+    if (!hadImage && !(await this.deps.objects.head(this.deps.bucket, facesKey(key))))
       throw new FacegateError('NOT_FOUND', `No upload ${key}`);
     if (ids.length) await this.dropFaces(ids);
     await this.deps.objects.delete(this.deps.bucket, facesKey(key));

@@ -14,6 +14,7 @@ import type { PreparedFaces } from '../../collections/face.ops.ts';
 import type { Staged } from '../../db/unit-of-work.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
 import type { Box } from '../../vision/vision.types.ts';
+import type { ConsentInput } from '../../governance/consent.types.ts';
 import type { Person, PersonRow, PeopleStore, PhotoRow } from './people.port.ts';
 import type { Thumbnailer } from './thumbnail.port.ts';
 import type { Rejection, RejectionStore } from './rejections.ts';
@@ -36,6 +37,13 @@ interface PreparedPhoto {
   faces: PreparedFaces;
 }
 
+/** Governance's consent records, as registration uses them (governance/consent.service.ts). */
+export interface VerifyConsent {
+  requiredFor(collectionId: string): boolean;
+  give(collectionId: string, subjectId: string, input: ConsentInput, recordedBy: string | null): Promise<unknown>;
+  remove(subjectId: string): Promise<number>;
+}
+
 export interface VerifyDeps {
   people: PeopleStore;
   collections: VerifyCollections;
@@ -49,6 +57,9 @@ export interface VerifyDeps {
   now: () => Date;
   /** Negative feedback ("this match is wrong"); without it nothing can be rejected. */
   rejections?: RejectionStore;
+  consent?: VerifyConsent;
+  /** False for a descriptor-only collection (governance.descriptorOnly): no photo or thumbnail is stored. */
+  keepPhotos?: boolean;
 }
 
 export interface PersonInput {
@@ -56,6 +67,10 @@ export interface PersonInput {
   email?: string | null;
   phone?: string | null;
   fields?: Record<string, string>;
+  /** Recorded before any face is indexed; required when the collection's policy says so. */
+  consent?: ConsentInput;
+  /** Who registers (for the consent record). */
+  recordedBy?: string | null;
 }
 
 export interface SearchedFace {
@@ -106,6 +121,10 @@ export class VerifyService {
 
   async register(input: PersonInput, photos: Uint8Array[]): Promise<Person> {
     if (photos.length === 0) throw new FacegateError('INVALID_PARAMETER', 'At least one photo is required');
+    const { consent } = this.deps;
+    if (!input.consent && consent?.requiredFor(this.deps.collectionId)) {
+      throw new FacegateError('CONSENT_REQUIRED', `Registering in ${this.deps.collectionId} needs a consent record`);
+    }
     const now = this.deps.now();
     const row: PersonRow = {
       personId: this.deps.uuid(),
@@ -117,10 +136,19 @@ export class VerifyService {
       createdAt: now,
       updatedAt: now,
     };
-    const added = await this.preparePhotos(row.personId, photos);
-    const rows = added.map((a) => a.row);
-    await this.commit(added, this.deps.people.stageInsert(row, rows));
-    return { ...row, photos: rows };
+    if (input.consent) {
+      if (!consent) throw new FacegateError('INVALID_PARAMETER', 'Consent records are not available on this server');
+      await consent.give(this.deps.collectionId, row.personId, input.consent, input.recordedBy ?? null);
+    }
+    try {
+      const added = await this.preparePhotos(row.personId, photos);
+      const rows = added.map((a) => a.row);
+      await this.commit(added, this.deps.people.stageInsert(row, rows));
+      return { ...row, photos: rows };
+    } catch (e) {
+      if (input.consent) await consent?.remove(row.personId);
+      throw e;
+    }
   }
 
   async addPhotos(personId: string, photos: Uint8Array[]): Promise<Person> {
@@ -192,6 +220,9 @@ export class VerifyService {
   async photo(personId: string, photoId: string, kind: 'original' | 'thumbnail'): Promise<Uint8Array> {
     const p = await this.get(personId);
     const ph = p.photos.find((x) => x.photoId === photoId);
+    if (ph && this.deps.keepPhotos === false) {
+      throw new FacegateError('PHOTOS_NOT_KEPT', `Collection ${this.deps.collectionId} keeps descriptors only`);
+    }
     const obj = ph && (await this.deps.objects.get(this.bucket, kind === 'original' ? ph.objectKey : ph.thumbnailKey));
     if (!obj) throw new FacegateError('NOT_FOUND', `No ${kind} for photo ${photoId}`);
     return obj.body;
@@ -199,7 +230,7 @@ export class VerifyService {
 
   /** The face thumbnail of a face of the people collection, with its person; undefined for other faces. */
   async faceThumbnail(faceId: string): Promise<Uint8Array | undefined> {
-    const ph = await this.deps.people.photoByFace(faceId);
+    const ph = this.deps.keepPhotos === false ? undefined : await this.deps.people.photoByFace(faceId);
     return ph && (await this.deps.objects.get(this.bucket, ph.thumbnailKey))?.body;
   }
 
@@ -329,6 +360,7 @@ export class VerifyService {
       box: rec.face.box,
       createdAt: this.deps.now(),
     };
+    if (this.deps.keepPhotos === false) return { row, faces };
     try {
       await this.deps.objects.put(this.bucket, row.objectKey, bytes);
       await this.deps.objects.put(

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { sqliteCandidateStore } from '../../../src/apps/proctor/candidates.sqlite.ts';
 import { ProctorService } from '../../../src/apps/proctor/proctor.service.ts';
 import { UploadsService } from '../../../src/apps/verify/uploads.service.ts';
+import type { AnyRouteSpec } from '../../../src/api/rest/rest.route.ts';
 import { peopleRoutes } from '../../../src/api/rest/routes/people.routes.ts';
 import { proctorRoutes } from '../../../src/api/rest/routes/proctor.routes.ts';
 import { uploadsRoutes } from '../../../src/api/rest/routes/uploads.routes.ts';
@@ -16,7 +17,7 @@ import { fakeEngine } from '../../apps/fake.engine.ts';
 import { verifyFixture } from '../../apps/verify.fixture.ts';
 import { harness, type HarnessOptions } from './rest.harness.ts';
 
-export async function appsHarness(o: HarnessOptions = {}) {
+export async function appsHarness(o: HarnessOptions & { extraRoutes?: AnyRouteSpec[] } = {}) {
   const v = verifyFixture();
   const collections = new FakeCollections();
   const uploads = new UploadsService({
@@ -45,6 +46,7 @@ export async function appsHarness(o: HarnessOptions = {}) {
       ...peopleRoutes(async () => v.service, max),
       ...uploadsRoutes(async () => uploads, max),
       ...proctorRoutes(async () => proctor, max),
+      ...(o.extraRoutes ?? []),
     ],
   });
   return { ...h, verify: v, close: async () => (await h.close(), v.close()) };

@@ -6,6 +6,7 @@ import { sqliteApiKeyStore } from '../../../src/api/rest/keys/apikey.sqlite.ts';
 import { DailyCounter } from '../../../src/api/rest/keys/daily.counter.ts';
 import type { JwtVerifier } from '../../../src/api/rest/keys/jwt.verifier.ts';
 import { RateLimiter } from '../../../src/api/rest/keys/rate.limiter.ts';
+import type { RestAudit } from '../../../src/api/rest/rest.audit.ts';
 import { restPlugin } from '../../../src/api/rest/rest.plugin.ts';
 import type { AnyRouteSpec } from '../../../src/api/rest/rest.route.ts';
 import { keysRoutes } from '../../../src/api/rest/routes/keys.routes.ts';
@@ -31,6 +32,7 @@ export interface HarnessOptions {
   tokenQuota?: number;
   publicReads?: boolean;
   disabled?: boolean;
+  audit?: RestAudit;
 }
 
 export async function harness(o: HarnessOptions = {}): Promise<Harness> {
@@ -55,6 +57,7 @@ export async function harness(o: HarnessOptions = {}): Promise<Harness> {
       maxImageBytes: o.maxImageBytes ?? 5 * 1024 * 1024,
       version: 'test',
       routes: [...keysRoutes(keys), ...(o.routes?.(keys) ?? [])],
+      ...(o.audit ? { audit: o.audit } : {}),
     }),
   );
   await app.ready();

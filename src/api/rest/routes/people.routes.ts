@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Person } from '../../../apps/verify/people.port.ts';
 import type { VerifyService } from '../../../apps/verify/verify.service.ts';
 import { FacegateError } from '../../../errors.ts';
+import { consentInputSchema } from '../../../governance/consent.types.ts';
 import { base64BodyLimit, base64Image } from '../image.input.ts';
 import { route, type AnyRouteSpec, invalid } from '../rest.route.ts';
 import { boxSchema, cursor, imagesOf, oneImage, sendImage, thresholdQuery } from './route.helpers.ts';
@@ -29,6 +30,7 @@ const personFields = {
   fields: fields.optional().describe('free string fields: employee number, department, …'),
 };
 const personInput = z.object(personFields);
+const registration = { ...personFields, consent: consentInputSchema.optional() };
 
 const photoView = z.object({
   photoId: z.string(),
@@ -66,16 +68,18 @@ function view(p: Person): z.infer<typeof personView> {
 }
 
 /** Multipart registration: the person's fields as form fields (`fields` as a JSON object string). */
-function personFromForm(form: Record<string, string>): z.infer<typeof personInput> {
-  let extra: unknown;
-  try {
-    extra = form.fields ? JSON.parse(form.fields) : undefined;
-  } catch {
-    throw new FacegateError('INVALID_PARAMETER', 'fields: must be a JSON object of strings');
-  }
-  const r = personInput.safeParse({
+function personFromForm(form: Record<string, string>): z.infer<z.ZodObject<typeof registration>> {
+  const json = (name: 'fields' | 'consent'): unknown => {
+    try {
+      return form[name] ? JSON.parse(form[name]) : undefined;
+    } catch {
+      throw new FacegateError('INVALID_PARAMETER', `${name}: must be a JSON object`);
+    }
+  };
+  const r = z.object(registration).safeParse({
     ...form,
-    fields: extra,
+    fields: json('fields'),
+    consent: json('consent'),
     email: form.email || undefined,
     phone: form.phone || undefined,
   });
@@ -86,7 +90,13 @@ function personFromForm(form: Record<string, string>): z.infer<typeof personInpu
 const stripUndefined = (o: Record<string, string | undefined>): Record<string, string> =>
   Object.fromEntries(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined));
 
-export function peopleRoutes(verify: () => Promise<VerifyService>, maxImageBytes: number): AnyRouteSpec[] {
+/** `erase`: governance's erasure everywhere (people, consent, pipeline, audit); without it DELETE removes the
+ * person's faces, photos and rows only. */
+export function peopleRoutes(
+  verify: () => Promise<VerifyService>,
+  maxImageBytes: number,
+  erase?: (personId: string) => Promise<unknown>,
+): AnyRouteSpec[] {
   const photos = z.array(base64Image(maxImageBytes)).min(1).max(MAX_PHOTOS);
   const imageBody = z.object({ image: base64Image(maxImageBytes), threshold: thresholdQuery });
   const tag = 'People (register, verify, identify)';
@@ -103,21 +113,23 @@ export function peopleRoutes(verify: () => Promise<VerifyService>, maxImageBytes
       status: 201,
       bodyKind: 'multipart-or-json',
       bodyLimit: base64BodyLimit(maxImageBytes, MAX_JSON_PHOTO_BYTES_IN),
-      body: z.object({ ...personFields, photos }),
+      body: z.object({ ...registration, photos }),
       // For a raw image body (Content-Type: image/jpeg), the person's fields come in the query string.
       query: z.object({
         name: z.string().optional(),
         email: z.string().optional(),
         phone: z.string().optional(),
         fields: z.string().optional().describe('JSON object of strings'),
+        consent: z.string().optional().describe('JSON consent record (purpose, method, givenBy, textVersion)'),
       }),
       response: personView,
-      errors,
+      errors: [...errors, 'CONSENT_REQUIRED'],
       handler: async (ctx) => {
         const { images, upload } = await imagesOf(ctx, (b: { photos: Uint8Array[] }) => b.photos);
         const input = ctx.body ?? personFromForm({ ...stripUndefined(ctx.query), ...(upload?.fields ?? {}) });
         if (images.length > MAX_PHOTOS) throw new FacegateError('INVALID_PARAMETER', `At most ${MAX_PHOTOS} photos`);
-        return view(await (await verify()).register(input, images));
+        const recordedBy = ctx.request.principal?.id ?? null;
+        return view(await (await verify()).register({ ...input, recordedBy }, images));
       },
     }),
     route({
@@ -174,14 +186,16 @@ export function peopleRoutes(verify: () => Promise<VerifyService>, maxImageBytes
       method: 'DELETE',
       url: '/people/:personId',
       operationId: 'deletePerson',
-      summary: 'Delete a person with their faces, photos and thumbnails',
+      summary:
+        'Erase a person: faces and descriptors, photos and thumbnails, consent, pipeline runs, events, notifications; their audit entries are redacted',
       tag,
       access: 'write',
       params: personParams,
       response: z.object({ deleted: z.string() }),
       errors: ['NOT_FOUND'],
       handler: async ({ params }) => {
-        await (await verify()).delete(params.personId);
+        if (erase) await erase(params.personId);
+        else await (await verify()).delete(params.personId);
         return { deleted: params.personId };
       },
     }),

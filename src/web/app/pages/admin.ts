@@ -59,7 +59,41 @@ export async function collectionsPage(root: HTMLElement): Promise<void> {
       ),
     ),
     faces,
+    await retentionSection(),
   );
+}
+
+type Schedule = Record<string, string | null>;
+
+/** How long each kind of data is kept, per collection and pipeline (GET /v1/retention). */
+async function retentionSection(): Promise<HTMLElement> {
+  const section = h('section', { class: 'card', id: 'retention' }, h('h2', {}, 'Retention'));
+  try {
+    const r = await api<{
+      audit: string | null;
+      collections: Record<string, Schedule>;
+      pipelines: Record<string, Schedule>;
+    }>('GET', '/v1/retention');
+    const kinds = ['people', 'faces', 'runs', 'events', 'deliveries', 'sms'];
+    const rows = [
+      ...Object.entries(r.collections).map(([n, s]) => [`collection ${n}`, s] as const),
+      ...Object.entries(r.pipelines).map(([n, s]) => [`pipeline ${n}`, s] as const),
+    ];
+    section.append(
+      h(
+        'table',
+        {},
+        h('tr', {}, h('th', {}, ''), ...kinds.map((k) => h('th', {}, k))),
+        rows.map(([name, s]) =>
+          h('tr', {}, h('td', {}, name), ...kinds.map((k) => h('td', {}, s[k] ?? 'until erased'))),
+        ),
+      ),
+      h('p', { class: 'hint' }, `Audit log: ${r.audit ?? 'kept until purged by hand'}`),
+    );
+  } catch (err) {
+    section.append(h('p', { class: 'hint' }, `Retention unavailable: ${(err as Error).message}`));
+  }
+  return section;
 }
 
 interface Key {

@@ -38,6 +38,32 @@ export async function peoplePage(root: HTMLElement): Promise<void> {
       h('label', {}, 'Phone', h('input', { name: 'phone' })),
     ),
     h('label', {}, 'Other fields (key=value per line)', h('textarea', { name: 'fields', rows: 2 })),
+    h(
+      'fieldset',
+      { id: 'consent' },
+      h('legend', {}, 'Consent (required by collections that ask for it)'),
+      h(
+        'div',
+        { class: 'row' },
+        h('label', {}, 'Purpose', h('input', { name: 'consentPurpose', placeholder: 'building access' })),
+        h(
+          'label',
+          {},
+          'Given',
+          h(
+            'select',
+            { name: 'consentMethod' },
+            ...['written', 'electronic', 'verbal', 'other'].map((m) => h('option', { value: m }, m)),
+          ),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'row' },
+        h('label', {}, 'Given by', h('input', { name: 'consentGivenBy', placeholder: 'the person or a guardian' })),
+        h('label', {}, 'Consent text version', h('input', { name: 'consentTextVersion', placeholder: 'v1' })),
+      ),
+    ),
     dropZone('Drop photos here or click to choose', true, (files) => {
       photos = [...photos, ...files];
       clear(chosen, ...photos.map((f) => h('img', { src: URL.createObjectURL(f), alt: f.name })));
@@ -52,6 +78,16 @@ export async function peoplePage(root: HTMLElement): Promise<void> {
     const body = new FormData();
     for (const k of ['name', 'email', 'phone']) if (data.get(k)) body.append(k, String(data.get(k)));
     body.append('fields', JSON.stringify(parseFields(String(data.get('fields') ?? ''))));
+    const purpose = String(data.get('consentPurpose') ?? '').trim();
+    if (purpose) {
+      const consent = {
+        purpose,
+        method: String(data.get('consentMethod') ?? 'written'),
+        givenBy: String(data.get('consentGivenBy') ?? '').trim() || String(data.get('name') ?? ''),
+        textVersion: String(data.get('consentTextVersion') ?? '').trim() || 'v1',
+      };
+      body.append('consent', JSON.stringify(consent));
+    }
     for (const f of photos) body.append('photos', f, f.name);
     st.set('Registering…', 'busy');
     try {

@@ -1,0 +1,110 @@
+// The retention job: applies the schedules (retention.schema.ts) with an injected clock and reports what it
+// removed. People are erased through the PrivacyService (everywhere, as an erasure request would); the pipeline's
+// rows through its own purge; the audit log through its prefix purge.
+import type { AuditService } from './audit.service.ts';
+import type { RetentionConfig, Schedule } from './retention.schema.ts';
+
+export interface RetentionPeople {
+  collectionId: string;
+  /** Every person of the collection (id and registration time). */
+  all(): AsyncIterable<{ personId: string; createdAt: Date }>;
+  erase(personId: string): Promise<unknown>;
+}
+
+export interface RetentionPipeline {
+  names(): Promise<string[]>;
+  purge(
+    cutoffs: { events?: number; deliveries?: number; sms?: number; runs?: number; records?: number },
+    pipeline?: string,
+  ): Promise<Record<string, number>>;
+}
+
+export interface RetentionReport {
+  ranAt: string;
+  /** Items removed, by `part.kind` (e.g. `pipeline:default.faces`, `people`, `audit`). */
+  removed: Record<string, number>;
+}
+
+export class RetentionService {
+  constructor(
+    private readonly deps: {
+      config: RetentionConfig;
+      /** Used when the default schedule has no `audit` (days; 0 = keep). */
+      auditRetentionDays: number;
+      audit: AuditService;
+      people?: RetentionPeople;
+      pipeline?: RetentionPipeline;
+      now: () => number;
+    },
+  ) {}
+
+  /** The schedule that applies to a collection or pipeline: its override over the default, kind by kind. */
+  scheduleFor(kind: 'collections' | 'pipelines', name: string): Schedule {
+    return { ...this.deps.config.default, ...(this.deps.config[kind][name] ?? {}) };
+  }
+
+  private auditMs(): number | undefined {
+    return (
+      this.deps.config.default.audit ??
+      (this.deps.auditRetentionDays ? this.deps.auditRetentionDays * 86_400_000 : undefined)
+    );
+  }
+
+  /** The effective schedules, in ms, for GET /v1/retention and the console. */
+  async describe(): Promise<{
+    audit: number | null;
+    collections: Record<string, Schedule>;
+    pipelines: Record<string, Schedule>;
+  }> {
+    const collections: Record<string, Schedule> = {};
+    const names = new Set([
+      ...Object.keys(this.deps.config.collections),
+      ...(this.deps.people ? [this.deps.people.collectionId] : []),
+    ]);
+    for (const c of names) collections[c] = this.scheduleFor('collections', c);
+    const pipelines: Record<string, Schedule> = {};
+    const pnames = new Set([
+      ...Object.keys(this.deps.config.pipelines),
+      ...((await this.deps.pipeline?.names()) ?? []),
+    ]);
+    for (const p of pnames) pipelines[p] = this.scheduleFor('pipelines', p);
+    return { audit: this.auditMs() ?? null, collections, pipelines };
+  }
+
+  async run(): Promise<RetentionReport> {
+    const now = this.deps.now();
+    const removed: Record<string, number> = {};
+    const cut = (ms: number | undefined) => (ms === undefined ? undefined : now - ms);
+
+    const { people, pipeline, audit } = this.deps;
+    if (people) {
+      const ttl = this.scheduleFor('collections', people.collectionId).people;
+      if (ttl !== undefined) {
+        let n = 0;
+        const due: string[] = [];
+        for await (const p of people.all()) {
+          const last = Math.max(p.createdAt.getTime(), (await audit.lastAt(p.personId)) ?? 0);
+          if (last < now - ttl) due.push(p.personId);
+        }
+        for (const id of due) {
+          await people.erase(id);
+          n++;
+        }
+        removed.people = n;
+      }
+    }
+    if (pipeline) {
+      for (const name of await pipeline.names()) {
+        const s = this.scheduleFor('pipelines', name);
+        const got = await pipeline.purge({ records: cut(s.faces), runs: cut(s.runs), events: cut(s.events) }, name);
+        for (const [k, v] of Object.entries(got)) removed[`pipeline:${name}.${k === 'records' ? 'faces' : k}`] = v;
+      }
+      const d = this.deps.config.default;
+      const got = await pipeline.purge({ deliveries: cut(d.deliveries), sms: cut(d.sms) });
+      for (const [k, v] of Object.entries(got)) removed[k] = v;
+    }
+    const auditMs = this.auditMs();
+    if (auditMs !== undefined) removed.audit = await audit.purgeOlderThan(auditMs, now);
+    return { ranAt: new Date(now).toISOString(), removed };
+  }
+}
