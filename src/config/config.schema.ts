@@ -66,8 +66,11 @@ export const configSchema = z.object({
       maxSide: int(256, 8192).default(1280),
       /** Faces analysed concurrently per process (each uses the models' intra-op threads). */
       concurrency: int(1, 64).default(1),
-      /** Face descriptor: mobilefacenet (default, fast) or fusion3 (three models fused, ≈ 3× the time; docs/benchmarks.md "Trust"). */
-      descriptor: z.enum(['mobilefacenet', 'fusion3']).default('mobilefacenet'),
+      /**
+       * Face descriptor: mobilefacenet (default, fast), fusion3 (three models fused, ≈ 3× the time; docs/benchmarks.md
+       * "Trust") or pack (the recognizer of the model pack in models.pack; docs/models.md).
+       */
+      descriptor: z.enum(['mobilefacenet', 'fusion3', 'pack']).default('mobilefacenet'),
     })
     .prefault({}),
   /**
