@@ -39,6 +39,8 @@ import { openAppsDatabase } from '../apps/apps.database.ts';
 import type { CameraManager } from '../streams/camera.manager.ts';
 import { openCameras } from '../streams/streams.factory.ts';
 import type { ProcessorService } from '../streams/processors/processor.service.ts';
+import { LivenessService } from '../liveness/liveness.service.ts';
+import { randomUUID } from 'node:crypto';
 import { openProcessors } from '../streams/processors/processors.factory.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
@@ -70,6 +72,8 @@ export interface Services {
   cameras: CameraManager;
   /** Rekognition stream processors over the cameras (records to configured webhook / MQTT targets). */
   processors: ProcessorService;
+  /** Face Liveness sessions (in memory: they live 3 minutes). */
+  liveness: LivenessService;
 }
 
 export type PartName = keyof Services;
@@ -224,6 +228,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       db.close();
       throw e;
     }
+  },
+  liveness: async ({ config, get }) => {
+    const [engine, objects] = [await get('engine'), await get('objects')];
+    const now = () => Date.now();
+    return { value: new LivenessService({ engine, objects, now, uuid: randomUUID, ...config.liveness }) };
   },
   processors: async ({ config, logger, dataDir, get }) => {
     const db = openAppsDatabase(dataDir);

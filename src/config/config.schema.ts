@@ -55,6 +55,13 @@ export const configSchema = z.object({
     /** 'default' (the converted npm models), or a directory holding a user model pack (pack.json + ONNX files). */
     pack: z.string().default('default'),
   }),
+  /** Face Liveness sessions (liveness/liveness.service.ts, docs/liveness.md). */
+  liveness: z
+    .object({
+      /** A session whose Confidence (0–100) is below this counts as failed for the device lockout. */
+      passConfidence: z.coerce.number().min(0).max(100).default(50),
+    })
+    .prefault({}),
   /** Face detection and analysis (vision/face.engine.ts). */
   vision: z
     .object({
