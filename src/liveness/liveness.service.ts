@@ -15,6 +15,7 @@ import { DeviceLockout } from './liveness.lockout.ts';
 
 export const EXPIRY_MS = 3 * 60_000;
 export const RESULT_KEEP_MS = 60 * 60_000;
+/** Frames per session (the page sends ≤ 48); with ≤ 1.5 MB a frame, what one session can hold is bounded. */
 export const MAX_FRAMES = 60;
 export const MAX_SESSIONS = 10_000;
 /** Rekognition's limit on AuditImagesLimit. */
@@ -130,7 +131,8 @@ export class LivenessService {
     }
     // The session may have ended while the frame was analysed: a late frame is not added.
     if (s.completing || this.expired(s)) throw new FacegateError('LIVENESS_SESSION_ENDED');
-    s.frames.push({ bytes, score });
+    // Only one-face frames can become reference or audit images: the others' bytes are not kept.
+    s.frames.push({ bytes: score.faces === 1 ? bytes : new Uint8Array(0), score });
     return { frame: s.frames.length, score, challenge: progress(s.frames.map((x) => x.score)) };
   }
 

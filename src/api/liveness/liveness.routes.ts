@@ -9,7 +9,8 @@ import { FacegateError } from '../../errors.ts';
 import { SessionId } from '../rekognition/liveness.schemas.ts';
 
 const Params = z.object({ id: SessionId });
-const Frame = z.object({ image: z.string().min(16).max(4_000_000) });
+/** A selfie frame is tens of kilobytes; 2 MB of base64 (≈ 1.5 MB of JPEG) bounds what a session holds. */
+const Frame = z.object({ image: z.string().min(16).max(2_000_000) });
 /** The page's own device id (random, kept in the browser's localStorage). */
 const DEVICE = /^[A-Za-z0-9_-]{8,64}$/;
 
@@ -30,7 +31,7 @@ function devices(request: FastifyRequest): string[] {
 
 export function livenessRoutes(container: Container): FastifyPluginAsync {
   return async (app) => {
-    app.post('/liveness/sessions/:id/frames', { bodyLimit: 4_200_000 }, async (request) => {
+    app.post('/liveness/sessions/:id/frames', { bodyLimit: 2_100_000 }, async (request) => {
       const { id } = parse(Params, request.params);
       const { image } = parse(Frame, request.body);
       const bytes = new Uint8Array(Buffer.from(image, 'base64'));
