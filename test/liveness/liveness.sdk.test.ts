@@ -160,6 +160,37 @@ describe('Face Liveness sessions on the Rekognition protocol', () => {
     assert.equal((await frame(randomUUID(), frontal)).status, 404);
   });
 
+  test('REST apps create the same sessions and get the page to send the user to', async () => {
+    const key = (await (await h.container.get('restKeys')).create({ name: 'liveness-test', role: 'admin' })).key;
+    const headers = { 'x-api-key': key, 'content-type': 'application/json' };
+    const r = await fetch(`${h.url}/v1/liveness/sessions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ auditImagesLimit: 1, returnPath: '/door/front' }),
+    });
+    assert.equal(r.status, 201);
+    const { sessionId, pageUrl } = (await r.json()) as { sessionId: string; pageUrl: string };
+    assert.equal(pageUrl, `/liveness?session=${sessionId}&return=%2Fdoor%2Ffront`);
+    assert.equal((await results(sessionId)).Status, 'CREATED');
+    const page = await fetch(`${h.url}${pageUrl}`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /\/console\/liveness\.js/);
+    for (const b of [frontal, turnedA, turnedB]) await frame(sessionId, b);
+    await post(sessionId, 'complete');
+    const got = (await (await fetch(`${h.url}/v1/liveness/sessions/${sessionId}`, { headers })).json()) as {
+      status: string;
+      referenceImage: { bytes: string } | null;
+    };
+    assert.equal(got.status, 'SUCCEEDED');
+    assert.ok(got.referenceImage!.bytes.length > 1000);
+    const bad = await fetch(`${h.url}/v1/liveness/sessions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ returnPath: '//evil.example' }),
+    });
+    assert.equal(bad.status, 400);
+  });
+
   test('5 failed sessions in 3 minutes lock the device out until the window passes', async () => {
     clock += LOCKOUT_WINDOW_MS; // the failures of the tests above leave the window
     const device = 'device-attacker-1';
