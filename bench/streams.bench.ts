@@ -52,26 +52,34 @@ try {
   await manager.create({ id: 'bench-push', source: { kind: 'push' }, collectionId: 'door', cooldownSeconds: 0 });
   const empty = await frame(undefined);
   const faces = [await frame('dani_1_640.jpg'), await frame('dani_2_640.jpg')];
+  /** One frame, then the 5 fps frame interval (a browser camera's pace). */
+  const pushPaced = async (jpeg: Buffer) => {
+    manager.push('bench-push', jpeg);
+    await sleep(1000 / FPS);
+  };
   const latencies: number[] = [];
   const frames: number[] = [];
   const n = args['load-only'] ? -1 : Number(args.visits);
   // Visit 0 warms the models up (the first analysis loads them) and is not counted.
   for (let i = 0; i <= n; i++) {
-    for (let k = 0; k < 3; k++) (manager.push('bench-push', empty), await sleep(1000 / FPS));
+    for (let k = 0; k < 3; k++) await pushPaced(empty);
     const before = sink.visits.length;
     const firstAt = Date.now();
     let at = 0;
     const got = sink.until(() => sink.visits.length > before, 20_000).then(() => (at = Date.now()));
-    for (let k = 0; !at && k < 100; k++) (manager.push('bench-push', faces[(i + k) % 2]!), await sleep(1000 / FPS));
+    for (let k = 0; !at && k < 100; k++) await pushPaced(faces[(i + k) % 2]!);
     await got;
     const v = sink.visits[before]!;
     if (v.verdict.kind !== 'known') console.log(`  visit ${i}: ${v.verdict.kind}`);
-    if (i > 0) (latencies.push(at - firstAt), frames.push(v.framesSeen));
+    if (i > 0) {
+      latencies.push(at - firstAt);
+      frames.push(v.framesSeen);
+    }
     const lefts = sink.lefts.length;
     const left = sink.until(() => sink.lefts.length > lefts, 20_000);
     let done = false;
     void left.then(() => (done = true));
-    for (let k = 0; !done && k < 100; k++) (manager.push('bench-push', empty), await sleep(1000 / FPS));
+    for (let k = 0; !done && k < 100; k++) await pushPaced(empty);
     await left;
   }
   await manager.delete('bench-push');

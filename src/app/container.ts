@@ -24,6 +24,8 @@ import {
   type GovernanceServices,
 } from '../governance/governance.factory.ts';
 import type { RetentionService } from '../governance/retention.service.ts';
+import { keepsImages as keepsImagesIn } from '../governance/policy.ts';
+import { auditVisitSink } from '../governance/audit.visits.ts';
 import type { PrivacyService } from '../governance/privacy.service.ts';
 import { descriptorCipherOf, protectObjects } from '../governance/crypto/crypto.factory.ts';
 import type { Logger } from '../logger.ts';
@@ -35,9 +37,8 @@ import type { ObjectStore } from '../storage/object-store.port.ts';
 import { openStateDatabase, type StateDatabase } from '../db/state.database.ts';
 import { S3ObjectStore } from '../storage/s3.object-store.driver.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
-import { openAppsDatabase } from '../apps/apps.database.ts';
 import type { CameraManager } from '../streams/camera.manager.ts';
-import { openCameras } from '../streams/streams.factory.ts';
+import { checkFfmpeg, openCameras } from '../streams/streams.factory.ts';
 import type { ProcessorService } from '../streams/processors/processor.service.ts';
 import { LivenessService } from '../liveness/liveness.service.ts';
 import { randomUUID } from 'node:crypto';
@@ -66,7 +67,7 @@ export interface Services {
   retention: RetentionService;
   /** The upload pipeline: runs, events, notifications, watched directories (on the deployment database). */
   pipeline: OpenedPipeline;
-  /** The smart door: doors, visitors, passcodes, approvals (on the jobs database, with the outbox); a VisitSink. */
+  /** The smart door: doors, visitors, passcodes, approvals (on the deployment database, with the outbox); a VisitSink. */
   door: OpenedDoor;
   /** Cameras: sources, tracking, visits (src/streams); tables in <dataDir>/apps.sqlite. */
   cameras: CameraManager;
@@ -78,7 +79,8 @@ export interface Services {
 
 export type PartName = keyof Services;
 
-type PartState = { status: 'loading' } | { status: 'ready' } | { status: 'failed'; reason: string };
+type PartState =
+  { status: 'loading' } | { status: 'ready'; detail?: Record<string, unknown> } | { status: 'failed'; reason: string };
 
 export interface Container {
   readonly config: Readonly<Config>;
@@ -108,6 +110,8 @@ export interface ContainerOptions {
 interface Loaded<T> {
   value: T;
   close?: () => Promise<void>;
+  /** What /readyz shows for the part once ready, read on each call (e.g. which driver, a degraded fallback). */
+  detail?: () => Record<string, unknown>;
 }
 
 type Loader<K extends PartName> = (ctx: {
@@ -117,6 +121,9 @@ type Loader<K extends PartName> = (ctx: {
   dataDir: string;
   get: Container['get'];
 }) => Promise<Loaded<Services[K]>>;
+
+/** The deployment's Postgres, for parts that take it as `pg` (absent on the embedded default). */
+const pgOf = (d: StateDatabase) => (d.pg ? { pg: { pool: d.pg.pool, schema: d.pg.schema } } : {});
 
 /** Photos are written before their rows: one this young may belong to a registration still in flight. */
 const ORPHAN_GRACE_MS = 10 * 60_000;
@@ -150,10 +157,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     if (!s3.bucket) {
       const local = new LocalObjectStore(join(dataDir, 'objects'));
       await local.removeTemporaryFiles();
-      return { value: protectObjects(config, dataDir, local) };
+      return { value: protectObjects(config, dataDir, local), detail: () => ({ driver: 'local' }) };
     }
     const store = await S3ObjectStore.open({ ...s3, bucket: s3.bucket });
-    return { value: protectObjects(config, dataDir, store), close: async () => store.close() };
+    const detail = { driver: 's3', bucket: s3.bucket, ...(s3.endpoint ? { endpoint: s3.endpoint } : {}) };
+    return { value: protectObjects(config, dataDir, store), close: async () => store.close(), detail: () => detail };
   },
   governance: async ({ config, dataDir, get }) => openGovernance(config, dataDir, await get('database')),
   // The deployment database + the vector index (rebuilt from it), over the engine's descriptors.
@@ -172,7 +180,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       objects,
       ...(descriptorCipher ? { descriptorCipher } : {}),
     });
-    return { value: opened.service, close: () => opened.close() };
+    return { value: opened.service, close: () => opened.close(), detail: () => ({ vectors: opened.vectorStatus() }) };
   },
   restKeys: async ({ config, dataDir, get }) => openRestKeys(config, dataDir, await get('database')),
   apps: async ({ config, logger, get }) => {
@@ -211,43 +219,39 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       database,
       worker: rolePlan(config.server.role).workers,
       dropFace,
+      keepsImages: (collectionId: string) => keepsImagesIn(config, collectionId),
     });
     return { value: opened, close: () => opened.close() };
   },
-  cameras: async ({ config, logger, dataDir, get }) => {
-    const db = openAppsDatabase(dataDir);
-    try {
-      const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
-      const opened = await openCameras({ config, logger, db, engine, collections, objects });
-      const close = async () => {
-        await opened.close();
-        db.close();
-      };
-      return { value: opened.manager, close };
-    } catch (e) {
-      db.close();
-      throw e;
-    }
+  // Cameras, visits and stream processors on the deployment database (or FACEGATE_CAMERAS_DATABASE_URL).
+  cameras: async ({ config, logger, get }) => {
+    // ffmpeg is checked before the models load, so that its absence is in the log at once.
+    const ffmpeg = checkFfmpeg(config.streams.ffmpegPath).then((f) => {
+      if (!f.ok) logger.error({ err: f.error }, 'ffmpeg is not available: RTSP, MJPEG and file cameras cannot run');
+      return f;
+    });
+    const database = await get('database');
+    const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
+    const db = database.sqlite.db;
+    const opened = await openCameras({
+      ...{ config, logger, db, engine, collections, objects, ffmpeg },
+      ...pgOf(database),
+    });
+    // Every camera decision (known / unknown face) is an audited biometric operation.
+    opened.manager.addSink(auditVisitSink((await get('governance')).audit, logger.child({ module: 'audit' })));
+    return { value: opened.manager, close: () => opened.close() };
   },
   liveness: async ({ config, get }) => {
     const [engine, objects] = [await get('engine'), await get('objects')];
     const now = () => Date.now();
     return { value: new LivenessService({ engine, objects, now, uuid: randomUUID, ...config.liveness }) };
   },
-  processors: async ({ config, logger, dataDir, get }) => {
-    const db = openAppsDatabase(dataDir);
-    try {
-      const [cameras, collections] = [await get('cameras'), await get('collections')];
-      const opened = await openProcessors({ config, logger, db, cameras, collections });
-      const close = async () => {
-        await opened.close();
-        db.close();
-      };
-      return { value: opened.service, close };
-    } catch (e) {
-      db.close();
-      throw e;
-    }
+  processors: async ({ config, logger, get }) => {
+    const database = await get('database');
+    const [cameras, collections] = [await get('cameras'), await get('collections')];
+    const db = database.sqlite.db;
+    const opened = await openProcessors({ config, logger, db, ...pgOf(database), cameras, collections });
+    return { value: opened.service, close: () => opened.close() };
   },
   door: async ({ config, logger, get }) => {
     const [collections, objects, engine, pipeline] = await Promise.all([
@@ -256,7 +260,8 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       get('engine'),
       get('pipeline'),
     ]);
-    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline });
+    const { pg } = await get('database');
+    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline, deploymentPg: pg });
     // The door hears its cameras' visits. Cameras that fail to load leave the door working (passcodes, approvals).
     let detach: (() => void) | undefined;
     const attaching = get('cameras').then(
@@ -278,6 +283,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       collections: await get('collections'),
       governance: await get('governance'),
       pipeline: (await get('pipeline')).privacy,
+      afterErase: (await get('database')).sqlite.erase,
     }),
   }),
   retention: async ({ config, logger, get }) => {
@@ -311,6 +317,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
   const states = new Map<PartName, PartState>();
   const promises = new Map<PartName, Promise<unknown>>();
   const closers = new Map<PartName, () => Promise<void>>();
+  const details = new Map<PartName, () => Record<string, unknown>>();
   let closed = false;
 
   const get = <K extends PartName>(name: K): Promise<Services[K]> => {
@@ -332,6 +339,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
     const value = loading.then(
       (loaded) => {
         states.set(name, { status: 'ready' });
+        if (loaded.detail) details.set(name, loaded.detail);
         if (loaded.close) closers.set(name, loaded.close);
         log.info({ part: name }, 'part ready');
         return loaded.value;
@@ -357,7 +365,13 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
     logger,
     metrics,
     get,
-    status: () => Object.fromEntries(states),
+    status: () =>
+      Object.fromEntries(
+        [...states].map(([name, state]) => {
+          const detail = state.status === 'ready' ? details.get(name) : undefined;
+          return [name, detail ? { ...state, detail: detail() } : state];
+        }),
+      ),
     isReady: () => [...gating].every((n) => states.get(n)?.status === 'ready'),
     settled: async () => {
       await Promise.allSettled(promises.values());

@@ -25,11 +25,13 @@ export function rolePlan(role: Role): RolePlan {
 
 /**
  * The state this configuration keeps inside the data directory. While any is there, one process must own the
- * directory (the in-memory index and the SQLite writers are not shared): `serve` takes the data-directory lock.
- * The collections store is SQLite today; once a Postgres metadata store is selectable its setting is checked here.
+ * directory (an in-memory index and SQLite writers are not shared): `serve` takes the data-directory lock. The
+ * pipeline's runs, events and deliveries are in the deployment's SQLite file on every configuration so far.
  */
-export function dataDirState(config: Pick<Config, 'objectStore' | 'jobs'>): string[] {
-  const state = ['collections (SQLite)'];
+export function dataDirState(config: Pick<Config, 'database' | 'objectStore' | 'jobs'>): string[] {
+  const state: string[] = [];
+  if (!config.database.url) state.push('collections, people and keys (SQLite)');
+  state.push('pipeline runs, events and deliveries (SQLite)');
   if (!config.objectStore.bucket) state.push('objects (local directory)');
   if (config.jobs.driver === 'sqlite') state.push('jobs (SQLite)');
   return state;

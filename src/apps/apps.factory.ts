@@ -97,9 +97,9 @@ export async function openApps(deps: {
     threshold: config.apps.verifyThreshold,
     uuid: randomUUID,
     now,
-    rejections: new RejectionStore(collections, `${config.apps.verifyCollection}-rejections`),
     ...(deps.consent ? { consent: deps.consent } : {}),
     keepPhotos: keepsImages(config, config.apps.verifyCollection),
+    rejections: new RejectionStore(collections, `${config.apps.verifyCollection}-rejections`),
   });
   const uploads = new UploadsService({
     collections,

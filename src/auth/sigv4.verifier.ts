@@ -120,6 +120,7 @@ function presignedParams(url: string): URLSearchParams | undefined {
 export function looksSigned(req: Pick<SignedRequest, 'url' | 'headers'>): boolean {
   return (
     presignedParams(req.url) !== undefined ||
+    /[?&](X-Amz-[A-Za-z-]+|Action|AWSAccessKeyId)=/.test(req.url) ||
     ['authorization', 'x-amz-date', 'x-amz-target', 'x-amz-security-token', 'x-amz-content-sha256'].some(
       (h) => req.headers[h] !== undefined,
     )

@@ -15,6 +15,7 @@ interface ServeFlags {
   host?: string;
   dataDir?: string;
   role?: string;
+  s3Port?: string;
   auth: boolean;
 }
 
@@ -48,7 +49,12 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (flags.host) server.host = flags.host;
   if (flags.role) server.role = flags.role;
   const auth: Record<string, string> = flags.auth ? {} : { disabled: 'true' };
-  const overrides = { server, auth, ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) };
+  const overrides = {
+    server,
+    auth,
+    ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+    ...(flags.s3Port ? { s3: { port: flags.s3Port } } : {}),
+  };
   let config;
   try {
     config = loadConfig(process.env, overrides);
@@ -125,6 +131,7 @@ export function register(program: Command): void {
       '--role <role>',
       'api (HTTP, no job workers), worker (jobs, health endpoints only) or all (default, FACEGATE_ROLE)',
     )
+    .option('--s3-port <port>', 'S3-compatible endpoint port (default 9000, FACEGATE_S3_PORT; 0 = off)')
     .option('--no-auth', 'accept unsigned requests (development only; prints a warning)')
     .action((flags: ServeFlags) => serve(flags));
 }

@@ -5,7 +5,7 @@
 // is approximate and its collection filter runs after it, so with pgvector ≥ 0.8 iterative index scans keep scanning
 // until enough rows pass; a search that still comes back short (or whose `accept` filter leaves too few) is re-checked
 // by an exact scan of the collection. Contract: test/contract/vector.contract.ts.
-import type { Pool, PoolClient } from 'pg';
+import pg, { type Pool, type PoolClient, type QueryResult } from 'pg';
 import { pgIdent, migratePg } from '../db/pg.migrate.ts';
 import { FacegateError } from '../errors.ts';
 import { TopK } from './topk.ts';
@@ -53,7 +53,8 @@ export const hasIterativeScan = (version: string): boolean => {
   return major > 0 || minor >= 8;
 };
 
-const literal = (v: Float32Array): string => `[${Array.from(v).join(',')}]`;
+const { escapeLiteral } = pg;
+export const literal = (v: Float32Array): string => `[${Array.from(v).join(',')}]`;
 
 export class PgVectorIndex implements VectorIndex {
   private readonly s: string;
@@ -130,18 +131,21 @@ export class PgVectorIndex implements VectorIndex {
     accept?: (id: string) => boolean,
   ): Promise<VectorHit[]> {
     if (k <= 0) return [];
-    const dim = await this.dimOf(this.opts.pool, collectionId);
-    if (dim === undefined) return [];
-    if (query.length !== dim) {
-      throw new FacegateError('INVALID_PARAMETER', `Query of ${query.length} values; the collection holds ${dim}`);
-    }
     // Room for ties at the k-th place (ordered by id) and, with a filter, for the ids it removes.
     const limit = (accept ? 4 : 1) * (k + Math.max(10, k));
     const q = literal(query);
+    // The common case in one round trip: rows of the query's dimension exist only if it is the collection's.
+    const dim = query.length;
     const rows = dim <= HNSW_MAX_DIM ? await this.annCandidates(collectionId, q, dim, limit) : [];
     const top = rank(rows, k, accept);
-    // Short: the collection is smaller than k (then the exact scan is cheap) or the approximate scan missed rows.
-    return top.length >= k ? top : this.exactSearch(collectionId, q, k, accept);
+    if (top.length >= k) return top;
+    // Short: a wrong dimension, a collection smaller than k, or an approximate scan that missed rows.
+    const have = await this.dimOf(this.opts.pool, collectionId);
+    if (have === undefined) return [];
+    if (have !== dim) {
+      throw new FacegateError('INVALID_PARAMETER', `Query of ${dim} values; the collection holds ${have}`);
+    }
+    return this.exactSearch(collectionId, q, k, accept);
   }
 
   async get(collectionId: string, id: string): Promise<Float32Array | undefined> {
@@ -168,22 +172,28 @@ export class PgVectorIndex implements VectorIndex {
     return { table: Number(rows[0]!.t), indexes: Number(rows[0]!.i) };
   }
 
-  /** The HNSW scan: the nearest `limit` of the collection by cosine distance, via the index for its dimension. */
+  /**
+   * The HNSW scan: the nearest `limit` of the collection by cosine distance, via the index for its dimension. One
+   * simple-protocol round trip (settings, query and commit together), so the values are inlined: the vector is
+   * numbers only and the collection id goes through escapeLiteral. The collection test is written so that it cannot
+   * use the primary key (`collection_id || ''`): otherwise the planner, seeing a selective collection, scans it by
+   * key and sorts, exactly and slowly for a large one. So the kNN always walks the HNSW index, filtering as it goes
+   * (iteratively, up to hnsw.max_scan_tuples); a collection too small to fill k that way comes back short and is
+   * answered by the exact re-check, which does use the key, and is fast precisely because the collection is small.
+   */
   private async annCandidates(collectionId: string, q: string, dim: number, limit: number): Promise<Row[]> {
-    const e = `embedding::vector(${dim})`;
-    return this.tx(async (c) => {
-      await c.query(`SET LOCAL hnsw.ef_search = ${Math.max(this.efSearch, Math.min(1000, limit))}`);
-      // relaxed_order: results may come slightly out of order, which the outer ORDER BY puts right.
-      if (this.iterative) await c.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
-      const { rows } = await c.query<Row>(
-        `WITH knn AS MATERIALIZED (
-           SELECT face_id, ${e} <=> $2::vector(${dim}) AS distance FROM ${this.s}.face_vectors
-           WHERE dim = ${dim} AND collection_id = $1 ORDER BY ${e} <=> $2::vector(${dim}) LIMIT $3)
-         SELECT face_id, distance FROM knn ORDER BY distance, face_id`,
-        [collectionId, q, limit],
-      );
-      return rows;
-    });
+    const ef = Math.max(this.efSearch, Math.min(1000, limit));
+    const c = await this.opts.pool.connect();
+    try {
+      const sql = ['BEGIN', ...knnSettings(ef, this.iterative), knnSql(this.s, collectionId, q, dim, limit), 'COMMIT'];
+      const results = (await c.query(sql.join(';\n'))) as unknown as QueryResult<Row>[];
+      return results.find((r) => r.command === 'SELECT')?.rows ?? [];
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
   }
 
   /** Exact re-check: a sequential scan ranked by distance, widened until `accept` leaves k or the collection ends. */
@@ -243,6 +253,33 @@ export class PgVectorIndex implements VectorIndex {
       c.release();
     }
   }
+}
+
+/**
+ * Settings for the kNN statement's transaction. With sequential scans off and a collection test the primary key
+ * cannot serve (`collection_id || ''`, in knnSql), the only plan left is the HNSW index scan, whatever the planner's
+ * estimates say: it filters by collection as it walks (iteratively, up to hnsw.max_scan_tuples, where pgvector has
+ * iterative scans). A collection too small to fill k that way comes back short and gets the exact re-check, which
+ * uses the key and is fast precisely because the collection is small.
+ */
+export function knnSettings(efSearch: number, iterative: boolean): string[] {
+  return [
+    `SET LOCAL hnsw.ef_search = ${Math.round(efSearch)}`,
+    'SET LOCAL enable_seqscan = off',
+    // relaxed_order: results may come slightly out of order, which the outer ORDER BY puts right.
+    ...(iterative ? ['SET LOCAL hnsw.iterative_scan = relaxed_order'] : []),
+  ];
+}
+
+/** The kNN statement; `s` is a quoted schema, `q` a vector literal of `dim` numbers (values inlined: one round trip). */
+export function knnSql(s: string, collectionId: string, q: string, dim: number, limit: number): string {
+  const e = `embedding::vector(${dim})`;
+  const v = `'${q}'::vector(${dim})`;
+  return `WITH knn AS MATERIALIZED (
+      SELECT face_id, ${e} <=> ${v} AS distance FROM ${s}.face_vectors
+      WHERE dim = ${dim} AND collection_id || '' = ${escapeLiteral(collectionId)} ORDER BY ${e} <=> ${v}
+      LIMIT ${Math.floor(limit)})
+    SELECT face_id, distance FROM knn ORDER BY distance, face_id`;
 }
 
 interface Row {

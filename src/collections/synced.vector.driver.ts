@@ -27,6 +27,7 @@ export const SYNCED_MIGRATIONS: readonly string[] = [
 
 export const NOTIFY_CHANNEL = 'facegate_vectors';
 const LOG_PAGE = 1000;
+const TRIM_EVERY = 1000;
 
 export interface SyncedVectorOptions {
   pool: Pool;
@@ -39,6 +40,8 @@ export interface SyncedVectorOptions {
   consistency?: 'strict' | 'notify';
   /** Safety-net catch-up period, ms (0 = none): covers notifications lost while the listener was reconnecting. */
   pollMs?: number;
+  /** Log entries kept (older ones are deleted by writers); a process further behind reloads from a snapshot. */
+  logRetain?: number;
 }
 
 export interface SyncedVectorStatus {
@@ -58,7 +61,7 @@ const fromBytes = (b: Buffer): Float32Array => {
 export class SyncedVectorIndex extends EventEmitter implements VectorIndex {
   private readonly s: string;
   private readonly schemaName: string;
-  private readonly memory: MemoryVectorIndex;
+  private memory: MemoryVectorIndex;
   private cursor = 0;
   private catching?: Promise<void>;
   private again = false;
@@ -233,6 +236,11 @@ export class SyncedVectorIndex extends EventEmitter implements VectorIndex {
       [this.cursor],
     );
     if (!rows.length) return false;
+    if (Number(rows[0]!.seq) > this.cursor + 1 && (await this.trimmedPast(this.cursor))) {
+      this.opts.logger.warn({ cursor: this.cursor }, 'vector log trimmed past this process: reloading');
+      await this.load();
+      return true;
+    }
     // Per collection: whole-collection entries first reload it; then the faces named are re-read from vector_rows.
     const byCollection = new Map<string, { reload: boolean; faces: Set<string> }>();
     for (const r of rows) {
@@ -249,8 +257,17 @@ export class SyncedVectorIndex extends EventEmitter implements VectorIndex {
     return rows.length === LOG_PAGE;
   }
 
+  /** True when entries after `cursor` were deleted (not merely a gap left by a rolled-back write). */
+  private async trimmedPast(cursor: number): Promise<boolean> {
+    const { rows } = await this.opts.pool.query<{ min: string | null }>(
+      `SELECT min(seq) AS min FROM ${this.s}.vector_log`,
+    );
+    return rows[0]?.min !== null && Number(rows[0]?.min) > cursor + 1;
+  }
+
   /** Every row and the log position they reflect, from one snapshot (writers commit in log order). */
   private async load(): Promise<void> {
+    const memory = new MemoryVectorIndex({ quantize: this.opts.quantize ?? false });
     const c = await this.opts.pool.connect();
     try {
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -264,12 +281,12 @@ export class SyncedVectorIndex extends EventEmitter implements VectorIndex {
           after,
         );
         if (!rows.length) break;
-        for (const r of rows)
-          await this.memory.add(r.collection_id, [{ id: r.face_id, vector: fromBytes(r.embedding) }]);
+        for (const r of rows) await memory.add(r.collection_id, [{ id: r.face_id, vector: fromBytes(r.embedding) }]);
         const last = rows[rows.length - 1]!;
         after = [last.collection_id, last.face_id];
       }
       await c.query('COMMIT');
+      this.memory = memory;
       this.cursor = Number(top[0]!.seq);
     } finally {
       c.release();
@@ -320,6 +337,7 @@ export class SyncedVectorIndex extends EventEmitter implements VectorIndex {
 
   /** A change, its log entries and the notification in one transaction, under the schema's writer lock. */
   private async write(fn: (c: PoolClient) => Promise<void>): Promise<void> {
+    const before = this.lastWrite;
     const c = await this.opts.pool.connect();
     try {
       await c.query('BEGIN');
@@ -335,6 +353,14 @@ export class SyncedVectorIndex extends EventEmitter implements VectorIndex {
     }
     // Read-your-writes: the change reaches this process's index before the call returns.
     await this.catchUp();
+    await this.trim(before);
+  }
+
+  /** Every TRIM_EVERY entries, deletes those older than the retained window (bounded log). */
+  private async trim(before: number): Promise<void> {
+    if (Math.floor(before / TRIM_EVERY) === Math.floor(this.lastWrite / TRIM_EVERY)) return;
+    const horizon = this.lastWrite - (this.opts.logRetain ?? 100_000);
+    if (horizon > 0) await this.opts.pool.query(`DELETE FROM ${this.s}.vector_log WHERE seq <= $1`, [horizon]);
   }
 
   private async startListening(): Promise<void> {

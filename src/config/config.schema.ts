@@ -285,9 +285,12 @@ export const configSchema = z.object({
       maxLockoutSeconds: int(1, 7 * 86_400).default(3600),
       /** A denied stranger does not page the owner again for this long. */
       denyCooldownSeconds: int(0, 30 * 86_400).default(3600),
-      /** Postgres for the door's tables (default: the deployment's SQLite database, with the event outbox). */
+      /** Postgres for the door's tables (default: the deployment's database, FACEGATE_DATABASE_URL or SQLite). */
       databaseUrl: z.string().min(1).optional(),
-      databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/).default('public'),
+      databaseSchema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+        .default('public'),
       /** After an unlock, the door's lock entity shows "unlocked" this long, then "locked" again. */
       relockSeconds: int(1, 3600).default(10),
       /** Doors from the config file; each is validated again by apps/door at start-up. */
@@ -299,6 +302,11 @@ export const configSchema = z.object({
     .object({
       /** Postgres for the audit log and consent records (default: the embedded database). */
       databaseUrl: z.string().min(1).optional(),
+      /** Postgres schema of those tables. */
+      databaseSchema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/)
+        .default('public'),
       /** Audit entries older than this leave the log (days; 0 = kept until purged by hand). */
       auditRetentionDays: int(0, 36_500).default(365),
       /** Comma-separated collection ids that index only people with a consent record ('*': every collection). */
@@ -325,6 +333,8 @@ export const configSchema = z.object({
       /** Reconnect backoff: first delay, doubling up to the max (ms). */
       reconnectMs: int(50, 600_000).default(1000),
       maxReconnectMs: int(50, 3_600_000).default(30_000),
+      /** Postgres for camera definitions and the visit log, shared by several instances (default: apps.sqlite). */
+      databaseUrl: z.string().min(1).optional(),
       /** Home Assistant MQTT discovery for cameras (needs notify.mqtt.url). */
       homeAssistant: bool.default(true),
       discoveryPrefix: z.string().min(1).default('homeassistant'),

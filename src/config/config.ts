@@ -121,12 +121,14 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_HA_DISCOVERY_PREFIX: 'streams.discoveryPrefix',
   FACEGATE_PUBLIC_URL: 'streams.publicUrl',
   FACEGATE_GOVERNANCE_DATABASE_URL: 'governance.databaseUrl',
+  FACEGATE_GOVERNANCE_DATABASE_SCHEMA: 'governance.databaseSchema',
   FACEGATE_AUDIT_RETENTION_DAYS: 'governance.auditRetentionDays',
   FACEGATE_CONSENT_REQUIRED: 'governance.consentRequired',
   FACEGATE_RETENTION: 'governance.retention',
   FACEGATE_DESCRIPTOR_ONLY: 'governance.descriptorOnly',
   FACEGATE_MASTER_KEY: 'governance.masterKey',
   FACEGATE_MASTER_KEY_FILE: 'governance.masterKeyFile',
+  FACEGATE_CAMERAS_DATABASE_URL: 'streams.databaseUrl',
 };
 
 type Tree = { [k: string]: string | Tree };

@@ -14,10 +14,7 @@ export interface StateDatabase {
   close(): Promise<void>;
 }
 
-export function openStateDatabase(
-  config: Pick<Config, 'database' | 'collections'>,
-  dataDir: string,
-): StateDatabase {
+export function openStateDatabase(config: Pick<Config, 'database' | 'collections'>, dataDir: string): StateDatabase {
   const sqlite = openDeploymentDatabase(dataDir, { synchronous: config.collections.synchronous });
   const { url, schema, poolSize } = config.database;
   const pg = url ? openPgDatabase(url, schema, poolSize) : undefined;

@@ -60,7 +60,10 @@ export async function openGovernance(
   if (url) {
     const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5000, max: 5 });
     try {
-      return { value: governanceServices(await pgGovernanceStores(pool), policyOf(config)), close: () => pool.end() };
+      return {
+        value: governanceServices(await pgGovernanceStores(pool, config.governance.databaseSchema), policyOf(config)),
+        close: () => pool.end(),
+      };
     } catch (e) {
       await pool.end();
       throw e;
@@ -90,6 +93,7 @@ export function privacyService(deps: {
   collections: Pick<CollectionService, 'listFaces'>;
   governance: GovernanceServices;
   pipeline: PipelinePrivacy;
+  afterErase?: () => void | Promise<void>;
 }): PrivacyService {
   return new PrivacyService({
     resolve: peopleSubject(deps.verify),
@@ -100,6 +104,7 @@ export function privacyService(deps: {
       peopleHolder(deps.verify, deps.collections),
     ],
     audit: deps.governance.audit,
+    ...(deps.afterErase ? { afterErase: deps.afterErase } : {}),
   });
 }
 

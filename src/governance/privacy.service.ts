@@ -29,6 +29,8 @@ export class PrivacyService {
       holders: PersonalDataHolder[];
       audit: AuditService;
       now?: () => Date;
+      /** After an erasure: leave no old page image of the deleted rows (SQLite: checkpoint the WAL, TRUNCATE). */
+      afterErase?: () => void | Promise<void>;
     },
   ) {}
 
@@ -66,6 +68,7 @@ export class PrivacyService {
     removed.audit = await this.deps.audit.redact([
       ...new Set([subject.personId, ...subject.faceIds, ...subject.externalIds]),
     ]);
+    await this.deps.afterErase?.();
     if (failures.length) {
       throw new FacegateError('INTERNAL', `Erasure of ${personId} is incomplete; retry it`, {
         cause: new Error(failures.join('; ')),

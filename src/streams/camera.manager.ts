@@ -57,11 +57,6 @@ export class CameraManager {
   }
 
   async start(): Promise<void> {
-    if (!this.deps.ffmpeg.ok)
-      this.log.error(
-        { err: this.deps.ffmpeg.error },
-        'ffmpeg is not available: RTSP, MJPEG and file cameras cannot run',
-      );
     for (const spec of this.deps.configCameras) this.specs.set(spec.id, { spec, origin: 'config' });
     for (const c of await this.deps.store.list()) {
       if (this.specs.has(c.spec.id))
@@ -219,7 +214,22 @@ export class CameraManager {
     }
   }
 
+  /**
+   * Records the visit (best frame with its box in the object store, a row in the store) while the sinks get it: the
+   * door's latency does not wait for the snapshot's write. Both finish before the track's `left` is delivered.
+   */
   private async visit(v: Visit): Promise<void> {
+    const record = this.record(v).catch((e: unknown) =>
+      this.log.error({ visitId: v.id, err: e }, 'visit not recorded'),
+    );
+    const deliver = [...this.sinks].map((s) =>
+      s.visit(v).catch((e: unknown) => this.log.error({ visitId: v.id, err: e }, 'visit sink failed')),
+    );
+    this.log.info({ cameraId: v.cameraId, visitId: v.id, kind: v.verdict.kind, frames: v.framesSeen }, 'visit');
+    await Promise.all([record, ...deliver]);
+  }
+
+  private async record(v: Visit): Promise<void> {
     const best = v.snapshots[0]!;
     const label = v.verdict.kind === 'known' ? (v.verdict.externalImageId ?? v.verdict.userId ?? 'known') : 'unknown';
     const jpeg = await this.deps.annotator.annotate(Buffer.from(best.jpeg), [
@@ -245,15 +255,17 @@ export class CameraManager {
       framesSeen: v.framesSeen,
       snapshot: { bucket: SNAPSHOT_BUCKET, key, box: best.box },
     });
-    this.log.info({ cameraId: v.cameraId, visitId: v.id, kind: v.verdict.kind, frames: v.framesSeen }, 'visit');
-    for (const s of this.sinks)
-      await s.visit(v).catch((e: unknown) => this.log.error({ visitId: v.id, err: e }, 'visit sink failed'));
   }
 
   private async left(e: VisitLeft): Promise<void> {
-    await this.deps.store.markLeft(e.visitId, e.leftAt);
-    for (const s of this.sinks)
-      await s.left(e).catch((err: unknown) => this.log.error({ visitId: e.visitId, err }, 'left sink failed'));
+    await Promise.all([
+      this.deps.store
+        .markLeft(e.visitId, e.leftAt)
+        .catch((err: unknown) => this.log.error({ visitId: e.visitId, err }, 'left not recorded')),
+      ...[...this.sinks].map((s) =>
+        s.left(e).catch((err: unknown) => this.log.error({ visitId: e.visitId, err }, 'left sink failed')),
+      ),
+    ]);
   }
 }
 

@@ -46,7 +46,13 @@ export class CameraRuntime {
 
   start(): void {
     this.state = 'connecting';
-    this.loops = Promise.all([this.sourceLoop(), this.analysisLoop()]);
+    // Both loops handle their own failures; anything that still escapes marks the camera failed instead of
+    // becoming an unhandled rejection.
+    this.loops = Promise.all([this.sourceLoop(), this.analysisLoop()]).catch((e: unknown) => {
+      this.state = 'failed';
+      this.lastError = redactUrl(e instanceof Error ? e.message : String(e));
+      this.log.error({ cameraId: this.spec.id, err: this.lastError }, 'camera stopped on an unexpected error');
+    });
   }
 
   /** Stops the source and waits for the frame being analysed; ends every open track (`left`). */

@@ -30,5 +30,5 @@ export function createSource(spec: CameraSpec, settings: SourceSettings): FrameS
   }
 }
 
-/** The source as the API shows it: URLs redacted by the caller; file paths as given. */
+/** Sources decoded by an ffmpeg child process (the ones that fail when ffmpeg is missing). */
 export const usesFfmpeg = (spec: CameraSpec) => ['rtsp', 'mjpeg', 'file'].includes(spec.source.kind);

@@ -2,6 +2,7 @@
 // shown in /readyz, and only cameras that need it fail), the store on the caller's SQLite handle.
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import pg from 'pg';
 import type { CollectionService } from '../collections/collection.service.ts';
 import type { Config } from '../config/config.schema.ts';
 import { FacegateError } from '../errors.ts';
@@ -10,6 +11,7 @@ import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 import { CameraManager } from './camera.manager.ts';
 import { sqliteCameraStore } from './camera.sqlite.ts';
+import { pgCameraStore } from './camera.pg.ts';
 import { cameraInputSchema, type CameraSpec } from './camera.types.ts';
 import { engineAnalyser } from './frame.analyser.ts';
 import { sharpAnnotator } from './sharp.annotator.ts';
@@ -30,22 +32,46 @@ export function configCameras(config: Readonly<Config>): CameraSpec[] {
   return specs;
 }
 
+export type FfmpegStatus = { ok: true; version: string } | { ok: false; error: string };
+
+/** Probes ffmpeg (`-version`); never rejects: the status says why ffmpeg cannot run. */
+export function checkFfmpeg(path: string): Promise<FfmpegStatus> {
+  return probeFfmpeg(path).then(
+    (version) => ({ ok: true as const, version }),
+    (e: Error) => ({ ok: false as const, error: e.message }),
+  );
+}
+
 export async function openCameras(deps: {
   config: Readonly<Config>;
   logger: Logger;
   db: Database;
+  /** The deployment's Postgres (FACEGATE_DATABASE_URL), used when no camera-specific URL is set. */
+  pg?: { pool: pg.Pool; schema: string };
   engine: FaceEngine;
   collections: CollectionService;
   objects: ObjectStore;
+  /** The result of checkFfmpeg, when the caller started it earlier (so that its absence is logged at once). */
+  ffmpeg?: Promise<FfmpegStatus>;
 }): Promise<{ manager: CameraManager; close(): Promise<void> }> {
   const { config } = deps;
   const s = config.streams;
-  const ffmpeg = await probeFfmpeg(s.ffmpegPath).then(
-    (version) => ({ ok: true as const, version }),
-    (e: Error) => ({ ok: false as const, error: e.message }),
-  );
+  const ffmpeg = await (deps.ffmpeg ?? checkFfmpeg(s.ffmpegPath));
+  // Postgres when configured (several instances share cameras and visits), else the caller's SQLite handle.
+  const pool = s.databaseUrl
+    ? new pg.Pool({ connectionString: s.databaseUrl, connectionTimeoutMillis: 5000, max: 5 })
+    : undefined;
+  const store = pool
+    ? await pgCameraStore(pool).catch(async (e: unknown) => {
+        await pool.end();
+        throw e;
+      })
+    : deps.pg
+      ? await pgCameraStore(deps.pg.pool, deps.pg.schema)
+      : sqliteCameraStore(deps.db);
+  const closePool = async () => void (await pool?.end());
   const manager = new CameraManager({
-    store: sqliteCameraStore(deps.db),
+    store,
     configCameras: configCameras(config),
     analyser: engineAnalyser(deps.engine, deps.collections),
     objects: deps.objects,
@@ -60,7 +86,7 @@ export async function openCameras(deps: {
   });
   await manager.start();
   const mqttUrl = config.notify.mqtt.url;
-  if (!(mqttUrl && s.homeAssistant)) return { manager, close: () => manager.close() };
+  if (!(mqttUrl && s.homeAssistant)) return { manager, close: async () => (await manager.close(), await closePool()) };
   const mqtt = mqttPublisher(mqttUrl);
   const ha = new HomeAssistantDiscovery(
     mqtt,
@@ -79,6 +105,7 @@ export async function openCameras(deps: {
     close: async () => {
       await manager.close();
       await mqtt.close();
+      await closePool();
     },
   };
 }

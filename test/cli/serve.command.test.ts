@@ -19,7 +19,8 @@ async function serve(args: string[]): Promise<{ child: ChildProcess; banner: str
     process.execPath,
     [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, ...args],
     {
-      env: { ...process.env, FACEGATE_LOG_LEVEL: 'silent' },
+      // The S3 endpoint off: its default port 9000 is shared by every test process on the machine.
+      env: { ...process.env, FACEGATE_LOG_LEVEL: 'silent', FACEGATE_S3_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

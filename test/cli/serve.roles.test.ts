@@ -38,7 +38,7 @@ test('serve --role worker serves only health routes, holds the embedded data dir
       timeout: 60_000,
     });
     assert.equal(second.status, 2);
-    assert.match(second.stderr, /collections \(SQLite\)/);
+    assert.match(second.stderr, /collections, people and keys \(SQLite\)/);
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = once(child, 'exit');

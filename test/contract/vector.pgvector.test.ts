@@ -4,7 +4,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { PgVectorIndex, probePgvector } from '../../src/collections/pgvector.vector.driver.ts';
+import {
+  knnSettings,
+  knnSql,
+  literal,
+  PgVectorIndex,
+  probePgvector,
+} from '../../src/collections/pgvector.vector.driver.ts';
 import { pgliteUnavailable, startPgliteServer, type PgliteServer } from '../helpers/pglite.server.ts';
 import { postgresUrl } from '../helpers/services.ts';
 import { unitVectors, vectorIndexContract } from './vector.contract.ts';
@@ -37,28 +43,32 @@ if (missing) {
       assert.match(index.version, /^\d+\.\d+/);
     });
 
-    test('the kNN query uses the HNSW index of its dimension', async () => {
+    test('the kNN statement walks the HNSW index of its dimension', async () => {
       const fresh = await server!.freshSchema('v');
       schemas.push(fresh);
       const index = await PgVectorIndex.open({ pool: fresh.pool, schema: fresh.schema });
-      const vs = unitVectors(200, 12, 31);
+      const vs = unitVectors(300, 12, 31);
       await index.add(
         'c',
         vs.map((vector, i) => ({ id: `f${i}`, vector })),
       );
+      // The driver's own statement and settings, planned on fresh statistics (as after a bulk load).
+      await fresh.pool.query(`ANALYZE "${fresh.schema}".face_vectors`);
       const c = await fresh.pool.connect();
+      let plan = '';
       try {
-        await c.query('SET enable_seqscan = off');
-        const q = `[${Array.from(vs[0]!).join(',')}]`;
+        await c.query('BEGIN');
+        for (const setting of knnSettings(40, true)) await c.query(setting);
         const { rows } = await c.query<{ 'QUERY PLAN': string }>(
-          `EXPLAIN SELECT face_id FROM "${fresh.schema}".face_vectors WHERE dim = 12 AND collection_id = 'c'
-           ORDER BY embedding::vector(12) <=> '${q}'::vector(12) LIMIT 5`,
+          `EXPLAIN ${knnSql(`"${fresh.schema}"`, 'c', literal(vs[5]!), 12, 20)}`,
         );
-        const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-        assert.match(plan, /face_vectors_hnsw_12/, plan);
+        plan = rows.map((r) => r['QUERY PLAN']).join('\n');
       } finally {
+        await c.query('ROLLBACK');
         c.release();
       }
+      assert.match(plan, /Index Scan using face_vectors_hnsw_12/, plan);
+      assert.equal((await index.search('c', vs[5]!, 3))[0]!.id, 'f5');
     });
 
     test('a filter that leaves the approximate candidates short is completed by an exact re-check', async () => {

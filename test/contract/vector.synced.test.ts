@@ -109,4 +109,23 @@ describe('in-memory indexes kept in step across processes', () => {
     await a.add('c', [{ id: 'x', vector: unitVectors(1, 16)[0]! }]);
     await assert.rejects(() => b.add('c', [{ id: 'y', vector: unitVectors(1, 8)[0]! }]), /holds 16/);
   });
+
+  test('writers keep the log bounded; an instance left behind the trimmed log reloads from a snapshot', async () => {
+    const fresh = await schema();
+    const a = await open(fresh, { logRetain: 10 });
+    const deaf = await open(fresh, { consistency: 'notify', listen: false });
+    const vs = unitVectors(1500, 8, 21);
+    await a.add(
+      'c',
+      vs.slice(0, 1200).map((vector, i) => ({ id: `f${i}`, vector })),
+    );
+    await a.remove('c', ['f0']);
+    const { rows } = await fresh.pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${fresh.schema}".vector_log`);
+    assert.ok(Number(rows[0]!.n) <= 11, `log holds ${rows[0]!.n} entries`);
+    await deaf.catchUp();
+    assert.equal(deaf.status().cursor, a.lastWrite);
+    assert.equal(await deaf.size('c'), 1199);
+    assert.equal(await deaf.get('c', 'f0'), undefined);
+    assert.equal((await deaf.search('c', vs[700]!, 1))[0]!.id, 'f700');
+  });
 });

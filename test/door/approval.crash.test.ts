@@ -15,8 +15,7 @@ import { newSecret } from '../../src/apps/door/passcode.crypto.ts';
 import { PasscodeIssuer } from '../../src/apps/door/passcode.issuer.ts';
 import { SmsPasscodeSender } from '../../src/apps/door/sms.passcode.sender.ts';
 import { SqliteEventOutbox } from '../../src/events/outbox.sqlite.ts';
-import { DATABASE_FILE } from '../../src/db/sqlite.database.ts';
-import { openJobsDatabase } from '../../src/jobs/sqlite.database.ts';
+import { openDeploymentDatabase } from '../../src/db/sqlite.database.ts';
 import { createLogger } from '../../src/logger.ts';
 import { SqliteNotifyStore } from '../../src/notify/notify.sqlite.driver.ts';
 import { SmsNotifier } from '../../src/notify/sms.notifier.ts';
@@ -45,7 +44,8 @@ test(
       };
       assert.equal(passcodeSent, false, 'the SMS provider refused the connection');
 
-      const db = openJobsDatabase(join(dir, DATABASE_FILE));
+      const deployment = openDeploymentDatabase(dir);
+      const { db } = deployment;
       try {
         const store = sqliteDoorStore(db);
         assert.equal((await store.getVisitor(visitorId))?.name, 'Dana');

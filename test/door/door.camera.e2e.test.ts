@@ -41,51 +41,90 @@ after(async () => {
   await world?.close();
 });
 
-test('a known visitor and a stranger at a file camera: one passcode SMS, one owner notification', { timeout: 300_000 }, async () => {
-  const logger = createLogger('silent');
-  const store = sqliteDoorStore(db);
-  const outbox = new SqliteEventOutbox(db);
-  const notifyStore = new SqliteNotifyStore(db);
-  queue = new SqliteJobQueue({ db, logger, pollMs: 20, maxAttempts: 3, backoffMs: 10 });
-  const sms = new SmsNotifier({}, notifyStore);
-  notifications = new NotificationService({ store: notifyStore, outbox, queue, notifiers: { sms }, logger, maxAttempts: 3, backoffMs: 10, pollMs: 50 });
-  notifications.register();
-  await queue.start();
-  const clock = new TestClock(new Date());
-  const door = new DoorService({
-    store, collections: world.collections.service, objects: new LocalObjectStore(join(world.dir, 'door-objects')),
-    sms: new SmsPasscodeSender(sms), similarity: (a, b) => world.engine.similarity(a, b), clock, ids: { uuid: randomUUID },
-    key: 'e2e-key-'.padEnd(43, 'k'), settings: SETTINGS, owners: new NotifyOwnerSubscriptions(notifications, notifyStore), logger,
-  });
-  await door.defineDoor({ id: 'front-door', name: 'Front door', collectionId: 'door', owner: { sms: OWNER } });
-  // The known person was registered earlier: their face (external image id "dani") is a visitor of this door.
-  const [face] = (await world.collections.service.listFaces({ collectionId: 'door' })).faces;
-  await store.commit({ visitor: { id: KNOWN, doorId: 'front-door', name: 'Dani', phone: DANI, faceIds: [face!.faceId], photos: [], createdAt: clock.now() } }, clock.now());
+test(
+  'a known visitor and a stranger at a file camera: one passcode SMS, one owner notification',
+  { timeout: 300_000 },
+  async () => {
+    const logger = createLogger('silent');
+    const store = sqliteDoorStore(db);
+    const outbox = new SqliteEventOutbox(db);
+    const notifyStore = new SqliteNotifyStore(db);
+    queue = new SqliteJobQueue({ db, logger, pollMs: 20, maxAttempts: 3, backoffMs: 10 });
+    const sms = new SmsNotifier({}, notifyStore);
+    notifications = new NotificationService({
+      store: notifyStore,
+      outbox,
+      queue,
+      notifiers: { sms },
+      logger,
+      maxAttempts: 3,
+      backoffMs: 10,
+      pollMs: 50,
+    });
+    notifications.register();
+    await queue.start();
+    const clock = new TestClock(new Date());
+    const door = new DoorService({
+      store,
+      collections: world.collections.service,
+      objects: new LocalObjectStore(join(world.dir, 'door-objects')),
+      sms: new SmsPasscodeSender(sms),
+      similarity: (a, b) => world.engine.similarity(a, b),
+      clock,
+      ids: { uuid: randomUUID },
+      key: 'e2e-key-'.padEnd(43, 'k'),
+      settings: SETTINGS,
+      owners: new NotifyOwnerSubscriptions(notifications, notifyStore),
+      logger,
+    });
+    await door.defineDoor({ id: 'front-door', name: 'Front door', collectionId: 'door', owner: { sms: OWNER } });
+    // The known person was registered earlier: their face (external image id "dani") is a visitor of this door.
+    const [face] = (await world.collections.service.listFaces({ collectionId: 'door' })).faces;
+    await store.commit(
+      {
+        visitor: {
+          id: KNOWN,
+          doorId: 'front-door',
+          name: 'Dani',
+          phone: DANI,
+          faceIds: [face!.faceId],
+          photos: [],
+          createdAt: clock.now(),
+        },
+      },
+      clock.now(),
+    );
 
-  world.manager.addSink(door);
-  await world.manager.create({ id: 'front', source: { kind: 'file', path: video, loop: false }, collectionId: 'door', doorId: 'front-door' });
-  await world.manager.drained('front');
-  await world.sink.until(() => world.sink.lefts.length >= 2);
+    world.manager.addSink(door);
+    await world.manager.create({
+      id: 'front',
+      source: { kind: 'file', path: video, loop: false },
+      collectionId: 'door',
+      doorId: 'front-door',
+    });
+    await world.manager.drained('front');
+    await world.sink.until(() => world.sink.lefts.length >= 2);
 
-  const events = await outbox.list({ limit: 100 });
-  const known = events.filter((e) => e.type === 'door.known');
-  const unknown = events.filter((e) => e.type === 'door.unknown');
-  assert.equal(known.length, 1, JSON.stringify(events.map((e) => e.type)));
-  assert.equal(unknown.length, 1, JSON.stringify(events.map((e) => e.type)));
-  assert.equal(known[0]!.data.visitorName, 'Dani');
+    const events = await outbox.list({ limit: 100 });
+    const known = events.filter((e) => e.type === 'door.known');
+    const unknown = events.filter((e) => e.type === 'door.unknown');
+    assert.equal(known.length, 1, JSON.stringify(events.map((e) => e.type)));
+    assert.equal(unknown.length, 1, JSON.stringify(events.map((e) => e.type)));
+    assert.equal(known[0]!.data.visitorName, 'Dani');
 
-  const daniSms = (await notifyStore.listSms()).filter((m) => m.to === DANI);
-  assert.equal(daniSms.length, 1);
-  const passcode = /is (\d{6})\./.exec(daniSms[0]!.body)?.[1];
-  assert.ok(passcode, daniSms[0]!.body);
-  assert.equal((await door.entry.open('front-door', passcode, '10.0.0.1')).granted, true);
-  assert.equal((await door.entry.open('front-door', passcode, '10.0.0.1')).granted, false);
+    const daniSms = (await notifyStore.listSms()).filter((m) => m.to === DANI);
+    assert.equal(daniSms.length, 1);
+    const passcode = /is (\d{6})\./.exec(daniSms[0]!.body)?.[1];
+    assert.ok(passcode, daniSms[0]!.body);
+    assert.equal((await door.entry.open('front-door', passcode, '10.0.0.1')).granted, true);
+    assert.equal((await door.entry.open('front-door', passcode, '10.0.0.1')).granted, false);
 
-  await notifications.dispatch();
-  const deliveries = await notifyStore.listDeliveries({ eventId: unknown[0]!.id });
-  assert.equal(deliveries.length, 1);
-  assert.equal((await notifications.waitForDelivery(deliveries[0]!.id)).state, 'delivered');
-  const ownerSms = (await notifyStore.listSms()).filter((m) => m.to === OWNER);
-  assert.equal(ownerSms.length, 1);
-  assert.ok(ownerSms[0]!.body.includes('/approve?token='), ownerSms[0]!.body);
-});
+    await notifications.dispatch();
+    const deliveries = await notifyStore.listDeliveries({ eventId: unknown[0]!.id });
+    assert.equal(deliveries.length, 1);
+    assert.equal((await notifications.waitForDelivery(deliveries[0]!.id)).state, 'delivered');
+    const ownerSms = (await notifyStore.listSms()).filter((m) => m.to === OWNER);
+    assert.equal(ownerSms.length, 1);
+    assert.ok(ownerSms[0]!.body.includes('/approve?token='), ownerSms[0]!.body);
+  },
+);

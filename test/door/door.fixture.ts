@@ -20,6 +20,7 @@ import { createLogger } from '../../src/logger.ts';
 import { NotificationService } from '../../src/notify/notification.service.ts';
 import { SqliteNotifyStore } from '../../src/notify/notify.sqlite.driver.ts';
 import { SmsNotifier } from '../../src/notify/sms.notifier.ts';
+import type { Channel, Notifier } from '../../src/notify/notify.types.ts';
 import { LocalObjectStore } from '../../src/storage/local.object-store.driver.ts';
 import type { Visit, VisitVerdict } from '../../src/streams/visit.types.ts';
 import { createFaceEngine, type LocalFaceEngine } from '../../src/vision/face.engine.ts';
@@ -77,7 +78,9 @@ export interface DoorFixture {
   close(): Promise<void>;
 }
 
-export async function doorFixture(): Promise<DoorFixture> {
+export async function doorFixture(
+  options: { notifiers?: Partial<Record<Channel, Notifier>> } = {},
+): Promise<DoorFixture> {
   const logger = createLogger('silent');
   const runtime = await visionRuntime(MODELS);
   const engine = await createFaceEngine(loadConfig({}), logger, { runtime });
@@ -94,11 +97,13 @@ export async function doorFixture(): Promise<DoorFixture> {
   const notifyStore = new SqliteNotifyStore(db);
   const queue = new SqliteJobQueue({ db, logger, pollMs: 20, maxAttempts: 3, backoffMs: 10 });
   const sms = new SmsNotifier({}, notifyStore);
+  const objects = new LocalObjectStore(join(dir, 'door-objects'));
   const notifications = new NotificationService({
     store: notifyStore,
     outbox,
     queue,
-    notifiers: { sms },
+    notifiers: { sms, ...options.notifiers },
+    objects,
     logger,
     maxAttempts: 3,
     backoffMs: 10,
@@ -111,7 +116,7 @@ export async function doorFixture(): Promise<DoorFixture> {
   const service = new DoorService({
     store,
     collections: collections.service,
-    objects: new LocalObjectStore(join(dir, 'door-objects')),
+    objects,
     sms: sender,
     similarity: (a, b) => engine.similarity(a, b),
     clock,

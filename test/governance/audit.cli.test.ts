@@ -44,3 +44,34 @@ test('facegate audit verify reports an intact chain, then the altered entry', as
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('with FACEGATE_GOVERNANCE_DATABASE_URL the audit log and consent live in Postgres, and the CLI verifies it', async () => {
+  const { freshPgSchema } = await import('../helpers/services.ts');
+  const pg = await freshPgSchema('gov');
+  const dataDir = mkdtempSync(join(tmpdir(), 'fg-audit-pg-'));
+  const env = { FACEGATE_GOVERNANCE_DATABASE_URL: pg.url, FACEGATE_GOVERNANCE_DATABASE_SCHEMA: pg.schema };
+  try {
+    const g = await openGovernance(loadConfig(env, { dataDir }), dataDir);
+    const caller = { api: 'rest' as const, operation: 'identify', actorKind: 'key', actorId: 'k', address: null };
+    await g.value.audit.record(draftOf(caller, { personIds: ['p1'] }, 'ok', []));
+    await g.value.consent.give(
+      'people',
+      'p1',
+      { purpose: 'x', method: 'written', givenBy: 'p', textVersion: '1' },
+      null,
+    );
+    await g.close();
+    const { rows } = await pg.pool.query(`SELECT operation FROM "${pg.schema}".audit_log`);
+    assert.deepEqual(rows, [{ operation: 'identify' }]);
+    const ok = spawnSync(process.execPath, ['bin/facegate.js', 'audit', 'verify', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env, FACEGATE_DATA_DIR: dataDir, FACEGATE_LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    });
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.equal(JSON.parse(ok.stdout).checked, 1);
+  } finally {
+    await pg.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

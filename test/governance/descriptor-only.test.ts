@@ -34,7 +34,7 @@ let h: Harness;
 let key: string;
 before(async () => {
   h = await startServer({ overrides: { engine } }, { FACEGATE_DESCRIPTOR_ONLY: 'people,uploads' });
-  key = (await (await h.container.get('restKeys')).create({ name: 'ops' })).key;
+  key = (await (await h.container.get('restKeys')).create({ name: 'ops', role: 'admin' })).key;
 });
 after(() => h.close());
 
@@ -77,4 +77,11 @@ test('no image or thumbnail reaches the object store; photo reads are refused; m
   assert.match(decodeURIComponent(stored[0]!), /dani-upload\.faces\.json/);
   assert.equal((await call('DELETE', '/v1/index/dani-upload')).status, 200);
   assert.equal((await call('DELETE', `/v1/people/${person.personId}`)).status, 200);
+});
+
+test('a pipeline, which stores uploads and thumbnails, cannot feed a descriptor-only collection', async () => {
+  const refused = await call('PUT', '/v1/pipelines/lobby', { collectionId: 'people' });
+  assert.deepEqual([refused.status, refused.json?.code], [409, 'PHOTOS_NOT_KEPT']);
+  const ok = await call('PUT', '/v1/pipelines/lobby', { collectionId: 'lobby' });
+  assert.equal(ok.status, 200, JSON.stringify(ok.json));
 });

@@ -88,6 +88,18 @@ test('export holds everything; erasure leaves no trace on disk and the person is
     const del = await call('DELETE', `/v1/people/${person.personId}`);
     assert.equal(del.status, 200, del.bytes.toString());
     assert.equal((await call('GET', `/v1/people/${person.personId}`)).status, 404);
+    // While the server still runs: the erasure checkpointed the WAL, so the database files already hold no trace.
+    for (const f of files(dataDir).filter((p) => /\.db(-wal)?$/.test(p))) {
+      const bytes = readFileSync(f);
+      for (const [what, needle] of [
+        ['name', who.name],
+        ['e-mail', who.email],
+        ['phone', who.phone],
+      ] as const) {
+        assert.equal(bytes.indexOf(Buffer.from(needle)), -1, `${what} found in ${f} before the stop`);
+      }
+      assert.equal(bytes.indexOf(Buffer.from(descriptor.buffer)), -1, `descriptor found in ${f} before the stop`);
+    }
     const again = json(await call('POST', '/v1/identify', { image: PHOTO.toString('base64'), threshold: 0 }));
     assert.equal(again.unknown, true, 'never matched again');
     const audit = (await h.container.get('governance')).audit;

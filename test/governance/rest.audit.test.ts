@@ -152,9 +152,19 @@ describe('REST audit', async () => {
 
   test('every audited route but the pipeline upload was exercised above', () => {
     // uploadToPipeline is wired the same way (the pipeline needs its job queue); the governance routes are checked
-    // through the server: exportPerson and deletePerson in erasure.e2e, putConsent in consent.rekognition.
+    // through the server: exportPerson and deletePerson in erasure.e2e, putConsent in consent.rekognition; the door's
+    // routes need the door part and are not exercised here.
     const expected = Object.keys(describers).filter(
-      (op) => !['uploadToPipeline', 'exportPerson', 'withdrawConsent', 'putConsent'].includes(op),
+      (op) =>
+        ![
+          'uploadToPipeline',
+          'exportPerson',
+          'withdrawConsent',
+          'putConsent',
+          'approveDoorVisitor',
+          'denyDoorVisitor',
+          'deleteDoorVisitor',
+        ].includes(op),
     );
     assert.deepEqual([...exercised].sort(), expected.sort());
   });

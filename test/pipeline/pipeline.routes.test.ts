@@ -42,7 +42,7 @@ describe('pipeline REST routes and ingest', () => {
         publicReads: false,
         maxImageBytes: 5 * MB,
         version: 'test',
-        routes: pipelineRoutes(() => Promise.resolve(p), 5 * MB),
+        routes: pipelineRoutes(() => Promise.resolve(p), 5 * MB, 15 * MB),
       }),
     );
   });
@@ -101,6 +101,20 @@ describe('pipeline REST routes and ingest', () => {
     });
     assert.equal(res.statusCode, 404);
     assert.equal(res.json().code, 'NOT_FOUND');
+  });
+
+  test('a bucket PUT takes objects up to the 15 MB S3Object limit, not only the 5 MB inline limit', async () => {
+    const put = (size: number) =>
+      app.inject({
+        method: 'PUT',
+        url: '/v1/buckets/archive/objects/big.jpg',
+        headers: { 'content-type': 'image/jpeg' },
+        payload: Buffer.alloc(size, 1),
+      });
+    const ok = await put(6 * MB);
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().size, 6 * MB);
+    assert.equal((await put(15 * MB + 1)).statusCode, 413);
   });
 
   test('a PUT into a bound bucket and an S3 event notification each start a run', async () => {

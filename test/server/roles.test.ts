@@ -28,16 +28,17 @@ test('roles: api serves HTTP without workers, worker runs workers behind health 
 
 test('the data directory must have one owner while it holds state, and names what it holds', () => {
   assert.deepEqual(dataDirState(loadConfig({})), [
-    'collections (SQLite)',
+    'collections, people and keys (SQLite)',
+    'pipeline runs, events and deliveries (SQLite)',
     'objects (local directory)',
     'jobs (SQLite)',
   ]);
   const scaled = loadConfig({
+    FACEGATE_DATABASE_URL: 'postgres://db/facegate',
     FACEGATE_S3_BUCKET: 'facegate',
     FACEGATE_JOBS_DRIVER: 'postgres',
-    FACEGATE_JOBS_DATABASE_URL: 'postgres://db/facegate',
   });
-  assert.deepEqual(dataDirState(scaled), ['collections (SQLite)']);
+  assert.deepEqual(dataDirState(scaled), ['pipeline runs, events and deliveries (SQLite)']);
 });
 
 test('a worker process answers only /healthz, /readyz and /metrics', async () => {

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/logger.ts';
 import { HomeAssistantDiscovery } from '../../src/streams/ha.discovery.ts';
 import { mqttPublisher, type MqttPublisher } from '../../src/streams/mqtt.publisher.ts';
 import type { Visit } from '../../src/streams/visit.types.ts';
+import { mqttTarget } from '../../src/streams/processors/record.targets.ts';
 import { mqttUrl } from '../helpers/services.ts';
 
 // A prefix of its own so that parallel runs and retained messages of other tests never mix in.
@@ -94,4 +95,11 @@ test('a camera is discovered by Home Assistant and its visits and left messages 
   // Clear the retained messages this test left on the broker.
   for (const t of new Set(seen.filter((s) => s.retain || s.topic.includes('config')).map((s) => s.topic)))
     await pub.publish(t, '', { retain: true });
+});
+
+test('a stream processor MQTT target publishes each record as JSON on its topic', async () => {
+  const target = mqttTarget({ stream: 'door-results', mqttTopic: `${topicPrefix}/door-results` }, pub);
+  await target.send({ StreamProcessorInformation: { Status: 'RUNNING' }, FaceSearchResponse: [] });
+  const got = JSON.parse((await message(`${topicPrefix}/door-results`)).toString()) as Record<string, unknown>;
+  assert.deepEqual(got.StreamProcessorInformation, { Status: 'RUNNING' });
 });

@@ -120,6 +120,33 @@ describe('door pages in Chromium', { timeout: 300_000 }, () => {
     );
   });
 
+  test('the door page acting as the camera: its webcam frames bring a stranger to the door', async () => {
+    const cameras = await h.container.get('cameras');
+    const key = (await (await h.container.get('restKeys')).create({ name: 'door-tablet' })).key;
+    // The fake webcam shows identity.jpg: registered at the front door, a stranger at the back door.
+    await cameras.create({ id: 'back-cam', source: { kind: 'push' }, collectionId: 'door-back', doorId: 'back' });
+    const decided = new Promise<void>((resolve) => {
+      const detach = cameras.addSink({
+        visit: async (v) => {
+          if (v.doorId !== 'back') return;
+          detach();
+          resolve();
+        },
+        left: async () => undefined,
+      });
+    });
+    await h.page.goto(`${h.url}/door/back?camera=back-cam#key=${key}`);
+    await h.page.locator('#camera-state', { hasText: 'frames sent' }).waitFor();
+    // The door is the first sink: it has handled the visit when this one hears it.
+    await decided;
+    const unknown = (await pipeline.outbox.list({ type: 'door.unknown' })).filter(
+      (e) => e.collectionId === 'door-back',
+    );
+    assert.equal(unknown.length, 1);
+    await h.page.goto('about:blank');
+    await cameras.delete('back-cam');
+  });
+
   test('the console Door section lists the visitor and the attempts', async () => {
     const { page } = h;
     await page.goto(h.url + '/');

@@ -103,6 +103,18 @@ export function restAuditDescribers(c: {
         decision: r ? `${checks.filter((x) => x.Success === true).length}/${checks.length} checks passed` : null,
       };
     },
+    // The door: approving a stranger registers their face; denial and deletion decide about a person.
+    approveDoorVisitor: ({ params }, r) => ({
+      collectionId: str(params.doorId),
+      externalImageIds: [str(r?.visitorId)],
+      decision: outcome(r, 'approved: face registered'),
+    }),
+    denyDoorVisitor: ({ params }, r) => ({ collectionId: str(params.doorId), decision: outcome(r, 'denied') }),
+    deleteDoorVisitor: ({ params }, r) => ({
+      collectionId: str(params.doorId),
+      externalImageIds: [str(params.visitorId)],
+      decision: outcome(r, 'visitor deleted'),
+    }),
     uploadToPipeline: ({ params, query }, r) => ({
       collectionId: str(params.name),
       externalImageIds: [str(query.userId)],

@@ -67,7 +67,7 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...uploadsRoutes(async () => (await apps()).uploads, max),
           ...proctorRoutes(async () => (await apps()).proctor, max),
           ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),
-          ...pipelineRoutes(() => container.get('pipeline'), max),
+          ...pipelineRoutes(() => container.get('pipeline'), max, config.images.maxObjectBytes),
           ...doorRoutes(() => container.get('door')),
           ...camerasRoutes(() => container.get('cameras'), max),
           ...auditRoutes(async () => (await container.get('governance')).audit),

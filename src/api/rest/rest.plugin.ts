@@ -55,7 +55,8 @@ export function restPlugin(options: RestPluginOptions): FastifyPluginAsync {
     // Raw image bodies: read with the image limit whatever the route's JSON limit is.
     app.addContentTypeParser(RAW_IMAGE_TYPES, async (request: FastifyRequest, payload: IncomingMessage) => {
       const declared = Number(request.headers['content-length']);
-      return readLimited(payload, options.maxImageBytes, Number.isFinite(declared) ? declared : undefined);
+      const limit = request.routeOptions.config.rawLimit ?? options.maxImageBytes;
+      return readLimited(payload, limit, Number.isFinite(declared) ? declared : undefined);
     });
     await app.register(multipart, {
       limits: {

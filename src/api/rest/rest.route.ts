@@ -17,6 +17,8 @@ export type BodyKind = 'json' | 'image' | 'image-or-json' | 'multipart-or-json';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** Raw-body routes (bodyKind 'image'): their own limit for the raw body instead of the inline image limit. */
+    rawLimit?: number;
   }
   interface FastifyRequest {
     principal?: Principal;
@@ -96,7 +98,10 @@ export function registerRoute(app: FastifyInstance, spec: AnyRouteSpec, audit?: 
   app.route({
     method: spec.method,
     url: spec.url,
-    config: { access: spec.access },
+    config: {
+      access: spec.access,
+      ...(spec.bodyKind === 'image' && spec.bodyLimit ? { rawLimit: spec.bodyLimit } : {}),
+    },
     ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
     handler: async (request, reply) => {
       const run = async (): Promise<unknown> => {

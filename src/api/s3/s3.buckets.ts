@@ -9,6 +9,8 @@ import { xmlDocument, type XmlTree } from './s3.xml.ts';
 
 const OWNER = { ID: 'facegate', DisplayName: 'facegate' };
 const XML = { 'content-type': 'application/xml' };
+/** Buckets the apps use were not created through S3; they report this process's start as their creation date. */
+const STARTED = new Date();
 
 export async function bucketExists(deps: S3Deps, bucket: string): Promise<boolean> {
   if (bucket === CATALOG_BUCKET || !BUCKET_NAME.test(bucket)) return false;
@@ -26,7 +28,7 @@ export async function requireBucket(deps: S3Deps, bucket: string): Promise<void>
 export async function listBuckets(deps: S3Deps): Promise<S3Response> {
   const created = await deps.catalog.buckets();
   const names = new Map(created.map((b) => [b.name, b.created]));
-  for (const b of await deps.knownBuckets()) if (!names.has(b)) names.set(b, new Date(0));
+  for (const b of await deps.knownBuckets()) if (!names.has(b)) names.set(b, STARTED);
   const buckets = [...names.entries()]
     .filter(([n]) => BUCKET_NAME.test(n))
     .sort(([a], [b]) => (a < b ? -1 : 1))
@@ -115,7 +117,11 @@ async function collect(
   return { contents, prefixes, truncated: false, last };
 }
 
-async function etagOf(deps: S3Deps, bucket: string, key: string): Promise<string> {
+async function etagOf(deps: S3Deps, bucket: string, e: Entry): Promise<string> {
+  // Objects written through S3 list from their metadata; others are read once to hash them.
+  const known = await deps.catalog.metaByStat(bucket, e.key, e.size, e.lastModified);
+  if (known) return `"${known.etag ?? known.md5}"`;
+  const key = e.key;
   const got = await deps.objects.get(bucket, key);
   if (!got) return '""';
   const meta = await deps.catalog.meta(bucket, key, got.body);
@@ -144,7 +150,7 @@ export async function listObjects(deps: S3Deps, req: S3Request): Promise<S3Respo
     contents.push({
       Key: enc(e.key),
       LastModified: isoDate(e.lastModified),
-      ETag: await etagOf(deps, bucket, e.key),
+      ETag: await etagOf(deps, bucket, e),
       Size: e.size,
       StorageClass: 'STANDARD',
       ...(v2 ? {} : { Owner: OWNER }),

@@ -17,6 +17,9 @@ const metaSchema = z.object({
   meta: z.record(z.string(), z.string()).default({}),
   /** ETag as S3 reports it (an MD5, or MD5-of-part-MD5s-N after a multipart upload). */
   etag: z.string().optional(),
+  /** The stored object's size and mtime (ms) when the metadata was written: lets listings skip reading bodies. */
+  size: z.number().optional(),
+  mtime: z.number().optional(),
 });
 export type ObjectMeta = z.infer<typeof metaSchema>;
 
@@ -71,6 +74,12 @@ export class S3Catalog {
   async meta(bucket: string, key: string, body: Uint8Array): Promise<ObjectMeta | undefined> {
     const m = parse(metaSchema, (await this.safeGet(`meta/${bucket}/${key}`))?.body);
     return m && m.md5 === md5Hex(body) ? m : undefined;
+  }
+
+  /** Metadata trusted without reading the body: the object still has the size and mtime it had when written. */
+  async metaByStat(bucket: string, key: string, size: number, mtime: Date): Promise<ObjectMeta | undefined> {
+    const m = parse(metaSchema, (await this.safeGet(`meta/${bucket}/${key}`))?.body);
+    return m && m.size === size && m.mtime === mtime.getTime() ? m : undefined;
   }
 
   async setMeta(bucket: string, key: string, meta: ObjectMeta): Promise<void> {

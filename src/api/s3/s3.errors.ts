@@ -37,6 +37,7 @@ export const S3_ERRORS = {
   RequestTimeTooSkewed: 403,
   ServiceUnavailable: 503,
   SignatureDoesNotMatch: 403,
+  SlowDown: 503,
   XAmzContentSHA256Mismatch: 400,
 } as const;
 export type S3ErrorCode = keyof typeof S3_ERRORS;

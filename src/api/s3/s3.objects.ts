@@ -59,7 +59,12 @@ export async function storeObject(
   }
   const md5 = md5Hex(body);
   const info = await storeCall(() => deps.objects.put(target.bucket, target.key, body));
-  await deps.catalog.setMeta(target.bucket, target.key, { ...meta, md5 });
+  await deps.catalog.setMeta(target.bucket, target.key, {
+    ...meta,
+    md5,
+    size: info.size,
+    mtime: info.lastModified.getTime(),
+  });
   const etag = meta.etag ?? md5;
   await deps.objectCreated({
     ...target,

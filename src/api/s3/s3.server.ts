@@ -68,6 +68,27 @@ export async function buildS3App(options: S3ServerOptions): Promise<FastifyInsta
   };
   app.setErrorHandler((e, request, reply) => send(request, reply, e));
 
+  // Bodies are held in memory until verified: past this many declared bytes in flight, new uploads get S3's
+  // 503 SlowDown (the SDKs back off and retry) instead of growing the heap without bound.
+  const maxBodyBytesInFlight = 4 * deps.maxObjectBytes;
+  let bodyBytesInFlight = 0;
+  app.addHook('onRequest', async (request, reply) => {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (!Number.isFinite(declared) || declared <= 0) return;
+    if (bodyBytesInFlight > 0 && bodyBytesInFlight + declared > maxBodyBytesInFlight) {
+      reply.header('retry-after', '1');
+      throw new S3Error('SlowDown', 'Please reduce your request rate.');
+    }
+    bodyBytesInFlight += declared;
+    let released = false;
+    const release = () => {
+      if (!released) bodyBytesInFlight -= declared;
+      released = true;
+    };
+    reply.raw.once('finish', release);
+    reply.raw.once('close', release);
+  });
+
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     let verified: Verified | undefined;

@@ -1,4 +1,4 @@
-// The STS query protocol on `POST /` (form-encoded `Action=GetSessionToken|AssumeRole&Version=2011-06-15`, SigV4
+// The STS query protocol on `POST /` (form-encoded `Action=GetSessionToken|AssumeRole|GetCallerIdentity`, SigV4
 // service `sts`), answered in STS's XML. It shares `/` with Rekognition's JSON protocol: a form body without
 // X-Amz-Target is STS. Sessions are stateless tokens (auth/session.tokens.ts). Only the permanent keys may call
 // GetSessionToken, as on AWS; AssumeRole accepts temporary credentials too (role chaining, at most one hour).
@@ -98,6 +98,10 @@ export async function handleSts(
         credentialsXml(s) +
         `<AssumedRoleUser><AssumedRoleId>AROAFACEGATE:${xmlEscape(sessionName)}</AssumedRoleId>` +
         `<Arn>${xmlEscape(assumed)}</Arn></AssumedRoleUser>`;
+    } else if (action === 'GetCallerIdentity') {
+      // Who the credentials stand for: the permanent key (sessions report the key that issued them).
+      const arn = `arn:aws:iam::${account}:user/${who.principal}`;
+      inner = `<Account>${account}</Account><Arn>${xmlEscape(arn)}</Arn><UserId>${xmlEscape(who.principal)}</UserId>`;
     } else {
       throw new FacegateError(
         'UNKNOWN_OPERATION',

@@ -39,7 +39,10 @@ export function doorSettings(config: Readonly<Config>): DoorSettings {
   return {
     passcodeTtlSeconds: d.passcodeTtlSeconds,
     approvalTtlSeconds: d.approvalTtlSeconds,
-    publicUrl: (d.publicUrl ?? config.streams.publicUrl ?? `http://localhost:${config.server.port}`).replace(/\/+$/, ''),
+    publicUrl: (d.publicUrl ?? config.streams.publicUrl ?? `http://localhost:${config.server.port}`).replace(
+      /\/+$/,
+      '',
+    ),
     maxFailures: d.maxFailures,
     doorMaxFailures: d.doorMaxFailures,
     lockoutSeconds: d.lockoutSeconds,
@@ -56,18 +59,26 @@ export async function openDoor(deps: {
   objects: ObjectStore;
   engine: FaceEngine;
   pipeline: OpenedPipeline;
+  /** The deployment's Postgres (FACEGATE_DATABASE_URL), when there is one: the door's tables go there too. */
+  deploymentPg?: { pool: pg.Pool; schema: string };
 }): Promise<OpenedDoor> {
   const { config, pipeline } = deps;
   const log = deps.logger.child({ module: 'door' });
   const closers: (() => Promise<void> | void)[] = [];
   let store: DoorStore;
   let onEvents = () => pipeline.notifications.kick();
+  let target = deps.deploymentPg;
   if (config.door.databaseUrl) {
     const pool = new pg.Pool({ connectionString: config.door.databaseUrl, connectionTimeoutMillis: 5000, max: 5 });
+    pool.on('error', () => undefined);
     closers.push(() => pool.end());
-    store = await pgDoorStore(pool, config.door.databaseSchema);
+    target = { pool, schema: config.door.databaseSchema };
+  }
+  if (target) {
+    const { pool, schema } = target;
+    store = await pgDoorStore(pool, schema);
     // Door events are written to the Postgres outbox with their change, then relayed to the notification outbox.
-    const relay = relayPgEvents(pool, config.door.databaseSchema, pipeline.database, log);
+    const relay = relayPgEvents(pool, schema, pipeline.database, log);
     onEvents = () => {
       relay()
         .then(() => pipeline.notifications.kick())
@@ -82,13 +93,13 @@ export async function openDoor(deps: {
   // Doors join the cameras' Home Assistant discovery (same switch and prefix).
   const observer =
     mqtt && config.streams.homeAssistant
-    ? new HomeAssistantDoors(mqtt, {
-        prefix: config.streams.discoveryPrefix,
-        relockSeconds: config.door.relockSeconds,
-        now: () => systemClock.now(),
-        logger: log,
-      })
-    : undefined;
+      ? new HomeAssistantDoors(mqtt, {
+          prefix: config.streams.discoveryPrefix,
+          relockSeconds: config.door.relockSeconds,
+          now: () => systemClock.now(),
+          logger: log,
+        })
+      : undefined;
   if (observer) closers.push(() => observer.close());
   const service = new DoorService({
     store,
@@ -115,9 +126,10 @@ export async function openDoor(deps: {
       .recoverUnsent((id) => store.getDoor(id))
       .then((n) => n > 0 && log.info({ resent: n }, 'unsent passcodes re-sent'))
       .catch((e: unknown) => log.error({ err: e }, 'passcode sweep failed'));
+    // On Postgres this also relays door events a failed relay left behind; on SQLite it only kicks the dispatcher.
+    onEvents();
   };
   sweep();
-  onEvents();
   const timer = setInterval(sweep, SWEEP_MS);
   timer.unref();
   return {

@@ -66,16 +66,23 @@ export class DoorService implements VisitSink {
     }
     const d = parsed.data;
     const existing = await this.deps.store.getDoor(d.id);
-    const door = await this.deps.store.putDoor({
+    const wanted: Door = {
       ...d,
       name: d.name ?? d.id,
       collectionId: d.collectionId ?? `door-${d.id}`,
       createdAt: existing?.createdAt ?? this.deps.clock.now(),
-    });
-    await ensureCollection(this.deps.collections, door.collectionId);
-    await this.deps.owners?.ensure(door);
-    await this.deps.observer?.doorDefined(door);
+    };
+    // Owner channels first: a channel this server cannot deliver on refuses the door before anything is stored.
+    await this.deps.owners?.ensure(wanted);
+    await ensureCollection(this.deps.collections, wanted.collectionId);
+    const door = await this.deps.store.putDoor(wanted);
+    this.publish(() => this.deps.observer?.doorDefined(door));
     return door;
+  }
+
+  /** Home Assistant state is best effort: a broker that is down never fails or delays a door decision. */
+  private publish(fn: () => Promise<void> | undefined): void {
+    fn()?.catch((e: unknown) => this.log.warn({ err: e }, 'door state not published'));
   }
 
   async getDoor(id: string): Promise<Door> {
@@ -109,9 +116,7 @@ export class DoorService implements VisitSink {
     this.log.debug({ visitId: event.visitId, doorId: event.doorId }, 'visitor left');
     const door = event.doorId ? await this.deps.store.getDoor(event.doorId) : undefined;
     if (door)
-      await this.deps.observer
-        ?.doorChanged(door, { kind: 'visit', event: 'left', visitor: null })
-        .catch((e: unknown) => this.log.warn({ err: e }, 'door state not published'));
+      this.publish(() => this.deps.observer?.doorChanged(door, { kind: 'visit', event: 'left', visitor: null }));
   }
 
   async handleVisit(visit: Visit): Promise<VisitOutcome> {
@@ -123,9 +128,7 @@ export class DoorService implements VisitSink {
         : await this.unknown(door, visit);
     this.deps.onEvents?.();
     const who = outcome.visitorId ? ((await this.deps.store.getVisitor(outcome.visitorId))?.name ?? null) : null;
-    await this.deps.observer
-      ?.doorChanged(door, { kind: 'visit', event: outcome.kind, visitor: who })
-      .catch((e: unknown) => this.log.warn({ err: e }, 'door state not published'));
+    this.publish(() => this.deps.observer?.doorChanged(door, { kind: 'visit', event: outcome.kind, visitor: who }));
     return outcome;
   }
 
@@ -164,7 +167,9 @@ export class DoorService implements VisitSink {
           similarity,
           passcodeId: p.id,
           expiresAt: p.expiresAt.toISOString(),
-          ...(snapshot ? { bucket: snapshot.bucket, thumbnailKey: snapshot.key } : {}),
+          ...(snapshot
+            ? { bucket: snapshot.bucket, thumbnailKey: snapshot.key, snapshotUrl: this.snapshotUrl(door, visit) }
+            : {}),
         },
       },
     ]);
@@ -213,7 +218,9 @@ export class DoorService implements VisitSink {
               pendingId,
               approvalUrl,
               expiresAt: expiresAt.toISOString(),
-              ...(photos[0] ? { bucket: photos[0].bucket, thumbnailKey: photos[0].key } : {}),
+              ...(photos[0]
+                ? { bucket: photos[0].bucket, thumbnailKey: photos[0].key, snapshotUrl: this.snapshotUrl(door, visit) }
+                : {}),
             },
           },
         ],
@@ -232,6 +239,12 @@ export class DoorService implements VisitSink {
     const waiting = await this.deps.store.listPending(door.id, 'pending', 50);
     const live = now.getTime() - this.deps.settings.approvalTtlSeconds * 1000;
     return waiting.some((p) => p.createdAt.getTime() > live && same(p.descriptor));
+  }
+
+  /** The visit's best frame over the REST API (an API key is needed to fetch it). */
+  private snapshotUrl(door: Door, visit: Visit): string {
+    const base = this.deps.settings.publicUrl;
+    return `${base}/v1/doors/${encodeURIComponent(door.id)}/visits/${encodeURIComponent(visit.id)}/snapshot`;
   }
 
   private async visitorById(door: Door, id: string | null | undefined) {

@@ -21,6 +21,8 @@ export const doorInputSchema = z.object({
         .optional(),
       email: z.email().optional(),
       webhook: z.url().optional(),
+      /** The webhook's HMAC key (X-Facegate-Signature), so the receiver can check it; generated when absent. */
+      webhookSecret: z.string().min(16).max(256).optional(),
       /** MQTT topic prefix (events go to <prefix>/<collection>/door.unknown). */
       mqtt: z.string().min(1).max(256).optional(),
     })

@@ -34,6 +34,7 @@ export class NotifyOwnerSubscriptions implements OwnerSubscriptions {
         target,
         eventTypes: ['door.unknown'],
         collectionId: door.collectionId,
+        ...(channel === 'webhook' && door.owner.webhookSecret ? { secret: door.owner.webhookSecret } : {}),
       });
     }
   }

@@ -1,5 +1,5 @@
 // On Postgres, door events are committed to that database's outbox with their change; this relay copies them into the
-// deployment's notification outbox (the jobs database) by id — INSERT OR IGNORE, so a relay interrupted between the
+// deployment's notification outbox (the SQLite deployment database) by id — INSERT OR IGNORE, so a relay interrupted between the
 // copy and the mark copies nothing twice — and marks them dispatched in Postgres. At least once, never lost.
 import type { Database } from 'better-sqlite3';
 import type { Pool } from 'pg';

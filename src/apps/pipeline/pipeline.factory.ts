@@ -42,6 +42,8 @@ export interface OpenPipelineOptions {
   database?: StateDatabase;
   /** Removes a face a pipeline record indexed (erasure and retention of the jobs database). */
   dropFace?: FaceDropper;
+  /** False for descriptor-only collections (governance/policy.ts): pipelines into them are refused. */
+  keepsImages?: (collectionId: string) => boolean;
 }
 
 export interface OpenedPipeline {
@@ -129,9 +131,18 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     onEvents: () => notifications.kick(),
     concurrency: config.jobs.concurrency,
   });
-  const service = new PipelineService({ store, engine, objects: opts.objects, logger });
+  const keepsImages = opts.keepsImages;
+  const service = new PipelineService({
+    store,
+    engine,
+    objects: opts.objects,
+    logger,
+    ...(keepsImages ? { keepsImages } : {}),
+  });
   for (const p of config.pipelines) await service.define(p);
-  if ((await service.list()).length === 0) await service.define({ name: 'default' });
+  // The default pipeline feeds the 'pipeline' collection; not when that collection keeps descriptors only.
+  if ((await service.list()).length === 0 && (keepsImages?.('pipeline') ?? true))
+    await service.define({ name: 'default' });
   const watcher = new DirectoryWatcher(service, store, logger, config.watchPollMs);
 
   const worker = opts.worker !== false;

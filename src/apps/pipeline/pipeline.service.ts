@@ -20,6 +20,8 @@ export interface PipelineServiceDeps {
   engine: WorkflowEngine;
   objects: ObjectStore;
   logger: Logger;
+  /** Governance: false for descriptor-only collections, which a pipeline (uploads, thumbnails) cannot feed. */
+  keepsImages?: (collectionId: string) => boolean;
 }
 
 /** File extension from the image's magic bytes; the object key keeps it so that people recognise the file. */
@@ -45,6 +47,12 @@ export class PipelineService {
     if (!parsed.success) {
       const msg = parsed.error.issues.map((i) => `${i.path.join('.') || 'pipeline'}: ${i.message}`).join('; ');
       throw new FacegateError('INVALID_PARAMETER', msg);
+    }
+    if (this.deps.keepsImages && !this.deps.keepsImages(parsed.data.collectionId)) {
+      throw new FacegateError(
+        'PHOTOS_NOT_KEPT',
+        `Pipeline ${parsed.data.name} stores uploads and thumbnails; collection ${parsed.data.collectionId} keeps descriptors only`,
+      );
     }
     await this.deps.store.savePipeline(parsed.data);
     return parsed.data;

@@ -55,11 +55,11 @@ export interface VerifyDeps {
   bucket?: string;
   uuid: () => string;
   now: () => Date;
-  /** Negative feedback ("this match is wrong"); without it nothing can be rejected. */
-  rejections?: RejectionStore;
   consent?: VerifyConsent;
   /** False for a descriptor-only collection (governance.descriptorOnly): no photo or thumbnail is stored. */
   keepPhotos?: boolean;
+  /** Negative feedback ("this match is wrong"); without it nothing can be rejected. */
+  rejections?: RejectionStore;
 }
 
 export interface PersonInput {

@@ -2,6 +2,7 @@
 // MQTT), running processors re-attached to their cameras.
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import pg from 'pg';
 import type { CollectionService } from '../../collections/collection.service.ts';
 import type { Config } from '../../config/config.schema.ts';
 import { FacegateError } from '../../errors.ts';
@@ -10,6 +11,7 @@ import type { CameraManager } from '../camera.manager.ts';
 import { mqttPublisher, type MqttPublisher } from '../mqtt.publisher.ts';
 import { ProcessorService } from './processor.service.ts';
 import { sqliteProcessorStore } from './processor.sqlite.ts';
+import { pgProcessorStore } from './processor.pg.ts';
 import type { RecordTarget } from './processor.types.ts';
 import { mqttTarget, targetSchema, webhookTarget, type TargetSpec } from './record.targets.ts';
 
@@ -32,6 +34,8 @@ export async function openProcessors(deps: {
   config: Readonly<Config>;
   logger: Logger;
   db: Database;
+  /** The deployment's Postgres (FACEGATE_DATABASE_URL), used when no camera-specific URL is set. */
+  pg?: { pool: pg.Pool; schema: string };
   cameras: CameraManager;
   collections: CollectionService;
   /** Overrides the configured targets (tests). */
@@ -53,8 +57,19 @@ export async function openProcessors(deps: {
       targets.set(t.stream, mqttTarget(t, mqtt));
     }
   }
+  // Postgres when configured (FACEGATE_CAMERAS_DATABASE_URL, with the cameras), else the caller's SQLite handle.
+  const url = deps.config.streams.databaseUrl;
+  const pool = url ? new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5000, max: 3 }) : undefined;
+  const store = pool
+    ? await pgProcessorStore(pool).catch(async (e: unknown) => {
+        await pool.end();
+        throw e;
+      })
+    : deps.pg
+      ? await pgProcessorStore(deps.pg.pool, deps.pg.schema)
+      : sqliteProcessorStore(deps.db);
   const service = new ProcessorService({
-    store: sqliteProcessorStore(deps.db),
+    store,
     cameras: deps.cameras,
     collections: deps.collections,
     target: (stream) => targets.get(stream),
@@ -70,6 +85,7 @@ export async function openProcessors(deps: {
     close: async () => {
       await service.close();
       await mqtt?.close();
+      await pool?.end();
     },
   };
 }

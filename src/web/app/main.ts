@@ -4,6 +4,7 @@ import { api, session } from './api.ts';
 import { h, clear } from './dom.ts';
 import { collectionsPage, keysPage } from './pages/admin.ts';
 import { doorPage } from './pages/door.ts';
+import { camerasPage } from './pages/cameras.ts';
 import { peoplePage } from './pages/people.ts';
 import { pipelinePage } from './pages/pipeline.ts';
 import { proctorPage } from './pages/proctor.ts';
@@ -20,6 +21,7 @@ const PAGES: Record<string, { title: string; page: Page; admin?: boolean }> = {
   collections: { title: 'Collections', page: collectionsPage },
   pipeline: { title: 'Pipeline', page: pipelinePage },
   door: { title: 'Door', page: doorPage },
+  cameras: { title: 'Cameras', page: camerasPage },
   keys: { title: 'API keys', page: keysPage, admin: true },
 };
 

@@ -65,6 +65,48 @@ async function doorPage(doorId: string): Promise<void> {
   });
   clear(main, form);
   input.focus();
+  const camera = new URLSearchParams(location.search).get('camera');
+  const key = new URLSearchParams(location.hash.slice(1)).get('key');
+  if (camera && key) main.append(await cameraMode(camera, key));
+}
+
+/**
+ * The door page as the door's camera (a tablet by the door): webcam frames, as JPEG, pushed to the camera's `push`
+ * source (`POST /v1/cameras/<id>/frames`, which needs a key with write access: it rides in the URL fragment, never
+ * sent to the server as part of the URL). At most one frame in flight; FRAME_MS apart.
+ */
+async function cameraMode(cameraId: string, key: string): Promise<HTMLElement> {
+  const FRAME_MS = 400;
+  const state = h('small', { id: 'camera-state' }, 'camera: starting…');
+  const video = h('video', { autoplay: true, muted: true, playsInline: true, class: 'thumb' });
+  const box = h('div', { class: 'card', id: 'door-camera' }, video, state);
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
+  video.srcObject = stream;
+  await video.play();
+  const canvas = document.createElement('canvas');
+  let sent = 0;
+  const tick = async () => {
+    canvas.width = video.videoWidth;
+    canvas.height = video.videoHeight;
+    canvas.getContext('2d')!.drawImage(video, 0, 0);
+    const jpeg = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/jpeg', 0.85));
+    if (!jpeg) return;
+    const r = await fetch(`/v1/cameras/${encodeURIComponent(cameraId)}/frames`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'image/jpeg' },
+      body: jpeg,
+    });
+    state.textContent = r.ok
+      ? `camera: ${++sent} frames sent`
+      : `camera: ${r.status} ${(await r.text()).slice(0, 120)}`;
+  };
+  const loop = () => {
+    tick()
+      .catch((e: unknown) => (state.textContent = `camera: ${(e as Error).message}`))
+      .finally(() => window.setTimeout(loop, FRAME_MS));
+  };
+  loop();
+  return box;
 }
 
 async function approvalPage(token: string): Promise<void> {

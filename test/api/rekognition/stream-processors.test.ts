@@ -82,6 +82,7 @@ before(async () => {
   );
   h = await startServer({}, { FACEGATE_CONFIG_FILE: configFile, FACEGATE_FFMPEG_PATH: ffmpegPath() });
   await h.container.get('engine');
+  await h.container.get('cameras');
   rk = h.client();
   await rk.send(new CreateCollectionCommand({ CollectionId: 'door' }));
   const dani = new Uint8Array(await readFile(new URL('../../fixtures/images/dani_640.jpg', import.meta.url)));
@@ -114,6 +115,14 @@ async function sdkError(p: Promise<unknown>): Promise<RekognitionServiceExceptio
   }
   assert.fail('expected an error');
 }
+
+test('/readyz shows ffmpeg and the config-file camera', async () => {
+  const body = (await (await fetch(`${h.url}/readyz`)).json()) as {
+    cameras: { ffmpeg: { available: boolean }; cameras: Record<string, { state: string }> };
+  };
+  assert.equal(body.cameras.ffmpeg.available, true);
+  assert.ok(body.cameras.cameras.front, JSON.stringify(body.cameras));
+});
 
 test('CreateStreamProcessor refuses an unknown camera, an unknown collection, an unconfigured output and a used name', async () => {
   const noCamera = await sdkError(

@@ -35,6 +35,10 @@ describe('door REST routes', { timeout: 120_000 }, () => {
     assert.equal(bad.body.code, 'INVALID_PARAMETER');
     for (const field of ['id', 'threshold', 'owner.sms'])
       assert.match(String(bad.body.message), new RegExp(field.replace('.', '\\.')));
+    const noSmtp = await call('POST', '/v1/doors', { id: 'front', owner: { email: 'owner@example.com' } }, admin);
+    assert.equal(noSmtp.status, 400);
+    assert.match(String(noSmtp.body.message), /email channel is not configured/);
+    assert.equal((await call('GET', '/v1/doors/front', undefined, user)).status, 404, 'a refused door is not stored');
     const made = await call(
       'POST',
       '/v1/doors',

@@ -115,3 +115,56 @@ describe('aws-sdk v2, as the AWS samples construct it', () => {
     assert.equal(err.code, 'ResourceNotFoundException');
   });
 });
+
+const boto3Present = await run('python3', ['-c', 'import boto3']).then(
+  () => true,
+  () => false,
+);
+
+/** boto3 as the snippets in docs/migrating-from-aws.md write it: endpoints in code, credentials from the environment. */
+const BOTO3_SCRIPT = String.raw`
+import json, os, sys, urllib.request
+import boto3
+from botocore.config import Config
+main, s3url = sys.argv[1], sys.argv[2]
+s3 = boto3.client('s3', endpoint_url=s3url, region_name='us-east-1', config=Config(s3={'addressing_style': 'path'}))
+sts = boto3.client('sts', endpoint_url=main, region_name='us-east-1')
+rek = boto3.client('rekognition', endpoint_url=main, region_name='us-east-1')
+s3.create_bucket(Bucket='boto-bucket')
+s3.put_object(Bucket='boto-bucket', Key='a/b c.txt', Body=b'boto body', ContentType='text/plain')
+got = s3.get_object(Bucket='boto-bucket', Key='a/b c.txt', Range='bytes=0-3')['Body'].read().decode()
+keys = [o['Key'] for o in s3.list_objects_v2(Bucket='boto-bucket')['Contents']]
+url = s3.generate_presigned_url('get_object', Params={'Bucket': 'boto-bucket', 'Key': 'a/b c.txt'}, ExpiresIn=60)
+presigned = urllib.request.urlopen(url).read().decode()
+c = sts.get_session_token(DurationSeconds=900)['Credentials']
+session = boto3.client('s3', endpoint_url=s3url, region_name='us-east-1', aws_access_key_id=c['AccessKeyId'],
+                       aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken'],
+                       config=Config(s3={'addressing_style': 'path'}))
+via_session = session.get_object(Bucket='boto-bucket', Key='a/b c.txt')['Body'].read().decode()
+arn = rek.create_collection(CollectionId='boto-made')['CollectionArn']
+print(json.dumps({'got': got, 'keys': keys, 'presigned': presigned, 'session': via_session, 'arn': arn}))
+`;
+
+describe('boto3', { skip: boto3Present ? false : 'boto3 is not installed' }, () => {
+  test('S3, STS and Rekognition clients with endpoint_url', async () => {
+    const { stdout } = await run('python3', ['-c', BOTO3_SCRIPT, h.url, h.s3Url], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: work,
+        AWS_ACCESS_KEY_ID: KEY.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: KEY.secretAccessKey,
+        AWS_CONFIG_FILE: join(work, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'),
+      },
+      timeout: 120_000,
+    });
+    const r = JSON.parse(stdout) as Record<string, unknown>;
+    assert.deepEqual(r, {
+      got: 'boto',
+      keys: ['a/b c.txt'],
+      presigned: 'boto body',
+      session: 'boto body',
+      arn: 'arn:aws:rekognition:us-east-1:000000000000:collection/boto-made',
+    });
+  });
+});

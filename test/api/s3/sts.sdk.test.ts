@@ -4,13 +4,20 @@
 // model header) and that a presigned GET to `/` gets an AWS error, not the console.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { AssumeRoleCommand, GetSessionTokenCommand, STSClient, type STSServiceException } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  GetSessionTokenCommand,
+  STSClient,
+  type STSServiceException,
+} from '@aws-sdk/client-sts';
 import {
   CreateCollectionCommand,
   ListCollectionsCommand,
   type RekognitionServiceException,
 } from '@aws-sdk/client-rekognition';
 import { GetObjectCommand, PutObjectCommand, type S3ServiceException } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { issueSession } from '../../../src/auth/session.tokens.ts';
 import { NodeSha256 } from '../../helpers/sha256.helper.ts';
@@ -54,6 +61,12 @@ describe('STS and session credentials', () => {
     await s3.send(new PutObjectCommand({ Bucket: 'sessions', Key: 'k.txt', Body: 'from a session' }));
     const got = await s3.send(new GetObjectCommand({ Bucket: 'sessions', Key: 'k.txt' }));
     assert.equal(await got.Body!.transformToString(), 'from a session');
+    // A presigned URL made with session credentials carries X-Amz-Security-Token in its query.
+    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'sessions', Key: 'k.txt' }), { expiresIn: 60 });
+    assert.match(url, /X-Amz-Security-Token=/);
+    assert.equal(await (await fetch(url)).text(), 'from a session');
+    const me = await sts.send(new GetCallerIdentityCommand({}));
+    assert.deepEqual([me.Account, me.UserId], ['123456789012', KEY.accessKeyId]);
     // Session credentials cannot mint more sessions (as on AWS).
     const again = new STSClient({ endpoint: h.url, region: 'eu-west-3', credentials, maxAttempts: 1 });
     const e = await failure<STSServiceException>(again.send(new GetSessionTokenCommand({})));

@@ -31,6 +31,7 @@ const doorView = z.object({
   secondFactorSeconds: z.number(),
   createdAt: z.string(),
 });
+/** The owner's webhook secret never leaves the server (the response schema strips it too). */
 const doorJson = (d: Door) => ({ ...d, createdAt: d.createdAt.toISOString() });
 
 const visitorView = z.object({

@@ -10,7 +10,12 @@ import { notifyRoutes } from './notify.routes.ts';
 import { eventView, json, name, runJson, runView, userId } from './pipeline.views.ts';
 import { oneImage } from './route.helpers.ts';
 
-export function pipelineRoutes(pipeline: () => Promise<OpenedPipeline>, maxImageBytes: number): AnyRouteSpec[] {
+/** `maxObjectBytes`: bucket PUTs take what Image.S3Object reads (15 MB), not only the inline-image limit. */
+export function pipelineRoutes(
+  pipeline: () => Promise<OpenedPipeline>,
+  maxImageBytes: number,
+  maxObjectBytes = maxImageBytes,
+): AnyRouteSpec[] {
   const tag = 'Pipeline (uploads, runs, events, notifications)';
   const runs = z.object({ runs: z.array(runView) });
   return [
@@ -80,7 +85,7 @@ export function pipelineRoutes(pipeline: () => Promise<OpenedPipeline>, maxImage
       tag,
       access: 'write',
       bodyKind: 'image',
-      bodyLimit: maxImageBytes,
+      bodyLimit: maxObjectBytes,
       params: z.object({ bucket: name, '*': z.string().min(1).max(1024) }),
       query: z.object({ userId }),
       response: z.object({ bucket: z.string(), key: z.string(), size: z.number(), runs: z.array(runView) }),
