@@ -65,7 +65,7 @@ interface Session {
 }
 
 export interface LivenessDeps {
-  engine: Pick<FaceEngine, 'analyze'>;
+  engine: Pick<FaceEngine, 'analyze' | 'similarity'>;
   objects: ObjectStore;
   now: () => number;
   uuid: () => string;
@@ -117,14 +117,20 @@ export class LivenessService {
     if (s.frames.length + s.pending.size >= MAX_FRAMES)
       throw new FacegateError('INVALID_PARAMETER', `A session takes at most ${MAX_FRAMES} frames; complete it`);
     for (const d of devices) s.devices.add(d);
-    const work = this.deps.engine.analyze(bytes, { liveness: true });
+    const work = this.deps.engine.analyze(bytes, { liveness: true, descriptors: true });
     s.pending.add(work);
     let score: FrameScore;
     try {
       const { faces } = await work;
       const f = faces.length === 1 ? faces[0]! : undefined;
       score = f
-        ? { faces: 1, yaw: f.pose.yaw, liveness: f.liveness ?? 0, box: f.box }
+        ? {
+            faces: 1,
+            yaw: f.pose.yaw,
+            liveness: f.liveness ?? 0,
+            box: f.box,
+            ...(f.descriptor && { descriptor: f.descriptor }),
+          }
         : { faces: faces.length, yaw: 0, liveness: 0 };
     } finally {
       s.pending.delete(work);
@@ -172,7 +178,7 @@ export class LivenessService {
   private async finish(s: Session): Promise<SessionResults> {
     await Promise.allSettled([...s.pending]);
     const scores = s.frames.map((f) => f.score);
-    const v = judge(scores);
+    const v = judge(scores, (a, b) => this.deps.engine.similarity(a, b));
     const passed = v.passed;
     const image = async (i: number, name: string): Promise<SessionImage> => {
       const f = s.frames[i]!;

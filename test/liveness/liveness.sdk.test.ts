@@ -141,6 +141,18 @@ describe('Face Liveness sessions on the Rekognition protocol', () => {
     assert.equal(r.Confidence, 0);
   });
 
+  test('turned photos of someone else after a frontal face FAIL (the face must stay the same person)', async () => {
+    // photo3 (yaw ≈ −20°) and its mirror (≈ +20°) turn both ways, but show another person than dani_1_640.
+    const other = await readFile(new URL('photo3.jpeg', FIXTURES));
+    const otherMirror = await sharp(other).flop().jpeg({ quality: 90 }).toBuffer();
+    const id = await create();
+    for (const b of [frontal, other, otherMirror, frontal])
+      assert.equal((await frame(id, b, 'device-swap-1')).status, 200);
+    const done = (await (await post(id, 'complete', {}, 'device-swap-1')).json()) as { reason: string };
+    assert.match(done.reason, /face changed/);
+    assert.equal((await results(id)).Status, 'FAILED');
+  });
+
   test('a session expires 3 minutes after creation', async () => {
     const id = await create();
     await frame(id, frontal);
