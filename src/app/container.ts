@@ -241,10 +241,10 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     opened.manager.addSink(auditVisitSink((await get('governance')).audit, logger.child({ module: 'audit' })));
     return { value: opened.manager, close: () => opened.close() };
   },
-  liveness: async ({ config, get }) => {
+  liveness: async ({ config, logger, get }) => {
     const [engine, objects] = [await get('engine'), await get('objects')];
-    const now = () => Date.now();
-    return { value: new LivenessService({ engine, objects, now, uuid: randomUUID, ...config.liveness }) };
+    const [now, log] = [() => Date.now(), logger.child({ module: 'liveness' })];
+    return { value: new LivenessService({ engine, objects, now, uuid: randomUUID, log, ...config.liveness }) };
   },
   processors: async ({ config, logger, get }) => {
     const database = await get('database');

@@ -8,6 +8,7 @@
 // RESULT_KEEP_MS so the backend can read them. Reference and audit images go to the object store when the session
 // names an OutputConfig bucket, else they are returned inline.
 import { FacegateError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { Box, FaceEngine } from '../vision/vision.types.ts';
 import { auditFrames, judge, progress, type ChallengeProgress, type FrameScore } from './liveness.challenge.ts';
@@ -71,6 +72,8 @@ export interface LivenessDeps {
   uuid: () => string;
   /** A SUCCEEDED session below this confidence counts as a failure for the device lockout. */
   passConfidence: number;
+  /** Verdicts are logged (session id, status, confidence, reason, frame count: no image, no descriptor). */
+  log?: Logger;
 }
 
 export class LivenessService {
@@ -203,6 +206,10 @@ export class LivenessService {
       for (const d of s.devices) this.lockout.fail(d);
     }
     s.reason = v.reason || (v.confidence < this.deps.passConfidence ? 'the anti-spoof score is low' : '');
+    this.deps.log?.info(
+      { sessionId: s.id, status: result.status, confidence: v.confidence, reason: s.reason, frames: scores.length },
+      'liveness session judged',
+    );
     s.result = result;
     s.frames = [];
     return result;
