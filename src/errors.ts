@@ -45,6 +45,22 @@ export const ERRORS = {
     message: 'A service quota was exceeded',
   },
   THROTTLED: { status: 429, aws: 'ThrottlingException', message: 'Too many requests' },
+  LIVENESS_SESSION_NOT_FOUND: {
+    status: 404,
+    aws: 'SessionNotFoundException',
+    message: 'The face liveness session does not exist',
+  },
+  /** A session is single-use and lives 3 minutes: frames after its end or its expiry are refused. */
+  LIVENESS_SESSION_ENDED: {
+    status: 409,
+    aws: 'SessionNotFoundException',
+    message: 'The face liveness session has expired or was already used',
+  },
+  LIVENESS_DEVICE_LOCKED: {
+    status: 429,
+    aws: 'AccessDeniedException',
+    message: 'Too many failed liveness sessions from this device; try again later',
+  },
   QUOTA_EXCEEDED: {
     status: 429,
     aws: 'LimitExceededException',

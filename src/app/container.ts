@@ -40,6 +40,8 @@ import { createFaceEngine } from '../vision/face.engine.ts';
 import type { CameraManager } from '../streams/camera.manager.ts';
 import { checkFfmpeg, openCameras } from '../streams/streams.factory.ts';
 import type { ProcessorService } from '../streams/processors/processor.service.ts';
+import { LivenessService } from '../liveness/liveness.service.ts';
+import { randomUUID } from 'node:crypto';
 import { openProcessors } from '../streams/processors/processors.factory.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
 
@@ -71,6 +73,8 @@ export interface Services {
   cameras: CameraManager;
   /** Rekognition stream processors over the cameras (records to configured webhook / MQTT targets). */
   processors: ProcessorService;
+  /** Face Liveness sessions (in memory: they live 3 minutes). */
+  liveness: LivenessService;
 }
 
 export type PartName = keyof Services;
@@ -251,6 +255,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     // Every camera decision (known / unknown face) is an audited biometric operation.
     opened.manager.addSink(auditVisitSink((await get('governance')).audit, logger.child({ module: 'audit' })));
     return { value: opened.manager, close: () => opened.close() };
+  },
+  liveness: async ({ config, logger, get }) => {
+    const [engine, objects] = [await get('engine'), await get('objects')];
+    const [now, log] = [() => Date.now(), logger.child({ module: 'liveness' })];
+    return { value: new LivenessService({ engine, objects, now, uuid: randomUUID, log, ...config.liveness }) };
   },
   processors: async ({ config, logger, get }) => {
     const database = await get('database');

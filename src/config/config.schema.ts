@@ -55,6 +55,13 @@ export const configSchema = z.object({
     /** 'default' (the converted npm models), or a directory holding a user model pack (pack.json + ONNX files). */
     pack: z.string().default('default'),
   }),
+  /** Face Liveness sessions (liveness/liveness.service.ts, docs/liveness.md). */
+  liveness: z
+    .object({
+      /** A session whose Confidence (0–100) is below this counts as failed for the device lockout. */
+      passConfidence: z.coerce.number().min(0).max(100).default(50),
+    })
+    .prefault({}),
   /** Face detection and analysis (vision/face.engine.ts). */
   vision: z
     .object({
@@ -66,8 +73,11 @@ export const configSchema = z.object({
       maxSide: int(256, 8192).default(1280),
       /** Faces analysed concurrently per process (each uses the models' intra-op threads). */
       concurrency: int(1, 64).default(1),
-      /** Face descriptor: mobilefacenet (default, fast) or fusion3 (three models fused, ≈ 3× the time; docs/benchmarks.md "Trust"). */
-      descriptor: z.enum(['mobilefacenet', 'fusion3']).default('mobilefacenet'),
+      /**
+       * Face descriptor: mobilefacenet (default, fast), fusion3 (three models fused, ≈ 3× the time; docs/benchmarks.md
+       * "Trust") or pack (the recognizer of the model pack in models.pack; docs/models.md).
+       */
+      descriptor: z.enum(['mobilefacenet', 'fusion3', 'pack']).default('mobilefacenet'),
     })
     .prefault({}),
   /**

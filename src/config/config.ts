@@ -31,6 +31,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_FACE_MIN_SCORE: 'vision.minFaceScore',
   FACEGATE_DETECT_TILING: 'vision.tiling',
   FACEGATE_DESCRIPTOR: 'vision.descriptor',
+  FACEGATE_LIVENESS_PASS_CONFIDENCE: 'liveness.passConfidence',
   FACEGATE_DETECT_MAX_SIDE: 'vision.maxSide',
   FACEGATE_VISION_CONCURRENCY: 'vision.concurrency',
   FACEGATE_DATABASE_URL: 'database.url',

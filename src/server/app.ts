@@ -7,6 +7,7 @@ import { restApi } from '../api/rest/rest.composition.ts';
 import type { Container } from '../app/container.ts';
 import { rolePlan } from '../app/deployment.ts';
 import { webConsole } from '../web/web.plugin.ts';
+import { livenessRoutes } from '../api/liveness/liveness.routes.ts';
 import type { KeyRing } from '../auth/access.keys.ts';
 import { installBodyBudget } from './body.budget.ts';
 import { installErrorHandling } from './error.handler.ts';
@@ -60,5 +61,6 @@ export async function buildApp(container: Container, options: AppOptions): Promi
   // The REST API under /v1 (its own API keys / JWTs; SigV4 is for the Rekognition protocol only).
   await app.register(restApi(container, { noAuth: options.noAuth === true }));
   await app.register(webConsole());
+  await app.register(livenessRoutes(container));
   return app;
 }

@@ -28,6 +28,7 @@ import { detectLabels, LABEL_MODEL_VERSION } from './labels/labels.detect.ts';
 import { detectModeration, MODERATION_MODEL_VERSION } from './moderation/moderation.detect.ts';
 import { Semaphore } from './engine.semaphore.ts';
 import { createDescriptor } from './embed/fusion.descriptor.ts';
+import { createPackDescriptor } from './embed/pack.embedder.ts';
 
 export interface FaceEngineDeps {
   runtime?: InferenceRuntime;
@@ -53,7 +54,11 @@ export async function createFaceEngine(
 ): Promise<LocalFaceEngine> {
   const logger = log.child({ module: 'face.engine' });
   const runtime = deps.runtime ?? createModelRuntime(config);
-  const descriptor = deps.descriptor ?? createDescriptor(runtime, config.vision.descriptor);
+  const descriptor =
+    deps.descriptor ??
+    (config.vision.descriptor === 'pack'
+      ? await createPackDescriptor(runtime, config.models.pack)
+      : createDescriptor(runtime, config.vision.descriptor));
   const gate = new Semaphore(config.vision.concurrency);
   let detector: Promise<FaceDetector> | undefined;
   const getDetector = () => {

@@ -15,13 +15,28 @@ export interface ConsoleAssets {
   /** The public door pages (virtual door, approval from a signed link): their own small bundle, no API key. */
   'door.html': string;
   'door.js': string;
+  /** The Face Liveness page (a selfie sequence posted to a session; no API key: the session id is the capability). */
+  'liveness.html': string;
+  'liveness.js': string;
 }
 
-const ASSETS = ['index.html', 'console.js', 'console.css', 'door.html', 'door.js'] as const;
+const ASSETS = [
+  'index.html',
+  'console.js',
+  'console.css',
+  'door.html',
+  'door.js',
+  'liveness.html',
+  'liveness.js',
+] as const;
 
 export async function buildConsole(): Promise<ConsoleAssets> {
   const r = await build({
-    entryPoints: { console: WEB_DIR + 'app/main.ts', door: WEB_DIR + 'door/door.main.ts' },
+    entryPoints: {
+      console: WEB_DIR + 'app/main.ts',
+      door: WEB_DIR + 'door/door.main.ts',
+      liveness: WEB_DIR + 'liveness/liveness.main.ts',
+    },
     outdir: DIST_DIR,
     bundle: true,
     format: 'esm',
@@ -38,6 +53,8 @@ export async function buildConsole(): Promise<ConsoleAssets> {
     'console.css': await readFile(WEB_DIR + 'static/console.css', 'utf8'),
     'door.html': await readFile(WEB_DIR + 'static/door.html', 'utf8'),
     'door.js': js('door'),
+    'liveness.html': await readFile(WEB_DIR + 'static/liveness.html', 'utf8'),
+    'liveness.js': js('liveness'),
   };
 }
 
@@ -54,7 +71,9 @@ async function newestSource(dir: string): Promise<number> {
 export async function readBuiltConsole(): Promise<ConsoleAssets | undefined> {
   try {
     const built = (await stat(DIST_DIR + 'console.js')).mtimeMs;
-    const sources = Math.max(...(await Promise.all(['app', 'static', 'door'].map((d) => newestSource(WEB_DIR + d)))));
+    const sources = Math.max(
+      ...(await Promise.all(['app', 'static', 'door', 'liveness'].map((d) => newestSource(WEB_DIR + d)))),
+    );
     if (sources > built) return undefined;
     const texts = await Promise.all(ASSETS.map((f) => readFile(DIST_DIR + f, 'utf8')));
     return Object.fromEntries(ASSETS.map((f, i) => [f, texts[i]!])) as unknown as ConsoleAssets;

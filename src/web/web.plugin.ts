@@ -12,6 +12,8 @@ const TYPES: Record<keyof ConsoleAssets, string> = {
   'console.css': 'text/css; charset=utf-8',
   'door.html': 'text/html; charset=utf-8',
   'door.js': 'text/javascript; charset=utf-8',
+  'liveness.html': 'text/html; charset=utf-8',
+  'liveness.js': 'text/javascript; charset=utf-8',
 };
 
 const CSP = [
@@ -57,5 +59,8 @@ export function webConsole(): FastifyPluginAsync {
     app.get('/door/:doorId', send('door.html'));
     app.get('/approve', send('door.html'));
     app.get('/console/door.js', send('door.js'));
+    // The Face Liveness page (/liveness?session=<SessionId>): the door and proctor pages link to it.
+    app.get('/liveness', send('liveness.html'));
+    app.get('/console/liveness.js', send('liveness.js'));
   };
 }

@@ -8,6 +8,8 @@ import {
   CompareFacesCommand,
   CreateCollectionCommand,
   CreateUserCommand,
+  CreateFaceLivenessSessionCommand,
+  GetFaceLivenessSessionResultsCommand,
   DeleteCollectionCommand,
   DeleteFacesCommand,
   DeleteUserCommand,
@@ -113,6 +115,11 @@ describe('Rekognition audit', () => {
     assert.equal(cmp.e.decision, 'matched');
     const det = await once('DetectFaces', () => rk.send(new DetectFacesCommand({ Image: { Bytes: scene(2) } })));
     assert.equal(det.e.decision, '2 faces');
+    const { SessionId } = await rk.send(new CreateFaceLivenessSessionCommand({}));
+    const live = await once('GetFaceLivenessSessionResults', () =>
+      rk.send(new GetFaceLivenessSessionResultsCommand({ SessionId })),
+    );
+    assert.equal(live.e.decision, 'CREATED');
     await silent(() => rk.send(new ListFacesCommand({ CollectionId: C })));
     await silent(() => rk.send(new ListUsersCommand({ CollectionId: C })));
     await silent(() => rk.send(new DescribeCollectionCommand({ CollectionId: C })));

@@ -57,7 +57,8 @@ export function fakeCamera(photo: string, dir: string): string {
   return out;
 }
 
-export async function startConsole(cameraPhoto: string): Promise<ConsoleHarness> {
+/** `camera`: a ready Y4M clip to play instead of the still photo (e.g. a head-movement sequence). */
+export async function startConsole(cameraPhoto: string, options: { camera?: string } = {}): Promise<ConsoleHarness> {
   const executablePath = chromiumPath();
   const dataDir = mkdtempSync(join(tmpdir(), 'facegate-console-'));
   const undo: (() => Promise<unknown> | unknown)[] = [() => rmSync(dataDir, { recursive: true, force: true })];
@@ -75,7 +76,7 @@ export async function startConsole(cameraPhoto: string): Promise<ConsoleHarness>
     // Fail fast and clearly when the models are not prepared, instead of timing out in the browser.
     await container.get('apps');
     const adminKey = (await (await container.get('restKeys')).create({ name: 'console-test', role: 'admin' })).key;
-    const camera = fakeCamera(cameraPhoto, dataDir);
+    const camera = options.camera ?? fakeCamera(cameraPhoto, dataDir);
     const browser = await chromium.launch({
       executablePath,
       headless: true,

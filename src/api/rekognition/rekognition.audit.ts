@@ -59,6 +59,12 @@ export const AUDITED_OPERATIONS: Partial<Record<OperationName, Describer>> = {
     return { similarity: best(matches), decision: matchedOr(matches, res) };
   },
   DetectFaces: (_req, res) => ({ decision: res ? `${arr(res.FaceDetails).length} faces` : null }),
+  // A liveness verdict is a biometric decision about a face (the page's frames are judged by the engine).
+  GetFaceLivenessSessionResults: (_req, res) => ({
+    decision: res
+      ? `${str(res.Status) ?? ''} ${typeof res.Confidence === 'number' ? res.Confidence : ''}`.trim()
+      : null,
+  }),
   DeleteFaces: (req, res) => ({
     collectionId: str(req.CollectionId),
     faceIds: arr(req.FaceIds as unknown).map(String),

@@ -6,6 +6,7 @@ import type { Operation } from './operation.ts';
 import type { OperationName } from './rekognition.schemas.ts';
 import * as users from './user.handlers.ts';
 import * as streams from './stream.handlers.ts';
+import * as liveness from './liveness.handlers.ts';
 
 export const OPERATIONS: Record<OperationName, Operation> = {
   CreateCollection: collections.CreateCollection,
@@ -35,6 +36,8 @@ export const OPERATIONS: Record<OperationName, Operation> = {
   ListStreamProcessors: streams.ListStreamProcessors,
   DeleteStreamProcessor: streams.DeleteStreamProcessor,
   UpdateStreamProcessor: streams.UpdateStreamProcessor,
+  CreateFaceLivenessSession: liveness.CreateFaceLivenessSession,
+  GetFaceLivenessSessionResults: liveness.GetFaceLivenessSessionResults,
 };
 
 /** Operations that decode an image and run models: the ones server.maxInFlight bounds. */

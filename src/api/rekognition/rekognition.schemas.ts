@@ -3,6 +3,7 @@
 // ProjectVersion, …) this server does not model, and AWS itself ignores what it does not use.
 import { z } from 'zod';
 import { streamSchemas } from './stream.schemas.ts';
+import { livenessSchemas } from './liveness.schemas.ts';
 
 export const CollectionId = z
   .string()
@@ -145,6 +146,7 @@ export const schemas = {
     QualityFilter: QualityFilter.optional(),
   }),
   ...streamSchemas,
+  ...livenessSchemas,
 } as const;
 
 export type OperationName = keyof typeof schemas;

@@ -8,6 +8,7 @@ import { RateLimiter } from './keys/rate.limiter.ts';
 import { restAuditDescribers } from './rest.audit.ts';
 import { restPlugin } from './rest.plugin.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
+import { livenessRestRoutes } from './routes/liveness.routes.ts';
 import { privacyRoutes } from './routes/privacy.routes.ts';
 import { retentionRoutes } from './routes/retention.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
@@ -71,6 +72,7 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...camerasRoutes(() => container.get('cameras'), max),
           ...auditRoutes(async () => (await container.get('governance')).audit),
           ...retentionRoutes(() => container.get('retention')),
+          ...livenessRestRoutes(() => container.get('liveness')),
         ],
       }),
     );

@@ -56,9 +56,10 @@ export class OnnxEmbedder implements Embedder {
     const inputName = session.inputNames[0];
     const outputName = this.spec.output ?? session.outputNames[0];
     if (!inputName || !outputName) throw new FacegateError('INTERNAL', `model ${this.spec.model} has no input/output`);
-    const out = (await session.run({ [inputName]: { data: input, dims: [chips.length, chip.height, chip.width, 3] } }))[
-      outputName
-    ];
+    const dims = this.spec.normalise.planar
+      ? [chips.length, 3, chip.height, chip.width]
+      : [chips.length, chip.height, chip.width, 3];
+    const out = (await session.run({ [inputName]: { data: input, dims } }))[outputName];
     if (!out || !(out.data instanceof Float32Array) || out.data.length !== this.size * chips.length) {
       throw new FacegateError('INTERNAL', `model ${this.spec.model} returned no ${this.size}-d descriptor`);
     }

@@ -104,26 +104,33 @@ function halfOf(image: RgbImage): RgbImage {
 }
 
 export interface TensorOptions {
-  /** value = (byte − mean[c]) · scale; per channel in output order. */
+  /** value = (byte − mean[c]) · scale / std[c]; per channel in output order. */
   mean?: readonly [number, number, number];
   scale?: number;
+  /** Per-channel divisor (InsightFace-style packs give mean and std); 1 when absent. */
+  std?: readonly [number, number, number];
   /** Emit BGR instead of RGB. */
   bgr?: boolean;
+  /** Channel-planar (CHW, as NCHW models take) instead of interleaved (HWC). */
+  planar?: boolean;
 }
 
-/** NHWC float32 (batch 1) from an RgbImage. */
+/** NHWC (or, planar, NCHW) float32, batch 1, from an RgbImage. */
 export function toTensor(image: RgbImage, options: TensorOptions = {}, out?: Float32Array): Float32Array {
   const n = image.width * image.height;
   const dst = out ?? new Float32Array(n * 3);
   const [m0, m1, m2] = options.mean ?? [0, 0, 0];
   const s = options.scale ?? 1;
+  const [s0, s1, s2] = options.std ? options.std.map((d) => s / d) : [s, s, s];
   const src = image.data;
   const r = options.bgr ? 2 : 0;
   const b = options.bgr ? 0 : 2;
-  for (let i = 0, j = 0; i < n; i++, j += 3) {
-    dst[j] = (src[j + r]! - m0) * s;
-    dst[j + 1] = (src[j + 1]! - m1) * s;
-    dst[j + 2] = (src[j + b]! - m2) * s;
+  // Destination index of channel c at pixel i: interleaved i·3 + c, planar c·n + i.
+  const [step, c1, c2] = options.planar ? [1, n, 2 * n] : [3, 1, 2];
+  for (let i = 0, j = 0, k = 0; i < n; i++, j += 3, k += step) {
+    dst[k] = (src[j + r]! - m0) * s0!;
+    dst[k + c1] = (src[j + 1]! - m1) * s1!;
+    dst[k + c2] = (src[j + b]! - m2) * s2!;
   }
   return dst;
 }

@@ -2,11 +2,14 @@
 // exported elsewhere), described by `pack.json`. FACEGATE_MODELS=<directory> puts the pack in front of the
 // converted-model cache: a pack model with a catalogue name replaces it, other names add models. Each model's file
 // is checked against its recorded sha256 and size, and its input/output names against ONNX Runtime's view, on load.
+// A pack may also describe a face recogniser (`recognizer`, pack.recognizer.ts): then FACEGATE_DESCRIPTOR=pack makes
+// it the engine's descriptor. The format is documented in docs/models.md.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, normalize, resolve } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { FacegateError } from '../../errors.ts';
+import { recognizerSchema } from './pack.recognizer.ts';
 
 const io = z.object({
   name: z.string().min(1),
@@ -31,6 +34,8 @@ export const packSchema = z.object({
       }),
     )
     .min(1),
+  /** The face recogniser this pack offers, if any (FACEGATE_DESCRIPTOR=pack selects it). */
+  recognizer: recognizerSchema.optional(),
 });
 
 export type ModelPack = z.infer<typeof packSchema>;
@@ -59,13 +64,17 @@ export async function loadModelPack(dir: string): Promise<LoadedPack> {
     throw new FacegateError('MODEL_NOT_AVAILABLE', `model pack ${root}: pack.json is invalid: ${parsed.error.message}`);
   const pack = parsed.data;
   for (const m of pack.models) {
-    const f = normalize(m.file);
-    if (isAbsolute(f) || f.startsWith('..'))
+    if (isAbsolute(m.file) || escapes(root, resolve(root, normalize(m.file))))
       throw new FacegateError(
         'MODEL_NOT_AVAILABLE',
         `model pack ${root}: ${m.name} points outside the pack (${m.file})`,
       );
   }
+  if (pack.recognizer && !pack.models.some((m) => m.name === pack.recognizer!.model))
+    throw new FacegateError(
+      'MODEL_NOT_AVAILABLE',
+      `model pack ${root}: recognizer.model ${pack.recognizer.model} is not one of the pack's models`,
+    );
   const byName = new Map(pack.models.map((m) => [m.name, m]));
   return {
     dir: root,
@@ -85,12 +94,23 @@ export async function readPackModel(pack: LoadedPack, name: string): Promise<Uin
   if (!file || !m) throw new FacegateError('MODEL_NOT_AVAILABLE', `model pack ${pack.pack.name} has no model ${name}`);
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    // A symbolic link inside the pack that leads out of it is refused like a `..` path.
+    const [realRoot, real] = await Promise.all([realpath(pack.dir), realpath(file)]);
+    if (escapes(realRoot, real))
+      throw new FacegateError('MODEL_NOT_AVAILABLE', `model pack ${pack.pack.name}: ${m.file} points outside the pack`);
+    bytes = await readFile(real);
   } catch (e) {
+    if (e instanceof FacegateError) throw e;
     throw new FacegateError('MODEL_NOT_AVAILABLE', `model pack ${pack.pack.name}: ${m.file} is missing`, { cause: e });
   }
   const sha = createHash('sha256').update(bytes).digest('hex');
   if (sha !== m.sha256)
     throw new FacegateError('MODEL_LOAD_FAILED', `model pack ${pack.pack.name}: ${m.file} does not match its sha256`);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** True when `path` is not inside `root` (both absolute). */
+function escapes(root: string, path: string): boolean {
+  const r = relative(root, path);
+  return r === '' || r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r);
 }

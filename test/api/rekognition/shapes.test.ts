@@ -13,7 +13,13 @@ import type {
   UserMatch as SdkUserMatch,
   MatchedUser,
   DescribeStreamProcessorResponse,
+  GetFaceLivenessSessionResultsResponse,
+  AuditImage,
+  CreateFaceLivenessSessionRequest,
 } from '@aws-sdk/client-rekognition';
+import { livenessResults } from '../../../src/api/rekognition/liveness.handlers.ts';
+import { livenessSchemas } from '../../../src/api/rekognition/liveness.schemas.ts';
+import type { z } from 'zod';
 import { describeProcessor } from '../../../src/api/rekognition/stream.handlers.ts';
 import {
   comparedFace,
@@ -46,7 +52,26 @@ const _checks: [
   >
     ? true
     : never,
-] = [true, true, true, true, true, true, true, true, true];
+  // Liveness: Bytes is base64 on the wire (the SDK decodes it to a Uint8Array); every other member must match.
+  Omit<Mapped<typeof livenessResults>, 'ReferenceImage' | 'AuditImages'> extends Omit<
+    GetFaceLivenessSessionResultsResponse,
+    'ReferenceImage' | 'AuditImages'
+  >
+    ? true
+    : never,
+  Omit<NonNullable<Mapped<typeof livenessResults>['ReferenceImage']>, 'Bytes'> extends Omit<AuditImage, 'Bytes'>
+    ? true
+    : never,
+  // Every request member the SDK can send is modelled by the schema.
+  keyof CreateFaceLivenessSessionRequest extends keyof z.input<typeof livenessSchemas.CreateFaceLivenessSession>
+    ? true
+    : never,
+  keyof NonNullable<CreateFaceLivenessSessionRequest['Settings']> extends keyof NonNullable<
+    z.input<typeof livenessSchemas.CreateFaceLivenessSession>['Settings']
+  >
+    ? true
+    : never,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
 
 test('FaceDetail carries attribute blocks only when they are selected and computed', () => {
   assert.ok(_checks.every(Boolean));
