@@ -107,6 +107,9 @@ describe('pipeline REST routes and ingest', () => {
   });
 
   test('a bucket PUT takes objects up to the 15 MB S3Object limit, not only the 5 MB inline limit', async () => {
+    // The bucket API writes only into buckets a pipeline is bound to.
+    const bind = await app.inject({ method: 'PUT', url: '/v1/pipelines/archive', payload: { bucket: 'archive' } });
+    assert.equal(bind.statusCode, 200, bind.body);
     const put = (size: number) =>
       app.inject({
         method: 'PUT',
