@@ -137,12 +137,13 @@ describe('door pages in Chromium', { timeout: 300_000 }, () => {
     });
     await h.page.goto(`${h.url}/door/back?camera=back-cam#key=${key}`);
     await h.page.locator('#camera-state', { hasText: 'frames sent' }).waitFor();
-    // The door is the first sink: it has handled the visit when this one hears it.
+    // Sinks hear a visit concurrently: once the camera has decided, wait (bounded) for the door's event.
     await decided;
-    const unknown = (await pipeline.outbox.list({ type: 'door.unknown' })).filter(
-      (e) => e.collectionId === 'door-back',
-    );
-    assert.equal(unknown.length, 1);
+    const doorUnknown = async () =>
+      (await pipeline.outbox.list({ type: 'door.unknown' })).filter((e) => e.collectionId === 'door-back');
+    const until = Date.now() + 15_000;
+    while ((await doorUnknown()).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await doorUnknown()).length, 1);
     await h.page.goto('about:blank');
     await cameras.delete('back-cam');
   });
