@@ -58,7 +58,7 @@ function responses(spec: AnyRouteSpec): Json {
   const out: Json = { [String(spec.status ?? 200)]: ok };
   const codes = new Set<string>(['INVALID_PARAMETER', 'INTERNAL', ...(spec.errors ?? [])]);
   if (spec.access !== 'public') ['UNAUTHENTICATED', 'THROTTLED', 'QUOTA_EXCEEDED'].forEach((c) => codes.add(c));
-  if (spec.access === 'admin') codes.add('ACCESS_DENIED');
+  if (spec.access !== 'public') ['ACCESS_DENIED', 'SCOPE_DENIED'].forEach((c) => codes.add(c));
   const byStatus = new Map<number, string[]>();
   for (const c of codes) {
     const e = ERRORS[c as keyof typeof ERRORS];
