@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ERRORS } from '../../errors.ts';
 import type { AnyRouteSpec } from './rest.route.ts';
+import { roleFor } from './rest.auth.ts';
 
 type Json = Record<string, unknown>;
 
@@ -87,6 +88,9 @@ export function openApiDocument(specs: AnyRouteSpec[], info: { version: string }
       ...(body ? { requestBody: body } : {}),
       responses: responses(spec),
       security: spec.access === 'public' ? [] : [{ apiKey: [] }, { bearer: [] }],
+      // The weakest role that may call it and the app a scoped key needs (docs/rest.md, Roles and Scopes).
+      ...(roleFor(spec.access) ? { 'x-facegate-role': roleFor(spec.access) } : {}),
+      ...(spec.scope?.app ? { 'x-facegate-app': spec.scope.app } : {}),
     };
   }
   return {

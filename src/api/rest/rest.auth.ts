@@ -38,6 +38,9 @@ export interface AuthOptions {
 const NEEDS: Record<Exclude<Access, 'public'>, Role> = { read: 'reader', write: 'operator', admin: 'admin' };
 const RANK: Record<Role, number> = { reader: 0, operator: 1, admin: 2 };
 
+/** The weakest role a route's access level admits (undefined: public). */
+export const roleFor = (access: Access): Role | undefined => (access === 'public' ? undefined : NEEDS[access]);
+
 /** ACCESS_DENIED when the role is below the route's level. */
 export function checkRole(role: Role, access: Access): void {
   if (access === 'public') return;

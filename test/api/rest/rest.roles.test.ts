@@ -148,6 +148,27 @@ describe('REST roles', () => {
   });
 });
 
+describe('REST roles in the OpenAPI document', () => {
+  test('each operation names the weakest role that may call it and its app', async () => {
+    const h = await harness(everyApp);
+    try {
+      const doc = (await h.app.inject({ method: 'GET', url: '/v1/openapi.json' })).json() as {
+        paths: Record<string, Record<string, Record<string, unknown>>>;
+      };
+      const op = (path: string, method: string) => doc.paths[path]?.[method] ?? {};
+      assert.deepEqual(
+        [op('/v1/identify', 'post')['x-facegate-role'], op('/v1/identify', 'post')['x-facegate-app']],
+        ['reader', 'verify'],
+      );
+      assert.equal(op('/v1/people', 'post')['x-facegate-role'], 'operator');
+      assert.equal(op('/v1/keys', 'get')['x-facegate-role'], 'admin');
+      assert.equal(op('/v1/proctor/process', 'post')['x-facegate-app'], 'proctor');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('REST key scopes', () => {
   test('a key scoped to one collection reaches it and gets 403 SCOPE_DENIED on any other', async () => {
     const h = await harness(everyApp);
