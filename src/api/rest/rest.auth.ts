@@ -102,7 +102,9 @@ async function countQuota(principal: Principal | undefined, options: AuthOptions
 
 export function authHook(options: AuthOptions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const access = request.routeOptions.config.access ?? 'write';
+    // No declared access: no route matched. A principal is still needed, then the answer is 404, not a refusal.
+    const declared = request.routeOptions.config.access;
+    const access = declared ?? 'write';
     if (options.disabled) {
       request.principal = { kind: 'anonymous', id: 'anonymous', name: 'anonymous', role: 'admin', scope: {} };
       return;
@@ -116,15 +118,13 @@ export function authHook(options: AuthOptions) {
       reply.header('www-authenticate', 'Bearer, ApiKey header="x-api-key"');
       throw new FacegateError('UNAUTHENTICATED', 'An API key (x-api-key header) or a bearer token is required');
     }
-    if (principal) {
-      checkRole(principal.role, access);
-      if (access !== 'public') {
-        const url = {
-          params: (request.params ?? {}) as Record<string, unknown>,
-          query: (request.query ?? {}) as Record<string, unknown>,
-        };
-        checkScope(principal.scope, request.routeOptions.config.scope, url, options.appCollections);
-      }
+    if (principal && declared && declared !== 'public') {
+      checkRole(principal.role, declared);
+      const url = {
+        params: (request.params ?? {}) as Record<string, unknown>,
+        query: (request.query ?? {}) as Record<string, unknown>,
+      };
+      checkScope(principal.scope, request.routeOptions.config.scope, url, options.appCollections);
     }
     request.principal = principal ?? {
       kind: 'anonymous',

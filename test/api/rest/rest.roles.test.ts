@@ -193,6 +193,7 @@ describe('REST key scopes', () => {
       const r = await send(call('POST', '/v1/search', IMAGE));
       assert.match(r.json().message, /limited to the collections people, not uploads/);
       assert.equal((await send(call('GET', '/v1/me'))).statusCode, 200, 'whoAmI is open to every scoped key');
+      assert.equal((await send(call('GET', '/v1/no-such-route'))).json().code, 'ROUTE_NOT_FOUND');
     } finally {
       await h.close();
     }
@@ -220,6 +221,7 @@ describe('REST key scopes', () => {
       // The role still applies inside the scope.
       const write = await send(call('POST', '/v1/proctor/faces', { externalImageId: 'x', ...IMAGE }));
       assert.equal(write.json().code, 'ACCESS_DENIED');
+      assert.equal((await send(call('DELETE', '/v1/no-such-route'))).statusCode, 404, 'not a refusal');
     } finally {
       await h.close();
     }
