@@ -1,5 +1,6 @@
 // API keys as API Gateway usage plans have them: a secret the client sends in `x-api-key`, a role, an optional scope
-// (collections and/or apps) and a per-day quota. Only a hash of the secret is stored; the full key is shown once, when it is created.
+// (collections and/or apps) and a per-day quota. Only a hash of the secret is stored; the full key is shown once,
+// when it is created.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { FacegateError } from '../../../errors.ts';
 import type { ApiKeyRow, ApiKeyStore, AppName, KeyScope, Role } from './apikey.port.ts';
