@@ -83,6 +83,8 @@ export const ERRORS = {
   },
   INVALID_SIGNATURE: { status: 403, aws: 'InvalidSignatureException', message: 'The request signature does not match' },
   ACCESS_DENIED: { status: 403, aws: 'AccessDeniedException', message: 'Access denied' },
+  /** The key is limited to other collections or apps than the ones the request reaches. */
+  SCOPE_DENIED: { status: 403, aws: 'AccessDeniedException', message: 'The request is outside the key’s scope' },
   INCOMPLETE_SIGNATURE: {
     status: 403,
     aws: 'IncompleteSignatureException',

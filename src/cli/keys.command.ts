@@ -1,7 +1,8 @@
 // `facegate keys create|list|revoke`: REST API keys, in the store the server uses. The full key is
 // printed once, at creation; only its hash is stored.
 import type { Command } from 'commander';
-import type { ApiKeyService } from '../api/rest/keys/apikey.service.ts';
+import { APPS, ROLES, type AppName } from '../api/rest/keys/apikey.port.ts';
+import type { ApiKeyService, RoleInput } from '../api/rest/keys/apikey.service.ts';
 import { openRestKeys } from '../apps/apps.factory.ts';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/config.ts';
@@ -19,27 +20,67 @@ async function withKeys<T>(fn: (keys: ApiKeyService) => Promise<T>): Promise<T> 
   }
 }
 
+interface CreateFlags {
+  name: string;
+  role: string;
+  admin: boolean;
+  collections?: string;
+  apps?: string;
+  quota?: string;
+  json: boolean;
+}
+
+/** `a, b` → ['a', 'b']; absent or empty → undefined (no limit). */
+function listOf(text: string | undefined): string[] | undefined {
+  const items = (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return items.length ? items : undefined;
+}
+
+const scopeText = (k: { collections: string[] | null; apps: string[] | null }): string =>
+  (k.collections ? `, collections ${k.collections.join(',')}` : '') + (k.apps ? `, apps ${k.apps.join(',')}` : '');
+
 export function register(program: Command): void {
   const keys = program.command('keys').description('REST API keys: create, list, revoke');
   keys
     .command('create')
     .description('Create a key and print it (shown once)')
     .requiredOption('-n, --name <name>', 'who or what the key is for')
-    .option('--admin', 'may manage keys', false)
+    .option('-r, --role <role>', `${ROLES.join('|')} ('user' = operator, its former name)`, 'operator')
+    .option('--admin', 'shortcut for --role admin', false)
+    .option('--collections <ids>', 'comma-separated collection ids the key is limited to')
+    .option('--apps <apps>', `comma-separated apps the key is limited to: ${APPS.join(', ')}`)
     .option('-q, --quota <n>', 'requests per UTC day (0 = unlimited; default from FACEGATE_REST_DAILY_QUOTA)')
     .option('--json', 'print JSON', false)
-    .action(async (o: { name: string; admin: boolean; quota?: string; json: boolean }) => {
+    .action(async (o: CreateFlags) => {
       const quota = o.quota === undefined ? null : Number(o.quota);
       if (quota !== null && (!Number.isInteger(quota) || quota < 0)) {
         program.error(`--quota must be a whole number ≥ 0, got ${o.quota}`);
       }
+      const role = o.admin ? 'admin' : o.role;
+      if (![...ROLES, 'user'].includes(role)) program.error(`--role must be one of ${ROLES.join(', ')}, got ${role}`);
+      const collections = listOf(o.collections);
+      if (collections?.some((c) => !/^[a-zA-Z0-9_.-]{1,255}$/.test(c))) {
+        program.error(`--collections holds an invalid collection id: ${o.collections}`);
+      }
+      const apps = listOf(o.apps);
+      const unknown = apps?.filter((a) => !(APPS as readonly string[]).includes(a));
+      if (unknown?.length) program.error(`--apps: unknown app ${unknown.join(', ')} (known: ${APPS.join(', ')})`);
       const { key, view } = await withKeys((k) =>
-        k.create({ name: o.name, role: o.admin ? 'admin' : 'user', dailyQuota: quota }),
+        k.create({
+          name: o.name,
+          role: role as RoleInput,
+          dailyQuota: quota,
+          ...(collections ? { collections } : {}),
+          ...(apps ? { apps: apps as AppName[] } : {}),
+        }),
       );
       if (o.json) console.log(JSON.stringify({ key, apiKey: view }));
       else
         console.log(
-          `${key}\n(id ${view.id}, role ${view.role}, quota ${view.dailyQuota || 'unlimited'}/day; store it now: it is not shown again)`,
+          `${key}\n(id ${view.id}, role ${view.role}${scopeText(view)}, quota ${view.dailyQuota || 'unlimited'}/day; store it now: it is not shown again)`,
         );
     });
   keys
@@ -52,7 +93,7 @@ export function register(program: Command): void {
       for (const k of list) {
         const state = k.revokedAt ? `revoked ${k.revokedAt}` : 'active';
         console.log(
-          `${k.id}  ${k.role.padEnd(5)}  ${String(k.usedToday).padStart(6)}/${k.dailyQuota || '∞'}  ${state}  ${k.name}`,
+          `${k.id}  ${k.role.padEnd(8)}  ${String(k.usedToday).padStart(6)}/${k.dailyQuota || '∞'}  ${state}  ${k.name}${scopeText(k)}`,
         );
       }
     });

@@ -88,6 +88,8 @@ export const TABLES: TableCopy[] = [
       c('created_at', 'ts'),
       c('revoked_at', 'ts'),
       c('last_used_at', 'ts'),
+      c('collections', 'json'),
+      c('apps', 'json'),
     ],
   },
   {

@@ -37,3 +37,46 @@ test('facegate keys creates a key shown once, lists it with its quota, and revok
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('facegate keys create takes a role and a scope, keeps --admin as a shortcut, and refuses unknown ones', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fg-keys-roles-'));
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['bin/facegate.js', 'keys', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, FACEGATE_DATA_DIR: dir, FACEGATE_LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    });
+  try {
+    const reader = run(
+      'create',
+      '-n',
+      'kiosk',
+      '--role',
+      'reader',
+      '--collections',
+      'people, staff',
+      '--apps',
+      'verify',
+    );
+    assert.equal(reader.status, 0, reader.stderr);
+    const view = (JSON.parse(run('list', '--json').stdout) as Record<string, unknown>[])[0];
+    assert.deepEqual([view?.role, view?.collections, view?.apps], ['reader', ['people', 'staff'], ['verify']]);
+    assert.match(reader.stdout, /role reader, collections people,staff, apps verify/);
+    const admin = JSON.parse(run('create', '-n', 'ops', '--admin', '--json').stdout) as { apiKey: { role: string } };
+    assert.equal(admin.apiKey.role, 'admin');
+    const plain = JSON.parse(run('create', '-n', 'app', '--json').stdout) as { apiKey: { role: string } };
+    assert.equal(plain.apiKey.role, 'operator', 'the default is what keys could do before roles');
+    const legacy = JSON.parse(run('create', '-n', 'old', '--role', 'user', '--json').stdout) as {
+      apiKey: { role: string };
+    };
+    assert.equal(legacy.apiKey.role, 'operator');
+    const badRole = run('create', '-n', 'x', '--role', 'root');
+    assert.notEqual(badRole.status, 0);
+    assert.match(badRole.stderr, /--role must be one of admin, operator, reader/);
+    const badApp = run('create', '-n', 'x', '--apps', 'verify,mail');
+    assert.notEqual(badApp.status, 0);
+    assert.match(badApp.stderr, /unknown app mail/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -69,6 +69,8 @@ async function writeLegacyDir(dir: string): Promise<void> {
     id: 'k1',
     name: 'ops',
     role: 'admin',
+    collections: null,
+    apps: null,
     secretHash: 'h',
     dailyQuota: null,
     createdAt: new Date(),

@@ -41,6 +41,8 @@ async function fill(dataDir: string): Promise<void> {
     id: 'k1',
     name: 'ops',
     role: 'admin',
+    collections: null,
+    apps: null,
     secretHash: 'h',
     dailyQuota: 10,
     createdAt: new Date(1),

@@ -127,9 +127,14 @@ describe('web console in Chromium', { timeout: 300_000, skip: BROWSER_SKIP }, ()
     const { page } = h;
     await page.goto(h.url + '/#/keys');
     await page.fill('form input[name=name]', 'kiosk');
+    await page.selectOption('form select[name=role]', 'reader');
+    await page.fill('form input[name=collections]', 'people');
+    await page.fill('form input[name=apps]', 'verify, proctor');
     await page.click('form button[type=submit]');
     await page.locator('.status', { hasText: 'New key' }).waitFor();
     const row = page.locator('#keys tr', { hasText: 'kiosk' });
+    await row.locator('td', { hasText: 'collections: people; apps: proctor, verify' }).waitFor();
+    assert.equal(await row.locator('td').nth(2).textContent(), 'reader');
     await row.locator('button', { hasText: 'Revoke' }).click();
     await row.locator('td', { hasText: 'revoked' }).waitFor();
     await h.shot('keys');

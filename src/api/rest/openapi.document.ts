@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ERRORS } from '../../errors.ts';
 import type { AnyRouteSpec } from './rest.route.ts';
+import { roleFor } from './rest.auth.ts';
 
 type Json = Record<string, unknown>;
 
@@ -58,7 +59,7 @@ function responses(spec: AnyRouteSpec): Json {
   const out: Json = { [String(spec.status ?? 200)]: ok };
   const codes = new Set<string>(['INVALID_PARAMETER', 'INTERNAL', ...(spec.errors ?? [])]);
   if (spec.access !== 'public') ['UNAUTHENTICATED', 'THROTTLED', 'QUOTA_EXCEEDED'].forEach((c) => codes.add(c));
-  if (spec.access === 'admin') codes.add('ACCESS_DENIED');
+  if (spec.access !== 'public') ['ACCESS_DENIED', 'SCOPE_DENIED'].forEach((c) => codes.add(c));
   const byStatus = new Map<number, string[]>();
   for (const c of codes) {
     const e = ERRORS[c as keyof typeof ERRORS];
@@ -87,6 +88,9 @@ export function openApiDocument(specs: AnyRouteSpec[], info: { version: string }
       ...(body ? { requestBody: body } : {}),
       responses: responses(spec),
       security: spec.access === 'public' ? [] : [{ apiKey: [] }, { bearer: [] }],
+      // The weakest role that may call it and the app a scoped key needs (docs/rest.md, Roles and Scopes).
+      ...(roleFor(spec.access) ? { 'x-facegate-role': roleFor(spec.access) } : {}),
+      ...(spec.scope?.app ? { 'x-facegate-app': spec.scope.app } : {}),
     };
   }
   return {

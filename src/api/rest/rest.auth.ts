@@ -1,18 +1,22 @@
 // Who is calling: an API key (`x-api-key`), a bearer JWT (`Authorization: Bearer …`), or nobody. Runs on every /v1
-// request before the body is read, so refused uploads are never streamed in. Also applies the per-principal rate limit.
+// request before the body is read, so refused uploads are never streamed in. Decides, in this one place, whether the
+// principal's role and scope allow the route (its `access` and `scope`), and applies the per-principal rate limit.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FacegateError } from '../../errors.ts';
+import type { AppName, KeyScope, Role } from './keys/apikey.port.ts';
 import type { ApiKeyService, KeyPrincipal } from './keys/apikey.service.ts';
 import type { DailyCounter } from './keys/daily.counter.ts';
 import type { JwtPrincipal, JwtVerifier } from './keys/jwt.verifier.ts';
 import type { RateLimiter } from './keys/rate.limiter.ts';
+import type { Access, RouteScope } from './rest.route.ts';
 
 export interface AnonymousPrincipal {
   kind: 'anonymous';
   id: string;
   name: string;
-  /** 'admin' only when authentication is switched off explicitly. */
-  role: 'admin' | 'user';
+  /** 'admin' only when authentication is switched off explicitly; else public reads, a reader's GETs. */
+  role: Role;
+  scope: KeyScope;
 }
 
 export type Principal = KeyPrincipal | JwtPrincipal | AnonymousPrincipal;
@@ -26,6 +30,56 @@ export interface AuthOptions {
   /** `facegate serve --no-auth`: everything is allowed, nothing is counted. */
   disabled: boolean;
   publicReads: boolean;
+  /** The collection of each app that has one, for collection-scoped keys on routes that name no collection. */
+  appCollections?: Partial<Record<AppName, string>>;
+}
+
+/** The weakest role each access level admits; roles are ordered reader < operator < admin. */
+const NEEDS: Record<Exclude<Access, 'public'>, Role> = { read: 'reader', write: 'operator', admin: 'admin' };
+const RANK: Record<Role, number> = { reader: 0, operator: 1, admin: 2 };
+
+/** The weakest role a route's access level admits (undefined: public). */
+export const roleFor = (access: Access): Role | undefined => (access === 'public' ? undefined : NEEDS[access]);
+
+/** ACCESS_DENIED when the role is below the route's level. */
+export function checkRole(role: Role, access: Access): void {
+  if (access === 'public') return;
+  const needs = NEEDS[access];
+  if (RANK[role] < RANK[needs]) {
+    throw new FacegateError('ACCESS_DENIED', `This operation needs the ${needs} role; the key is a ${role}`, {
+      details: { needs, role },
+    });
+  }
+}
+
+/** SCOPE_DENIED when a scoped principal reaches an app or collection outside its lists. */
+export function checkScope(
+  scope: KeyScope,
+  route: RouteScope | undefined,
+  url: { params: Record<string, unknown>; query: Record<string, unknown> },
+  appCollections: Partial<Record<AppName, string>> = {},
+): void {
+  if (route?.unscoped || (!scope.apps && !scope.collections)) return;
+  const app = route?.app;
+  if (scope.apps && (!app || !scope.apps.includes(app))) {
+    throw new FacegateError(
+      'SCOPE_DENIED',
+      `This key is limited to the apps ${scope.apps.join(', ')}; this operation belongs to ${app ?? 'no app'}`,
+      { details: { apps: scope.apps, app: app ?? null } },
+    );
+  }
+  if (scope.collections) {
+    const collection = route?.collection ? route.collection(url) : app ? appCollections[app] : undefined;
+    if (!collection || !scope.collections.includes(collection)) {
+      throw new FacegateError(
+        'SCOPE_DENIED',
+        collection
+          ? `This key is limited to the collections ${scope.collections.join(', ')}, not ${collection}`
+          : `This key is limited to the collections ${scope.collections.join(', ')}; this operation is not bound to one`,
+        { details: { collections: scope.collections, collection: collection ?? null } },
+      );
+    }
+  }
 }
 
 /** Who presented what; nothing is counted here (a request refused later must not use up the quota). */
@@ -48,9 +102,11 @@ async function countQuota(principal: Principal | undefined, options: AuthOptions
 
 export function authHook(options: AuthOptions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const access = request.routeOptions.config.access ?? 'write';
+    // No declared access: no route matched. A principal is still needed, then the answer is 404, not a refusal.
+    const declared = request.routeOptions.config.access;
+    const access = declared ?? 'write';
     if (options.disabled) {
-      request.principal = { kind: 'anonymous', id: 'anonymous', name: 'anonymous', role: 'admin' };
+      request.principal = { kind: 'anonymous', id: 'anonymous', name: 'anonymous', role: 'admin', scope: {} };
       return;
     }
     const principal = await identify(request, options);
@@ -62,10 +118,21 @@ export function authHook(options: AuthOptions) {
       reply.header('www-authenticate', 'Bearer, ApiKey header="x-api-key"');
       throw new FacegateError('UNAUTHENTICATED', 'An API key (x-api-key header) or a bearer token is required');
     }
-    if (access === 'admin' && principal?.role !== 'admin') {
-      throw new FacegateError('ACCESS_DENIED', 'This operation needs an admin key');
+    if (principal && declared && declared !== 'public') {
+      checkRole(principal.role, declared);
+      const url = {
+        params: (request.params ?? {}) as Record<string, unknown>,
+        query: (request.query ?? {}) as Record<string, unknown>,
+      };
+      checkScope(principal.scope, request.routeOptions.config.scope, url, options.appCollections);
     }
-    request.principal = principal ?? { kind: 'anonymous', id: request.ip, name: 'anonymous', role: 'user' };
+    request.principal = principal ?? {
+      kind: 'anonymous',
+      id: request.ip,
+      name: 'anonymous',
+      role: 'reader',
+      scope: {},
+    };
     const rate = options.limiter.take(`${request.principal.kind}:${request.principal.id}`);
     if (!rate.allowed) {
       throw new FacegateError('THROTTLED', 'Rate limit exceeded; retry later', {

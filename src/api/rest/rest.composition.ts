@@ -43,6 +43,11 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
         tokenQuota: new DailyCounter(config.rest.defaultDailyQuota),
         disabled: options.noAuth || config.auth.disabled,
         publicReads: config.rest.publicReads,
+        appCollections: {
+          verify: config.apps.verifyCollection,
+          proctor: config.apps.proctorCollection,
+          uploads: 'uploads',
+        },
         maxImageBytes: max,
         audit: {
           recorder: async () => (await container.get('governance')).audit,

@@ -5,11 +5,27 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { FacegateError } from '../../errors.ts';
 import { audited, type AuditCaller } from '../../governance/audit.scope.ts';
+import type { AppName } from './keys/apikey.port.ts';
 import type { Principal } from './rest.auth.ts';
 import type { RestAudit } from './rest.audit.ts';
 
-/** public: anyone; read: a principal unless reads are public; write: always a principal; admin: an admin key/token. */
+/**
+ * public: anyone; read: a reader (or anonymous for GETs when reads are public); write: an operator; admin: an admin.
+ * The role each level needs is mapped in rest.auth.ts, the only place that decides.
+ */
 export type Access = 'public' | 'read' | 'write' | 'admin';
+
+/**
+ * What a route reaches, for scoped keys (checked in rest.auth.ts before the body is read).
+ * `app`: the app the route belongs to. `collection`: the collection it touches, from the URL (params and query);
+ * absent with an app whose collection is known (verify, proctor, uploads), that collection. `unscoped`: the route
+ * touches no app or collection data (whoAmI), so every scoped key may call it.
+ */
+export interface RouteScope {
+  app?: AppName;
+  collection?: (url: { params: Record<string, unknown>; query: Record<string, unknown> }) => string | undefined;
+  unscoped?: true;
+}
 
 /** How the request body carries data, for the OpenAPI document (validation is the handler's job for images). */
 export type BodyKind = 'json' | 'image' | 'image-or-json' | 'multipart-or-json';
@@ -17,6 +33,7 @@ export type BodyKind = 'json' | 'image' | 'image-or-json' | 'multipart-or-json';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    scope?: RouteScope;
     /** Raw-body routes (bodyKind 'image'): their own limit for the raw body instead of the inline image limit. */
     rawLimit?: number;
   }
@@ -41,6 +58,7 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   summary: string;
   tag: string;
   access: Access;
+  scope?: RouteScope;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   /** The JSON body schema; for image routes the JSON alternative (base64). */
@@ -100,6 +118,7 @@ export function registerRoute(app: FastifyInstance, spec: AnyRouteSpec, audit?: 
     url: spec.url,
     config: {
       access: spec.access,
+      ...(spec.scope ? { scope: spec.scope } : {}),
       ...(spec.bodyKind === 'image' && spec.bodyLimit ? { rawLimit: spec.bodyLimit } : {}),
     },
     ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),

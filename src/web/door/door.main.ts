@@ -72,7 +72,7 @@ async function doorPage(doorId: string): Promise<void> {
 
 /**
  * The door page as the door's camera (a tablet by the door): webcam frames, as JPEG, pushed to the camera's `push`
- * source (`POST /v1/cameras/<id>/frames`, which needs a key with write access: it rides in the URL fragment, never
+ * source (`POST /v1/cameras/<id>/frames`, which needs an operator key: it rides in the URL fragment, never
  * sent to the server as part of the URL). At most one frame in flight; FRAME_MS apart.
  */
 async function cameraMode(cameraId: string, key: string): Promise<HTMLElement> {

@@ -6,7 +6,9 @@ import type { ApiKeyRow, ApiKeyStore } from '../../../src/api/rest/keys/apikey.p
 const key = (id: string, at: number, o: Partial<ApiKeyRow> = {}): ApiKeyRow => ({
   id,
   name: `key ${id}`,
-  role: 'user',
+  role: 'operator',
+  collections: null,
+  apps: null,
   secretHash: 'ab'.repeat(32),
   dailyQuota: null,
   createdAt: new Date(at),
@@ -30,6 +32,25 @@ export function apiKeyStoreContract(
       );
       assert.deepEqual(await store.get('aaaaaaaaaaaa'), key('aaaaaaaaaaaa', 1000, { role: 'admin', dailyQuota: 5 }));
       assert.equal(await store.get('cccccccccccc'), undefined);
+    } finally {
+      await close();
+    }
+  });
+
+  test(`${driver}: keeps every role and a key's scope (collections, apps) exactly`, async () => {
+    const { store, close } = await open();
+    try {
+      const scoped = key('aaaaaaaaaaaa', 1000, { role: 'reader', collections: ['people', 'staff'], apps: ['verify'] });
+      await store.insert(scoped);
+      await store.insert(key('bbbbbbbbbbbb', 2000, { role: 'operator', apps: ['proctor', 'uploads'] }));
+      assert.deepEqual(await store.get('aaaaaaaaaaaa'), scoped);
+      assert.deepEqual(
+        (await store.list()).map((k) => [k.role, k.collections, k.apps]),
+        [
+          ['operator', null, ['proctor', 'uploads']],
+          ['reader', ['people', 'staff'], ['verify']],
+        ],
+      );
     } finally {
       await close();
     }

@@ -153,7 +153,7 @@ describe('bearer JWTs', () => {
     const token = await sign({ sub: 'u-1', client_id: 'app-client', 'cognito:groups': ['admin'], username: 'ann' });
     const r = await h.app.inject(me(undefined, { authorization: `Bearer ${token}` }));
     assert.equal(r.statusCode, 200);
-    assert.deepEqual(r.json(), { kind: 'jwt', id: 'u-1', name: 'ann', role: 'admin' });
+    assert.deepEqual(r.json(), { kind: 'jwt', id: 'u-1', name: 'ann', role: 'admin', scope: {} });
     const keys = await h.app.inject({ method: 'GET', url: '/v1/keys', headers: { authorization: `Bearer ${token}` } });
     assert.equal(keys.statusCode, 200);
     await h.close();
@@ -211,7 +211,7 @@ describe('bearer JWTs from a JWKS URL', () => {
         .setIssuer(issuer)
         .setExpirationTime('5m')
         .sign(privateKey);
-      assert.deepEqual(await verify(token), { kind: 'jwt', id: 'u-9', name: 'u-9', role: 'user' });
+      assert.deepEqual(await verify(token), { kind: 'jwt', id: 'u-9', name: 'u-9', role: 'operator', scope: {} });
     } finally {
       server.close();
     }

@@ -7,14 +7,14 @@ import { DailyCounter } from '../../../src/api/rest/keys/daily.counter.ts';
 import type { JwtVerifier } from '../../../src/api/rest/keys/jwt.verifier.ts';
 import { RateLimiter } from '../../../src/api/rest/keys/rate.limiter.ts';
 import type { RestAudit } from '../../../src/api/rest/rest.audit.ts';
-import { restPlugin } from '../../../src/api/rest/rest.plugin.ts';
+import { restPlugin, type RestPluginOptions } from '../../../src/api/rest/rest.plugin.ts';
 import type { AnyRouteSpec } from '../../../src/api/rest/rest.route.ts';
 import { keysRoutes } from '../../../src/api/rest/routes/keys.routes.ts';
 
 export interface Harness {
   app: FastifyInstance;
   keys: ApiKeyService;
-  /** An admin key and a user key, ready to send in x-api-key. */
+  /** An admin key and an operator key (the former 'user' role), ready to send in x-api-key. */
   admin: string;
   user: string;
   clock: { ms: number };
@@ -33,6 +33,7 @@ export interface HarnessOptions {
   publicReads?: boolean;
   disabled?: boolean;
   audit?: RestAudit;
+  appCollections?: RestPluginOptions['appCollections'];
 }
 
 export async function harness(o: HarnessOptions = {}): Promise<Harness> {
@@ -58,6 +59,7 @@ export async function harness(o: HarnessOptions = {}): Promise<Harness> {
       version: 'test',
       routes: [...keysRoutes(keys), ...(o.routes?.(keys) ?? [])],
       ...(o.audit ? { audit: o.audit } : {}),
+      ...(o.appCollections ? { appCollections: o.appCollections } : {}),
     }),
   );
   await app.ready();

@@ -1,12 +1,32 @@
 // Postgres driver of the ApiKeyStore, for several API instances behind a load balancer: the daily quota is then
-// counted once for all of them. Tables live in `schema` (default public), created idempotently under an advisory lock.
+// counted once for all of them. Tables live in `schema` (default public), created by numbered migrations (part
+// 'apikeys' in facegate_migrations) under the migration advisory lock.
 import type { Pool } from 'pg';
-import type { ApiKeyRow, ApiKeyStore, Role } from './apikey.port.ts';
+import { migratePg, pgIdent } from '../../../db/pg.migrate.ts';
+import type { ApiKeyRow, ApiKeyStore, AppName, Role } from './apikey.port.ts';
+
+const MIGRATIONS = [
+  // IF NOT EXISTS: deployments from before numbered migrations already hold these tables.
+  `CREATE TABLE IF NOT EXISTS \${schema}.api_keys (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ('admin', 'user')),
+     secret_hash TEXT NOT NULL, daily_quota INTEGER, created_at TIMESTAMPTZ NOT NULL,
+     revoked_at TIMESTAMPTZ, last_used_at TIMESTAMPTZ);
+   CREATE TABLE IF NOT EXISTS \${schema}.api_key_usage (
+     key_id TEXT NOT NULL REFERENCES \${schema}.api_keys(id) ON DELETE CASCADE, day TEXT NOT NULL,
+     count INTEGER NOT NULL, PRIMARY KEY (key_id, day))`,
+  // Roles admin/operator/reader and scopes; former 'user' keys could write: they become operators.
+  `ALTER TABLE \${schema}.api_keys DROP CONSTRAINT IF EXISTS api_keys_role_check;
+   UPDATE \${schema}.api_keys SET role = 'operator' WHERE role = 'user';
+   ALTER TABLE \${schema}.api_keys ADD CONSTRAINT api_keys_role_check CHECK (role IN ('admin', 'operator', 'reader'));
+   ALTER TABLE \${schema}.api_keys ADD COLUMN collections JSONB, ADD COLUMN apps JSONB`,
+];
 
 interface Row {
   id: string;
   name: string;
   role: Role;
+  collections: string[] | null;
+  apps: AppName[] | null;
   secret_hash: string;
   daily_quota: number | null;
   created_at: Date;
@@ -14,10 +34,15 @@ interface Row {
   last_used_at: Date | null;
 }
 
+/** JSON arrays (JSONB), null for no limit; node-postgres parses JSONB on read but not on write. */
+const json = (values: readonly string[] | null): string | null => (values === null ? null : JSON.stringify(values));
+
 const fromRow = (r: Row): ApiKeyRow => ({
   id: r.id,
   name: r.name,
   role: r.role,
+  collections: r.collections,
+  apps: r.apps,
   secretHash: r.secret_hash,
   dailyQuota: r.daily_quota,
   createdAt: r.created_at,
@@ -25,38 +50,15 @@ const fromRow = (r: Row): ApiKeyRow => ({
   lastUsedAt: r.last_used_at,
 });
 
-const ident = (s: string): string => {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(s)) throw new Error(`invalid schema name ${s}`);
-  return `"${s}"`;
-};
-
 export async function pgApiKeyStore(pool: Pool, schema = 'public'): Promise<ApiKeyStore> {
-  const s = ident(schema);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    // One migrating instance at a time; the others wait, then find the tables.
-    await client.query(`SELECT pg_advisory_xact_lock(hashtext('facegate.apikeys'))`);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.api_keys (
-      id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL CHECK (role IN ('admin', 'user')),
-      secret_hash TEXT NOT NULL, daily_quota INTEGER, created_at TIMESTAMPTZ NOT NULL,
-      revoked_at TIMESTAMPTZ, last_used_at TIMESTAMPTZ)`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.api_key_usage (
-      key_id TEXT NOT NULL REFERENCES ${s}.api_keys(id) ON DELETE CASCADE, day TEXT NOT NULL,
-      count INTEGER NOT NULL, PRIMARY KEY (key_id, day))`);
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK');
-    throw e;
-  } finally {
-    client.release();
-  }
+  const s = pgIdent(schema);
+  await migratePg(pool, 'apikeys', MIGRATIONS, schema);
   return {
     insert: async (k) => {
       await pool.query(
-        `INSERT INTO ${s}.api_keys (id, name, role, secret_hash, daily_quota, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [k.id, k.name, k.role, k.secretHash, k.dailyQuota, k.createdAt],
+        `INSERT INTO ${s}.api_keys (id, name, role, secret_hash, daily_quota, created_at, collections, apps)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [k.id, k.name, k.role, k.secretHash, k.dailyQuota, k.createdAt, json(k.collections), json(k.apps)],
       );
     },
     get: async (id) => {

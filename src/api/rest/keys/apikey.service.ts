@@ -1,8 +1,9 @@
-// API keys as API Gateway usage plans have them: a secret the client sends in `x-api-key`, a role, and a per-day
-// quota. Only a hash of the secret is stored; the full key is shown once, when it is created.
+// API keys as API Gateway usage plans have them: a secret the client sends in `x-api-key`, a role, an optional scope
+// (collections and/or apps) and a per-day quota. Only a hash of the secret is stored; the full key is shown once,
+// when it is created.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { FacegateError } from '../../../errors.ts';
-import type { ApiKeyRow, ApiKeyStore, Role } from './apikey.port.ts';
+import type { ApiKeyRow, ApiKeyStore, AppName, KeyScope, Role } from './apikey.port.ts';
 
 /** `fgk_<id: 12 hex>_<secret: 43 base64url>`; the prefix makes leaked keys easy to grep for. */
 const KEY_PATTERN = /^fgk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
@@ -11,6 +12,9 @@ export interface ApiKeyView {
   id: string;
   name: string;
   role: Role;
+  /** null = not limited on that axis. */
+  collections: string[] | null;
+  apps: AppName[] | null;
   /** The effective quota (requests per UTC day, 0 = unlimited). */
   dailyQuota: number;
   usedToday: number;
@@ -24,7 +28,17 @@ export interface KeyPrincipal {
   id: string;
   name: string;
   role: Role;
+  scope: KeyScope;
 }
+
+/** 'user' is the role name before operator/reader existed; it is still accepted on input and means operator. */
+export type RoleInput = Role | 'user';
+export const roleOf = (r: RoleInput): Role => (r === 'user' ? 'operator' : r);
+
+const cleanList = <T extends string>(values: readonly T[] | undefined): T[] | null => {
+  const unique = [...new Set(values ?? [])];
+  return unique.length ? unique.sort() : null;
+};
 
 export interface ApiKeyServiceOptions {
   store: ApiKeyStore;
@@ -56,15 +70,19 @@ export class ApiKeyService {
   /** Creates a key and returns it with its secret; the secret cannot be read again. */
   async create(input: {
     name: string;
-    role?: Role;
+    role?: RoleInput;
     dailyQuota?: number | null;
+    collections?: string[];
+    apps?: AppName[];
   }): Promise<{ key: string; view: ApiKeyView }> {
     const id = randomBytes(6).toString('hex');
     const secret = randomBytes(32).toString('base64url');
     const row: ApiKeyRow = {
       id,
       name: input.name,
-      role: input.role ?? 'user',
+      role: roleOf(input.role ?? 'operator'),
+      collections: cleanList(input.collections),
+      apps: cleanList(input.apps),
       secretHash: sha256(secret),
       dailyQuota: input.dailyQuota ?? null,
       createdAt: this.now(),
@@ -104,7 +122,11 @@ export class ApiKeyService {
     const ok =
       row !== undefined && row.revokedAt === null && timingSafeEqual(given, Buffer.from(row.secretHash, 'hex'));
     if (!ok || !row) throw new FacegateError('UNAUTHENTICATED', 'The API key is invalid or revoked');
-    return { kind: 'key', id: row.id, name: row.name, role: row.role };
+    const scope: KeyScope = {
+      ...(row.collections ? { collections: row.collections } : {}),
+      ...(row.apps ? { apps: row.apps } : {}),
+    };
+    return { kind: 'key', id: row.id, name: row.name, role: row.role, scope };
   }
 
   /** Counts one served request against the key's daily quota; QUOTA_EXCEEDED (with retryAfter) past it. */
@@ -130,6 +152,8 @@ export class ApiKeyService {
       id: r.id,
       name: r.name,
       role: r.role,
+      collections: r.collections,
+      apps: r.apps,
       dailyQuota: this.quotaOf(r),
       usedToday: await this.store.usage(r.id, utcDay(this.now())),
       createdAt: r.createdAt.toISOString(),

@@ -3,13 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { FacegateError } from '../../../errors.ts';
-import type { Role } from './apikey.port.ts';
+import type { KeyScope, Role } from './apikey.port.ts';
 
 export interface JwtPrincipal {
   kind: 'jwt';
   id: string;
   name: string;
   role: Role;
+  /** Tokens are not scoped: the role alone decides. */
+  scope: KeyScope;
 }
 
 export interface JwtSettings {
@@ -27,11 +29,17 @@ function audienceMatches(payload: JWTPayload, audience: string): boolean {
   return aud.includes(audience) || payload.client_id === audience;
 }
 
-/** Group claims that grant the admin role (Cognito groups, or a plain `role` claim). */
-function roleOf(payload: JWTPayload): Role {
+/**
+ * The role from the Cognito groups (`cognito:groups` holding admin, operator or reader; the strongest wins) or a
+ * plain `role` claim. A token naming none of them keeps what it could do before roles existed: operator.
+ */
+export function roleOfClaims(payload: JWTPayload): Role {
   const groups = payload['cognito:groups'];
-  if (Array.isArray(groups) && groups.includes('admin')) return 'admin';
-  return payload.role === 'admin' ? 'admin' : 'user';
+  const named = [...(Array.isArray(groups) ? groups : []), payload.role].filter((g) => typeof g === 'string');
+  if (named.includes('admin')) return 'admin';
+  if (named.includes('operator')) return 'operator';
+  if (named.includes('reader')) return 'reader';
+  return 'operator';
 }
 
 export function createJwtVerifier(settings: JwtSettings): JwtVerifier {
@@ -53,6 +61,6 @@ export function createJwtVerifier(settings: JwtSettings): JwtVerifier {
     }
     const sub = payload.sub ?? 'unknown';
     const name = typeof payload.username === 'string' ? payload.username : sub;
-    return { kind: 'jwt', id: sub, name, role: roleOf(payload) };
+    return { kind: 'jwt', id: sub, name, role: roleOfClaims(payload), scope: {} };
   };
 }

@@ -24,6 +24,7 @@ export function collectionsRoutes(
       summary: 'Collections with their face counts',
       tag,
       access: 'read',
+      scope: { app: 'collections' },
       response: z.object({
         collections: z.array(
           z.object({
@@ -55,6 +56,7 @@ export function collectionsRoutes(
       summary: 'Faces of a collection, a page at a time',
       tag,
       access: 'read',
+      scope: { app: 'collections', collection: ({ params }) => String(params.collectionId) },
       params: z.object({ collectionId }),
       query: z.object({ cursor: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }),
       response: z.object({
@@ -91,6 +93,7 @@ export function collectionsRoutes(
       summary: 'A face thumbnail (JPEG) when the face’s photo is stored (people, uploads); 404 otherwise',
       tag,
       access: 'read',
+      scope: { app: 'collections', collection: ({ params }) => String(params.collectionId) },
       params: z.object({ collectionId, faceId: z.string().regex(/^[0-9a-f-]{36}$/) }),
       errors: ['NOT_FOUND'],
       handler: async ({ params, reply }) => {

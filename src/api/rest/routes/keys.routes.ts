@@ -1,12 +1,15 @@
 // API key management (admin only): the console's key page and automation. The CLI uses the service directly.
 import { z } from 'zod';
+import { APPS, ROLES } from '../keys/apikey.port.ts';
 import type { ApiKeyService } from '../keys/apikey.service.ts';
 import { route, type AnyRouteSpec } from '../rest.route.ts';
 
 const keyView = z.object({
   id: z.string(),
   name: z.string(),
-  role: z.enum(['admin', 'user']),
+  role: z.enum(ROLES),
+  collections: z.array(z.string()).nullable().describe('collection ids the key is limited to; null = all'),
+  apps: z.array(z.enum(APPS)).nullable().describe('apps the key is limited to; null = all'),
   dailyQuota: z.number().int().describe('requests per UTC day; 0 = unlimited'),
   usedToday: z.number().int(),
   createdAt: z.string(),
@@ -36,8 +39,16 @@ export function keysRoutes(keys: ApiKeyService): AnyRouteSpec[] {
       status: 201,
       body: z.object({
         name: z.string().trim().min(1).max(100),
-        role: z.enum(['admin', 'user']).default('user'),
+        role: z
+          .enum([...ROLES, 'user'])
+          .default('operator')
+          .describe("'user' is the former name of operator, still accepted"),
         dailyQuota: z.number().int().min(0).nullable().optional(),
+        collections: z
+          .array(z.string().regex(/^[a-zA-Z0-9_.-]{1,255}$/))
+          .max(100)
+          .optional(),
+        apps: z.array(z.enum(APPS)).max(APPS.length).optional(),
       }),
       response: z.object({ key: z.string(), apiKey: keyView }),
       handler: async ({ body }) => {
@@ -67,7 +78,14 @@ export function keysRoutes(keys: ApiKeyService): AnyRouteSpec[] {
       summary: 'The principal of this request (used by the console to sign in)',
       tag: 'API keys',
       access: 'read',
-      response: z.object({ kind: z.string(), id: z.string(), name: z.string(), role: z.enum(['admin', 'user']) }),
+      scope: { unscoped: true },
+      response: z.object({
+        kind: z.string(),
+        id: z.string(),
+        name: z.string(),
+        role: z.enum(ROLES),
+        scope: z.object({ collections: z.array(z.string()).optional(), apps: z.array(z.string()).optional() }),
+      }),
       handler: async ({ request }) => request.principal!,
     }),
   ];

@@ -25,6 +25,7 @@ export function notifyRoutes(pipeline: () => Promise<OpenedPipeline>): AnyRouteS
       summary: 'Domain events, newest first',
       tag,
       access: 'read',
+      scope: { app: 'events' },
       query: z.object({
         type: eventTypeSchema.optional(),
         collectionId: name.optional(),
@@ -44,6 +45,7 @@ export function notifyRoutes(pipeline: () => Promise<OpenedPipeline>): AnyRouteS
         'Subscribe a channel (webhook, email, sms, mqtt, sns) to events, filtered by type, collection, pipeline. A webhook secret is returned once',
       tag,
       access: 'admin',
+      scope: { app: 'events' },
       status: 201,
       body: json,
       bodyKind: 'json',
@@ -58,6 +60,7 @@ export function notifyRoutes(pipeline: () => Promise<OpenedPipeline>): AnyRouteS
       summary: 'Subscriptions (secrets are never listed)',
       tag,
       access: 'admin',
+      scope: { app: 'events' },
       response: z.object({ subscriptions: z.array(subscriptionView) }),
       handler: async () => ({ subscriptions: (await (await pipeline()).notifyStore.listSubscriptions()).map(subJson) }),
     }),
@@ -68,6 +71,7 @@ export function notifyRoutes(pipeline: () => Promise<OpenedPipeline>): AnyRouteS
       summary: 'Delete a subscription',
       tag,
       access: 'admin',
+      scope: { app: 'events' },
       params: z.object({ id: z.string().max(64) }),
       response: z.object({ deleted: z.boolean() }),
       errors: ['NOT_FOUND'],
@@ -84,6 +88,7 @@ export function notifyRoutes(pipeline: () => Promise<OpenedPipeline>): AnyRouteS
       summary: 'Notification deliveries with their attempt log (pending, delivered, dead)',
       tag,
       access: 'admin',
+      scope: { app: 'events' },
       query: z.object({
         subscriptionId: z.string().max(64).optional(),
         eventId: z.string().max(64).optional(),
@@ -102,6 +107,7 @@ export function notifyRoutes(pipeline: () => Promise<OpenedPipeline>): AnyRouteS
       summary: 'SMS messages kept because no SMS provider is configured',
       tag,
       access: 'admin',
+      scope: { app: 'events' },
       query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
       response: z.object({
         messages: z.array(
@@ -128,6 +134,7 @@ export function notifyRoutes(pipeline: () => Promise<OpenedPipeline>): AnyRouteS
       summary: 'Send a dead-lettered delivery again, with a fresh attempt budget',
       tag,
       access: 'admin',
+      scope: { app: 'events' },
       status: 202,
       params: z.object({ id: z.string().max(64) }),
       response: deliveryView,

@@ -100,10 +100,26 @@ interface Key {
   id: string;
   name: string;
   role: string;
+  collections: string[] | null;
+  apps: string[] | null;
   dailyQuota: number;
   usedToday: number;
   revokedAt: string | null;
 }
+
+/** `people, staff` → ['people', 'staff']; empty → undefined (no limit). */
+const listOf = (v: FormDataEntryValue | null): string[] | undefined => {
+  const items = String(v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return items.length ? items : undefined;
+};
+
+const scopeOf = (k: Key): string =>
+  [k.collections && `collections: ${k.collections.join(', ')}`, k.apps && `apps: ${k.apps.join(', ')}`]
+    .filter(Boolean)
+    .join('; ') || 'all';
 
 export async function keysPage(root: HTMLElement): Promise<void> {
   const table = h('table', { id: 'keys' });
@@ -115,7 +131,7 @@ export async function keysPage(root: HTMLElement): Promise<void> {
       h(
         'tr',
         {},
-        ['Id', 'Name', 'Role', 'Today / quota', 'State', ''].map((t) => h('th', {}, t)),
+        ['Id', 'Name', 'Role', 'Scope', 'Today / quota', 'State', ''].map((t) => h('th', {}, t)),
       ),
       keys.map((k) =>
         h(
@@ -124,6 +140,7 @@ export async function keysPage(root: HTMLElement): Promise<void> {
           h('td', {}, h('code', {}, k.id)),
           h('td', {}, k.name),
           h('td', {}, k.role),
+          h('td', {}, scopeOf(k)),
           h('td', {}, `${k.usedToday} / ${k.dailyQuota || '∞'}`),
           h('td', {}, k.revokedAt ? 'revoked' : 'active'),
           h(
@@ -145,7 +162,13 @@ export async function keysPage(root: HTMLElement): Promise<void> {
     'form',
     { class: 'row' },
     h('input', { name: 'name', placeholder: 'Name', required: true }),
-    h('select', { name: 'role' }, h('option', { value: 'user' }, 'user'), h('option', { value: 'admin' }, 'admin')),
+    h(
+      'select',
+      { name: 'role' },
+      ['operator', 'reader', 'admin'].map((r) => h('option', { value: r }, r)),
+    ),
+    h('input', { name: 'collections', placeholder: 'Collections (all)' }),
+    h('input', { name: 'apps', placeholder: 'Apps: verify, proctor, … (all)' }),
     h('input', { name: 'quota', type: 'number', min: 0, placeholder: 'Daily quota (default)' }),
     h('button', { type: 'submit' }, 'Create key'),
   );
@@ -158,6 +181,8 @@ export async function keysPage(root: HTMLElement): Promise<void> {
         name: d.get('name'),
         role: d.get('role'),
         dailyQuota: quota,
+        collections: listOf(d.get('collections')),
+        apps: listOf(d.get('apps')),
       });
       st.set(`New key (copy it now, it is not shown again): ${r.key}`);
       form.reset();
