@@ -5,6 +5,7 @@
 // passcode and the event) go through `commit`, one transaction: an acknowledged approval survives a crash, and an
 // event is in the outbox exactly when its change is.
 import type { DomainEvent, NewEvent } from '../../events/event.types.ts';
+import type { DoorPrivacyStore } from './door.privacy.sql.ts';
 import type { Attempt, Denial, Door, DoorVisit, Passcode, PendingState, PendingVisit, Visitor } from './door.types.ts';
 
 export interface DoorWrite {
@@ -22,6 +23,9 @@ export interface DoorWrite {
 }
 
 export interface DoorStore {
+  /** Subject access, erasure and retention (door.privacy.sql.ts). */
+  readonly privacy: DoorPrivacyStore;
+
   /** The HMAC key of passcodes and approval links, created once from `generate` and kept. */
   secret(generate: () => string): Promise<string>;
 
