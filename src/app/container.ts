@@ -28,7 +28,8 @@ import type { RetentionService } from '../governance/retention.service.ts';
 import { keepsImages as keepsImagesIn } from '../governance/policy.ts';
 import { auditVisitSink } from '../governance/audit.visits.ts';
 import type { PrivacyService } from '../governance/privacy.service.ts';
-import { cameraHolder, purgeCameraVisits } from '../streams/camera.privacy.ts';
+import { cameraHolder, cameraPlaces } from '../streams/camera.privacy.ts';
+import { doorPlaces } from '../apps/door/door.privacy.ts';
 import { descriptorCipherOf, protectObjects } from '../governance/crypto/crypto.factory.ts';
 import type { Logger } from '../logger.ts';
 import { Metrics } from '../metrics/metrics.registry.ts';
@@ -327,17 +328,8 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     const cameras = () => get('cameras').then((c) => c.store, () => undefined);
     const retention = retentionService({
       ...{ config, governance, verify: apps.verify, privacy, pipeline },
-      doors: {
-        names: async () => (await door.service.listDoors()).map((d) => d.id),
-        purge: (id, cutoffs) => door.privacy.purge(id, cutoffs, Date.now()),
-      },
-      cameras: {
-        names: async () => ((await cameras()) ? (await get('cameras')).list().map((c) => c.spec.id) : []),
-        purge: async (id, c): Promise<Record<string, number>> => {
-          const store = await cameras();
-          return store && c.visits !== undefined ? { visits: await purgeCameraVisits(store, objects, id, c.visits) } : {};
-        },
-      },
+      doors: doorPlaces(door.privacy, () => door.service.listDoors()),
+      cameras: cameraPlaces(cameras, objects, async () => (await get('cameras')).list().map((c) => c.spec.id)),
     });
     const log = logger.child({ module: 'retention' });
     const every = config.governance.retention.everyMinutes * 60_000;

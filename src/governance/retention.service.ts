@@ -22,9 +22,11 @@ export interface RetentionPipeline {
 /** Doors or cameras: their ids, and the purge of one of them with the cutoffs (epoch ms) of its schedule. */
 export interface RetentionPlaces {
   names(): Promise<string[]>;
+  /** `now`: the job's clock (epoch ms). */
   purge(
     id: string,
     cutoffs: { unknownFrames?: number; visits?: number; attempts?: number },
+    now: number,
   ): Promise<Record<string, number>>;
 }
 
@@ -130,11 +132,13 @@ export class RetentionService {
     }
     for (const kind of ['doors', 'cameras'] as const) {
       const places = this.deps[kind];
-      for (const id of places ? await places.names() : []) {
+      // Places with an override are purged even when gone (a deleted camera's visits still age out).
+      const ids = places ? new Set([...(await places.names()), ...Object.keys(this.deps.config[kind])]) : [];
+      for (const id of ids) {
         const s = this.scheduleFor(kind, id);
         const cutoffs = { unknownFrames: cut(s.unknownFrames), visits: cut(s.visits), attempts: cut(s.attempts) };
         if (Object.values(cutoffs).every((c) => c === undefined)) continue;
-        const got = await places!.purge(id, cutoffs);
+        const got = await places!.purge(id, cutoffs, now);
         for (const [k, v] of Object.entries(got)) removed[`${kind === 'doors' ? 'door' : 'camera'}:${id}.${k}`] = v;
       }
     }

@@ -52,3 +52,21 @@ export async function purgeCameraVisits(
   }
   return n;
 }
+
+/** The cameras as retention places (RetentionService): each camera's `visits` schedule. */
+export function cameraPlaces(
+  store: () => Promise<CameraStore | undefined>,
+  objects: ObjectStore,
+  cameraIds: () => Promise<string[]>,
+): {
+  names(): Promise<string[]>;
+  purge(id: string, cutoffs: { visits?: number }): Promise<Record<string, number>>;
+} {
+  return {
+    names: async () => ((await store()) ? cameraIds() : []),
+    purge: async (id, c): Promise<Record<string, number>> => {
+      const st = await store();
+      return st && c.visits !== undefined ? { visits: await purgeCameraVisits(st, objects, id, c.visits) } : {};
+    },
+  };
+}

@@ -168,3 +168,17 @@ export class DoorPrivacy {
     return out;
   }
 }
+
+/** The doors as retention places (RetentionService): each door's unknownFrames, visits and attempts schedules. */
+export function doorPlaces(
+  privacy: DoorPrivacy,
+  doors: () => Promise<{ id: string }[]>,
+): {
+  names(): Promise<string[]>;
+  purge(id: string, cutoffs: DoorCutoffs, now: number): Promise<Record<string, number>>;
+} {
+  return {
+    names: async () => (await doors()).map((d) => d.id),
+    purge: (id, cutoffs, now) => privacy.purge(id, cutoffs, now),
+  };
+}
