@@ -273,7 +273,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     ]);
     const database = await get('database');
     // The camera visit log is looked up when needed: cameras that fail to load leave the door's erasure working.
-    const cameras = () => get('cameras').then((c) => c.store, () => undefined);
+    const cameras = () =>
+      get('cameras').then(
+        (c) => c.store,
+        () => undefined,
+      );
     const opened = await openDoor({ config, logger, collections, objects, engine, pipeline, database, cameras });
     // The door hears its cameras' visits. Cameras that fail to load leave the door working (passcodes, approvals).
     let detach: (() => void) | undefined;
@@ -292,7 +296,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
   },
   privacy: async ({ get }) => {
     const [door, objects] = [await get('door'), await get('objects')];
-    const cameras = () => get('cameras').then((c) => c.store, () => undefined);
+    const cameras = () =>
+      get('cameras').then(
+        (c) => c.store,
+        () => undefined,
+      );
     return {
       value: privacyService({
         verify: (await get('apps')).verify,
@@ -306,7 +314,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
   },
   visitorPrivacy: async ({ get }) => {
     const [door, objects] = [await get('door'), await get('objects')];
-    const cameras = () => get('cameras').then((c) => c.store, () => undefined);
+    const cameras = () =>
+      get('cameras').then(
+        (c) => c.store,
+        () => undefined,
+      );
     return {
       value: visitorPrivacyService({
         door: door.privacy,
@@ -325,7 +337,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       await get('pipeline'),
     ];
     const [door, objects] = [await get('door'), await get('objects')];
-    const cameras = () => get('cameras').then((c) => c.store, () => undefined);
+    const cameras = () =>
+      get('cameras').then(
+        (c) => c.store,
+        () => undefined,
+      );
     const retention = retentionService({
       ...{ config, governance, verify: apps.verify, privacy, pipeline },
       doors: doorPlaces(door.privacy, () => door.service.listDoors()),

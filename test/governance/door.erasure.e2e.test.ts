@@ -157,7 +157,11 @@ test('a door visitor: export holds record, photos and visits; erasure leaves no 
     assert.equal((await call('DELETE', `/v1/doors/front/visitors/${visitorId}`)).status, 404);
     assert.deepEqual(json(await call('GET', '/v1/doors/front/visitors')).visitors, []);
     const left = json(await call('GET', '/v1/doors/front/visits')).visits as { id: string }[];
-    assert.deepEqual(left.map((v) => v.id), [], 'the other stranger was never a door visit');
+    assert.deepEqual(
+      left.map((v) => v.id),
+      [],
+      'the other stranger was never a door visit',
+    );
     assert.ok(await cameras.store.getVisit(other.id), "another stranger's camera visit stays");
     assert.equal(await cameras.store.getVisit(first.id), undefined);
     const faces = await (await h.container.get('collections')).listFaces({ collectionId: 'door-front' });
@@ -184,7 +188,10 @@ test('a door visitor: export holds record, photos and visits; erasure leaves no 
       ['camera frame', tail(knownLog)],
     ];
     const all = files(h.dataDir);
-    assert.ok(all.some((f) => f.endsWith('.db')), `scanned ${all.join(', ')}`);
+    assert.ok(
+      all.some((f) => f.endsWith('.db')),
+      `scanned ${all.join(', ')}`,
+    );
     for (const f of all) {
       const bytes = readFileSync(f);
       for (const [what, needle] of needles) assert.equal(bytes.indexOf(needle), -1, `${what} found in ${f}`);

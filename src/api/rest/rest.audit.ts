@@ -111,7 +111,10 @@ export function restAuditDescribers(c: {
     }),
     denyDoorVisitor: ({ params }, r) => ({ collectionId: str(params.doorId), decision: outcome(r, 'denied') }),
     // An erasure: names nobody (as deletePerson).
-    deleteDoorVisitor: ({ params }, r) => ({ collectionId: str(params.doorId), decision: outcome(r, 'visitor erased') }),
+    deleteDoorVisitor: ({ params }, r) => ({
+      collectionId: str(params.doorId),
+      decision: outcome(r, 'visitor erased'),
+    }),
     exportDoorVisitor: ({ params }, r) => ({
       collectionId: str(params.doorId),
       externalImageIds: [str(params.visitorId)],

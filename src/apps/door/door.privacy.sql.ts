@@ -82,8 +82,7 @@ export class SqlDoorPrivacyStore implements DoorPrivacyStore {
   async eraseVisitor(visitorId: string): Promise<number> {
     const p = [visitorId];
     let n = 0;
-    const count = async (sql: string, params: unknown[]) =>
-      Number((await this.sql.all<Row>(sql, params))[0]?.n ?? 0);
+    const count = async (sql: string, params: unknown[]) => Number((await this.sql.all<Row>(sql, params))[0]?.n ?? 0);
     n += await count(`SELECT COUNT(*) AS n FROM ~door_visitors WHERE id = ?`, p);
     n += await count(`SELECT COUNT(*) AS n FROM ~door_passcodes WHERE visitor_id = ?`, p);
     n += await count(
@@ -132,9 +131,7 @@ export class SqlDoorPrivacyStore implements DoorPrivacyStore {
   }
 
   async deletePending(doorId: string, ids: string[], endedBefore: Date): Promise<number> {
-    const n = ids.length
-      ? await this.sql.run(`DELETE FROM ~door_pending WHERE id IN (${marks(ids.length)})`, ids)
-      : 0;
+    const n = ids.length ? await this.sql.run(`DELETE FROM ~door_pending WHERE id IN (${marks(ids.length)})`, ids) : 0;
     // A denial holds the stranger's descriptor for the cool-down only; after it, it has no use.
     await this.sql.run(`DELETE FROM ~door_denials WHERE door_id = ? AND until_at < ?`, [doorId, endedBefore.getTime()]);
     return n;

@@ -88,9 +88,10 @@ export class DoorPrivacy {
         const files: ExportedFile[] = [];
         for (const v of await this.visitors(s)) {
           const g = await this.gather(v);
-          const { objects, cameraStore, ...rows } = g;
-          void cameraStore;
-          records.push({ visitor: v, ...rows });
+          const { passcodes, pending, visits, attempts, cameraVisits, objects } = g;
+          // Descriptors are not exported (as for people): the request's photos are.
+          const requests = pending.map(({ descriptor, ...r }) => (void descriptor, r));
+          records.push({ visitor: v, passcodes, pending: requests, visits, attempts, cameraVisits });
           for (const o of objects) {
             const got = await this.deps.objects.get(o.bucket, o.key);
             if (got) files.push({ name: `door/${o.bucket}/${o.key}`, bytes: got.body });
@@ -139,14 +140,25 @@ export class DoorPrivacy {
       let requests = 0;
       for (let i = 0; i < MAX_BATCHES; i++) {
         const due = await p.undecidedBefore(doorId, before, BATCH);
-        for (const r of due) for (const ph of r.photos) (await drop(ph), frames++);
-        requests += await p.deletePending(doorId, due.map((r) => r.id), new Date(now));
+        for (const ph of due.flatMap((r) => r.photos)) {
+          await drop(ph);
+          frames++;
+        }
+        requests += await p.deletePending(
+          doorId,
+          due.map((r) => r.id),
+          new Date(now),
+        );
         if (due.length < BATCH) break;
       }
       // Visits that were nobody's: their snapshots go, the rows stay (until `visits`).
       for (let i = 0; i < MAX_BATCHES; i++) {
         const due = await p.strangerSnapshotsBefore(doorId, before, BATCH);
-        for (const v of due) if (v.snapshot?.key.startsWith('visits/')) (await drop(v.snapshot), frames++);
+        for (const v of due) {
+          if (!v.snapshot?.key.startsWith('visits/')) continue;
+          await drop(v.snapshot);
+          frames++;
+        }
         await p.clearSnapshots(due.map((v) => v.id));
         if (due.length < BATCH) break;
       }
