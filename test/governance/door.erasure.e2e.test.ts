@@ -201,3 +201,52 @@ test('a door visitor: export holds record, photos and visits; erasure leaves no 
     else await h.close().catch(() => undefined);
   }
 });
+
+test("a person's erasure also removes the camera visits naming their face, with their frames", async () => {
+  const h = await startServer({ overrides: { engine } });
+  try {
+    const key = (await (await h.container.get('restKeys')).create({ name: 'ops', role: 'admin' })).key;
+    const headers = { 'x-api-key': key, 'content-type': 'application/json' };
+    const reg = await fetch(`${h.url}/v1/people`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'Xavier Lobby', photos: [PHOTO.toString('base64')] }),
+    });
+    assert.equal(reg.status, 201);
+    const person = (await reg.json()) as { personId: string; photos: { faceId: string }[] };
+    const cameras = await h.container.get('cameras');
+    const objects = await h.container.get('objects');
+    const box = { left: 0.3, top: 0.2, width: 0.3, height: 0.4 };
+    const record = (id: string, faceId: string | null) => ({
+      ...{ id, cameraId: 'lobby', doorId: null, collectionId: 'people', trackId: id, framesSeen: 2 },
+      kind: faceId ? ('known' as const) : ('unknown' as const),
+      ...{ faceId, userId: null, externalImageId: faceId ? person.personId : null, similarity: faceId ? 93 : null },
+      ...{ firstSeenAt: new Date(), decidedAt: new Date(), leftAt: null },
+      snapshot: { bucket: 'camera-visits', key: `lobby/${id}.jpg`, box },
+    });
+    const theirs = frame();
+    await objects.put('camera-visits', 'lobby/mine.jpg', theirs);
+    await objects.put('camera-visits', 'lobby/other.jpg', frame());
+    await cameras.store.addVisit(record('mine', person.photos[0]!.faceId));
+    await cameras.store.addVisit(record('other', null));
+
+    const auth = { 'x-api-key': key };
+    const exp = await fetch(`${h.url}/v1/people/${person.personId}/export`, { headers: auth });
+    assert.equal(exp.status, 200);
+    const doc = JSON.parse(await exp.text()) as {
+      sections: Record<string, { records: unknown; files: { base64: string }[] }>;
+    };
+    assert.deepEqual(
+      (doc.sections.cameras!.records as { visits: { id: string }[] }).visits.map((v) => v.id),
+      ['mine'],
+    );
+    assert.ok(doc.sections.cameras!.files.some((f) => Buffer.from(f.base64, 'base64').equals(theirs)));
+    const del = await fetch(`${h.url}/v1/people/${person.personId}`, { method: 'DELETE', headers: auth });
+    assert.equal(del.status, 200);
+    assert.equal(await cameras.store.getVisit('mine'), undefined);
+    assert.equal(await objects.get('camera-visits', 'lobby/mine.jpg'), undefined);
+    assert.ok(await cameras.store.getVisit('other'), "a stranger's visit stays");
+  } finally {
+    await h.close();
+  }
+});
