@@ -308,6 +308,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
         governance: await get('governance'),
         pipeline: (await get('pipeline')).privacy,
         places: [cameraHolder(cameras, objects), door.privacy.holder()],
+        linked: (subject) => door.privacy.linked(subject),
         afterErase: (await get('database')).sqlite.erase,
       }),
     };

@@ -13,7 +13,7 @@ import { consentHolder } from './consent.holder.ts';
 import { policyOf, type GovernancePolicy } from './policy.ts';
 import { PrivacyService } from './privacy.service.ts';
 import { RetentionService, type RetentionPlaces } from './retention.service.ts';
-import type { PersonalDataHolder } from './privacy.types.ts';
+import type { PersonalDataHolder, Subject } from './privacy.types.ts';
 import type { DoorPrivacy } from '../apps/door/door.privacy.ts';
 import { pgAuditStore } from './audit.pg.ts';
 import { AuditService } from './audit.service.ts';
@@ -99,10 +99,14 @@ export function privacyService(deps: {
   governance: GovernanceServices;
   pipeline: PipelinePrivacy;
   places?: PersonalDataHolder[];
+  /** Widens the person's subject by what other parts link to them (door visitors: door.privacy.ts `linked`). */
+  linked?: (s: Subject) => Promise<Subject>;
   afterErase?: () => void | Promise<void>;
 }): PrivacyService {
+  const person = peopleSubject(deps.verify);
+  const { linked } = deps;
   return new PrivacyService({
-    resolve: peopleSubject(deps.verify),
+    resolve: linked ? async (id) => linked(await person(id)) : person,
     // The people app last: it resolves the person, so a failed erasure can be retried until it has run.
     holders: [
       deps.pipeline.holder(),

@@ -125,6 +125,14 @@ test('door and camera schedules purge exactly what is due', async () => {
       await cameraStore.addVisit(await camVisit(id, cam, ago));
 
     const privacy = new DoorPrivacy({ store, objects, dropFaces: async () => undefined });
+    // A person sharing the visitor's face: their subject is widened by the visitor's id, name and phone.
+    const person = { personId: 'p1', collectionId: 'people', faceIds: ['f1'], externalIds: ['p1'], texts: ['Ann B'] };
+    assert.deepEqual(await privacy.linked(person), {
+      ...person,
+      externalIds: ['p1', 'vis'],
+      texts: ['Ann B', 'Ann', '+15550000002'],
+    });
+    assert.deepEqual(await privacy.linked({ ...person, faceIds: ['f9'] }), { ...person, faceIds: ['f9'] });
     const retention = new RetentionService({
       config: retentionSchema.parse(
         JSON.stringify({

@@ -51,6 +51,20 @@ export class DoorPrivacy {
     };
   }
 
+  /**
+   * A person's subject widened by the door visitors linked to them (same id or faces): their ids, faces, name and
+   * phone, so that the other holders (events, SMS, camera visits) and the audit redaction find them too.
+   */
+  async linked(s: Subject): Promise<Subject> {
+    const out = { ...s, faceIds: [...s.faceIds], externalIds: [...s.externalIds], texts: [...s.texts] };
+    for (const v of await this.visitors(s)) {
+      out.faceIds.push(...v.faceIds.filter((f) => !out.faceIds.includes(f)));
+      if (!out.externalIds.includes(v.id)) out.externalIds.push(v.id);
+      out.texts.push(...[v.name, v.phone].filter((t) => !out.texts.includes(t)));
+    }
+    return out;
+  }
+
   private visitors(s: Subject): Promise<Visitor[]> {
     return this.deps.store.privacy.visitorsNaming([...new Set([s.personId, ...s.externalIds])], s.faceIds);
   }
