@@ -21,12 +21,15 @@ import {
   openGovernance,
   privacyService,
   retentionService,
+  visitorPrivacyService,
   type GovernanceServices,
 } from '../governance/governance.factory.ts';
 import type { RetentionService } from '../governance/retention.service.ts';
 import { keepsImages as keepsImagesIn } from '../governance/policy.ts';
 import { auditVisitSink } from '../governance/audit.visits.ts';
 import type { PrivacyService } from '../governance/privacy.service.ts';
+import { cameraHolder, cameraPlaces } from '../streams/camera.privacy.ts';
+import { doorPlaces } from '../apps/door/door.privacy.ts';
 import { descriptorCipherOf, protectObjects } from '../governance/crypto/crypto.factory.ts';
 import type { Logger } from '../logger.ts';
 import { Metrics } from '../metrics/metrics.registry.ts';
@@ -63,6 +66,8 @@ export interface Services {
   governance: GovernanceServices;
   /** Subject access and erasure across every part holding personal data. */
   privacy: PrivacyService;
+  /** The same for a door visitor (the subject is the visitor id): DELETE /v1/doors/{id}/visitors/{visitorId}. */
+  visitorPrivacy: PrivacyService;
   /** The retention job (runs every governance.retention.everyMinutes, and on demand). */
   retention: RetentionService;
   /** The upload pipeline: runs, events, notifications, watched directories (on the deployment database). */
@@ -276,7 +281,13 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       get('pipeline'),
     ]);
     const database = await get('database');
-    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline, database });
+    // The camera visit log is looked up when needed: cameras that fail to load leave the door's erasure working.
+    const cameras = () =>
+      get('cameras').then(
+        (c) => c.store,
+        () => undefined,
+      );
+    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline, database, cameras });
     // The door hears its cameras' visits. Cameras that fail to load leave the door working (passcodes, approvals).
     let detach: (() => void) | undefined;
     const attaching = get('cameras').then(
@@ -292,15 +303,42 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       },
     };
   },
-  privacy: async ({ get }) => ({
-    value: privacyService({
-      verify: (await get('apps')).verify,
-      collections: await get('collections'),
-      governance: await get('governance'),
-      pipeline: (await get('pipeline')).privacy,
-      afterErase: (await get('database')).sqlite.erase,
-    }),
-  }),
+  privacy: async ({ get }) => {
+    const [door, objects] = [await get('door'), await get('objects')];
+    const cameras = () =>
+      get('cameras').then(
+        (c) => c.store,
+        () => undefined,
+      );
+    return {
+      value: privacyService({
+        verify: (await get('apps')).verify,
+        collections: await get('collections'),
+        governance: await get('governance'),
+        pipeline: (await get('pipeline')).privacy,
+        places: [cameraHolder(cameras, objects), door.privacy.holder()],
+        linked: (subject) => door.privacy.linked(subject),
+        afterErase: (await get('database')).sqlite.erase,
+      }),
+    };
+  },
+  visitorPrivacy: async ({ get }) => {
+    const [door, objects] = [await get('door'), await get('objects')];
+    const cameras = () =>
+      get('cameras').then(
+        (c) => c.store,
+        () => undefined,
+      );
+    return {
+      value: visitorPrivacyService({
+        door: door.privacy,
+        camera: cameraHolder(cameras, objects),
+        governance: await get('governance'),
+        pipeline: (await get('pipeline')).privacy,
+        afterErase: (await get('database')).sqlite.erase,
+      }),
+    };
+  },
   retention: async ({ config, logger, get }) => {
     const [governance, apps, privacy, pipeline] = [
       await get('governance'),
@@ -308,7 +346,17 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       await get('privacy'),
       await get('pipeline'),
     ];
-    const retention = retentionService({ config, governance, verify: apps.verify, privacy, pipeline });
+    const [door, objects] = [await get('door'), await get('objects')];
+    const cameras = () =>
+      get('cameras').then(
+        (c) => c.store,
+        () => undefined,
+      );
+    const retention = retentionService({
+      ...{ config, governance, verify: apps.verify, privacy, pipeline },
+      doors: doorPlaces(door.privacy, () => door.service.listDoors()),
+      cameras: cameraPlaces(cameras, objects, async () => (await get('cameras')).list().map((c) => c.spec.id)),
+    });
     const log = logger.child({ module: 'retention' });
     const every = config.governance.retention.everyMinutes * 60_000;
     const timer = every

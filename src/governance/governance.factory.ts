@@ -12,7 +12,9 @@ import type { StateDatabase } from '../db/state.database.ts';
 import { consentHolder } from './consent.holder.ts';
 import { policyOf, type GovernancePolicy } from './policy.ts';
 import { PrivacyService } from './privacy.service.ts';
-import { RetentionService } from './retention.service.ts';
+import { RetentionService, type RetentionPlaces } from './retention.service.ts';
+import type { PersonalDataHolder, Subject } from './privacy.types.ts';
+import type { DoorPrivacy } from '../apps/door/door.privacy.ts';
 import { pgAuditStore } from './audit.pg.ts';
 import { AuditService } from './audit.service.ts';
 import { sqliteAuditStore } from './audit.sqlite.ts';
@@ -87,22 +89,50 @@ export async function openGovernance(
   };
 }
 
-/** Erasure and export across the people app, consent, the pipeline's database and the audit log. */
+/**
+ * Erasure and export across the people app, consent, the pipeline's database, the door and camera visit logs
+ * (`places`: their holders) and the audit log.
+ */
 export function privacyService(deps: {
   verify: VerifyService;
   collections: Pick<CollectionService, 'listFaces'>;
   governance: GovernanceServices;
   pipeline: PipelinePrivacy;
+  places?: PersonalDataHolder[];
+  /** Widens the person's subject by what other parts link to them (door visitors: door.privacy.ts `linked`). */
+  linked?: (s: Subject) => Promise<Subject>;
   afterErase?: () => void | Promise<void>;
 }): PrivacyService {
+  const person = peopleSubject(deps.verify);
+  const { linked } = deps;
   return new PrivacyService({
-    resolve: peopleSubject(deps.verify),
+    resolve: linked ? async (id) => linked(await person(id)) : person,
     // The people app last: it resolves the person, so a failed erasure can be retried until it has run.
     holders: [
       deps.pipeline.holder(),
+      ...(deps.places ?? []),
       consentHolder(deps.governance.consent),
       peopleHolder(deps.verify, deps.collections),
     ],
+    audit: deps.governance.audit,
+    ...(deps.afterErase ? { afterErase: deps.afterErase } : {}),
+  });
+}
+
+/**
+ * Export and erasure of a door visitor (the subject is the visitor id): events and SMS naming them, the camera
+ * visits naming their faces, then the door's own rows and objects (last: the visitor row resolves the subject).
+ */
+export function visitorPrivacyService(deps: {
+  door: DoorPrivacy;
+  camera: PersonalDataHolder;
+  governance: GovernanceServices;
+  pipeline: PipelinePrivacy;
+  afterErase?: () => void | Promise<void>;
+}): PrivacyService {
+  return new PrivacyService({
+    resolve: (visitorId) => deps.door.visitorSubject(visitorId),
+    holders: [deps.pipeline.holder(), deps.camera, deps.door.holder()],
     audit: deps.governance.audit,
     ...(deps.afterErase ? { afterErase: deps.afterErase } : {}),
   });
@@ -115,6 +145,8 @@ export function retentionService(deps: {
   verify: VerifyService;
   privacy: PrivacyService;
   pipeline: { privacy: PipelinePrivacy; service: { list(): Promise<{ name: string }[]> } };
+  doors?: RetentionPlaces;
+  cameras?: RetentionPlaces;
   now?: () => number;
 }): RetentionService {
   const { verify, privacy } = deps;
@@ -140,6 +172,8 @@ export function retentionService(deps: {
       names: async () => (await deps.pipeline.service.list()).map((p) => p.name),
       purge: (cutoffs, name) => deps.pipeline.privacy.purge(cutoffs, name),
     },
+    ...(deps.doors ? { doors: deps.doors } : {}),
+    ...(deps.cameras ? { cameras: deps.cameras } : {}),
     now: deps.now ?? Date.now,
   });
 }

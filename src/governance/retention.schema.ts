@@ -1,5 +1,5 @@
 // Retention schedules as configured (governance.retention, from the config file or FACEGATE_RETENTION as JSON):
-// a default schedule plus overrides per collection and per pipeline. Durations are `<n>h` or `<n>d`; a kind left
+// a default schedule plus overrides per collection, pipeline, door and camera. Durations are `<n>h` or `<n>d`; a kind left
 // out is kept until erased.
 import { z } from 'zod';
 
@@ -22,6 +22,12 @@ export const scheduleSchema = z.strictObject({
   deliveries: duration.optional(),
   /** The SMS outbox. */
   sms: duration.optional(),
+  /** Doors: frames of strangers (requests never approved, with their photos; snapshots of visits nobody's). */
+  unknownFrames: duration.optional(),
+  /** Doors and cameras: visit rows with the snapshots they own. */
+  visits: duration.optional(),
+  /** Doors: the passcode attempts audit. */
+  attempts: duration.optional(),
   /** Audit entries (default schedule only; else governance.auditRetentionDays). */
   audit: duration.optional(),
 });
@@ -43,6 +49,8 @@ export const retentionSchema = z.preprocess(
     default: scheduleSchema.prefault({}),
     collections: z.record(z.string(), scheduleSchema).default({}),
     pipelines: z.record(z.string(), scheduleSchema).default({}),
+    doors: z.record(z.string(), scheduleSchema).default({}),
+    cameras: z.record(z.string(), scheduleSchema).default({}),
     /** How often the purge job runs in `facegate serve` (minutes; 0 = only on demand). */
     everyMinutes: z.coerce.number().int().min(0).max(10_080).default(60),
   }),

@@ -1,6 +1,6 @@
 // The retention job: applies the schedules (retention.schema.ts) with an injected clock and reports what it
 // removed. People are erased through the PrivacyService (everywhere, as an erasure request would); the pipeline's
-// rows through its own purge; the audit log through its prefix purge.
+// rows through its own purge; doors and cameras through theirs; the audit log through its prefix purge.
 import type { AuditService } from './audit.service.ts';
 import type { RetentionConfig, Schedule } from './retention.schema.ts';
 
@@ -19,6 +19,17 @@ export interface RetentionPipeline {
   ): Promise<Record<string, number>>;
 }
 
+/** Doors or cameras: their ids, and the purge of one of them with the cutoffs (epoch ms) of its schedule. */
+export interface RetentionPlaces {
+  names(): Promise<string[]>;
+  /** `now`: the job's clock (epoch ms). */
+  purge(
+    id: string,
+    cutoffs: { unknownFrames?: number; visits?: number; attempts?: number },
+    now: number,
+  ): Promise<Record<string, number>>;
+}
+
 export interface RetentionReport {
   ranAt: string;
   /** Items removed, by `part.kind` (e.g. `pipeline:default.faces`, `people`, `audit`). */
@@ -34,12 +45,14 @@ export class RetentionService {
       audit: AuditService;
       people?: RetentionPeople;
       pipeline?: RetentionPipeline;
+      doors?: RetentionPlaces;
+      cameras?: RetentionPlaces;
       now: () => number;
     },
   ) {}
 
   /** The schedule that applies to a collection or pipeline: its override over the default, kind by kind. */
-  scheduleFor(kind: 'collections' | 'pipelines', name: string): Schedule {
+  scheduleFor(kind: 'collections' | 'pipelines' | 'doors' | 'cameras', name: string): Schedule {
     return { ...this.deps.config.default, ...(this.deps.config[kind][name] ?? {}) };
   }
 
@@ -55,6 +68,8 @@ export class RetentionService {
     audit: number | null;
     collections: Record<string, Schedule>;
     pipelines: Record<string, Schedule>;
+    doors: Record<string, Schedule>;
+    cameras: Record<string, Schedule>;
   }> {
     const collections: Record<string, Schedule> = {};
     const names = new Set([
@@ -68,7 +83,19 @@ export class RetentionService {
       ...((await this.deps.pipeline?.names()) ?? []),
     ]);
     for (const p of pnames) pipelines[p] = this.scheduleFor('pipelines', p);
-    return { audit: this.auditMs() ?? null, collections, pipelines };
+    const places = async (kind: 'doors' | 'cameras', p: RetentionPlaces | undefined) => {
+      const out: Record<string, Schedule> = {};
+      const ids = new Set([...Object.keys(this.deps.config[kind]), ...((await p?.names()) ?? [])]);
+      for (const id of ids) out[id] = this.scheduleFor(kind, id);
+      return out;
+    };
+    return {
+      audit: this.auditMs() ?? null,
+      collections,
+      pipelines,
+      doors: await places('doors', this.deps.doors),
+      cameras: await places('cameras', this.deps.cameras),
+    };
   }
 
   async run(): Promise<RetentionReport> {
@@ -102,6 +129,18 @@ export class RetentionService {
       const d = this.deps.config.default;
       const got = await pipeline.purge({ deliveries: cut(d.deliveries), sms: cut(d.sms) });
       for (const [k, v] of Object.entries(got)) removed[k] = v;
+    }
+    for (const kind of ['doors', 'cameras'] as const) {
+      const places = this.deps[kind];
+      // Places with an override are purged even when gone (a deleted camera's visits still age out).
+      const ids = places ? new Set([...(await places.names()), ...Object.keys(this.deps.config[kind])]) : [];
+      for (const id of ids) {
+        const s = this.scheduleFor(kind, id);
+        const cutoffs = { unknownFrames: cut(s.unknownFrames), visits: cut(s.visits), attempts: cut(s.attempts) };
+        if (Object.values(cutoffs).every((c) => c === undefined)) continue;
+        const got = await places!.purge(id, cutoffs, now);
+        for (const [k, v] of Object.entries(got)) removed[`${kind === 'doors' ? 'door' : 'camera'}:${id}.${k}`] = v;
+      }
     }
     const auditMs = this.auditMs();
     if (auditMs !== undefined) removed.audit = await audit.purgeOlderThan(auditMs, now);

@@ -52,6 +52,11 @@ export class CameraManager {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly log: Logger;
 
+  /** The visit log (subject access, erasure, retention: camera.privacy.ts). */
+  get store(): CameraManagerDeps['store'] {
+    return this.deps.store;
+  }
+
   constructor(private readonly deps: CameraManagerDeps) {
     this.log = deps.log.child({ module: 'cameras' });
   }

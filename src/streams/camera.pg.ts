@@ -82,5 +82,25 @@ export async function pgCameraStore(pool: Pool, schema = 'public'): Promise<Came
       const r = (await q<VisitRow>(`SELECT body, left_at FROM ${s}.camera_visits WHERE id = $1`, [id])).rows[0];
       return r && toVisit(r);
     },
+    visitsNaming: async (ids) =>
+      ids.length
+        ? (
+            await q<VisitRow>(
+              `SELECT body, left_at FROM ${s}.camera_visits WHERE body->>'faceId' = ANY($1)
+                 OR body->>'userId' = ANY($1) OR body->>'externalImageId' = ANY($1) ORDER BY decided_at, id`,
+              [ids],
+            )
+          ).rows.map(toVisit)
+        : [],
+    visitsBefore: async (cameraId, before, limit) =>
+      (
+        await q<VisitRow>(
+          `SELECT body, left_at FROM ${s}.camera_visits WHERE camera_id = $1 AND decided_at < $2
+           ORDER BY decided_at, id LIMIT $3`,
+          [cameraId, before, limit],
+        )
+      ).rows.map(toVisit),
+    deleteVisits: async (ids) =>
+      ids.length ? ((await q(`DELETE FROM ${s}.camera_visits WHERE id = ANY($1)`, [ids])).rowCount ?? 0) : 0,
   };
 }

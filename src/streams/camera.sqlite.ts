@@ -54,7 +54,11 @@ export function sqliteCameraStore(db: Database): CameraStore {
       `SELECT body, left_at FROM camera_visits WHERE camera_id = ? ORDER BY decided_at DESC LIMIT ?`,
     ),
     visit: db.prepare<[string], VisitRow>(`SELECT body, left_at FROM camera_visits WHERE id = ?`),
+    before: db.prepare<[string, number, number], VisitRow>(
+      `SELECT body, left_at FROM camera_visits WHERE camera_id = ? AND decided_at < ? ORDER BY decided_at, id LIMIT ?`,
+    ),
   };
+  const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
   return {
     list: async () => q.list.all().map(toCamera),
     get: async (id) => {
@@ -76,5 +80,20 @@ export function sqliteCameraStore(db: Database): CameraStore {
       const r = q.visit.get(id);
       return r && toVisit(r);
     },
+    visitsNaming: async (ids) => {
+      if (!ids.length) return [];
+      const m = marks(ids.length);
+      const rows = db
+        .prepare<unknown[], VisitRow>(
+          `SELECT body, left_at FROM camera_visits WHERE json_extract(body, '$.faceId') IN (${m})
+             OR json_extract(body, '$.userId') IN (${m}) OR json_extract(body, '$.externalImageId') IN (${m})
+           ORDER BY decided_at, id`,
+        )
+        .all(...ids, ...ids, ...ids);
+      return rows.map(toVisit);
+    },
+    visitsBefore: async (cameraId, before, limit) => q.before.all(cameraId, before.getTime(), limit).map(toVisit),
+    deleteVisits: async (ids) =>
+      ids.length ? db.prepare(`DELETE FROM camera_visits WHERE id IN (${marks(ids.length)})`).run(...ids).changes : 0,
   };
 }

@@ -21,4 +21,10 @@ export interface CameraStore {
   /** Newest first. */
   recentVisits(filter: { cameraId?: string; limit: number }): Promise<VisitRecord[]>;
   getVisit(id: string): Promise<VisitRecord | undefined>;
+  /** Visits whose verdict names one of these ids (faceId, userId or externalImageId): subject access, erasure. */
+  visitsNaming(ids: string[]): Promise<VisitRecord[]>;
+  /** Visits of the camera decided before `before`, oldest first, at most `limit` (retention). */
+  visitsBefore(cameraId: string, before: Date, limit: number): Promise<VisitRecord[]>;
+  /** Returns how many went. */
+  deleteVisits(ids: string[]): Promise<number>;
 }

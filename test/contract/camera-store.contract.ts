@@ -82,4 +82,35 @@ export function cameraStoreContract(
       await close();
     }
   });
+
+  test(`${driver}: finds visits naming ids, lists them by age and deletes them`, async () => {
+    const { store, close } = await open();
+    try {
+      await store.addVisit({ ...visit('n1', 'front', 1000), faceId: 'face-a', externalImageId: null });
+      await store.addVisit({ ...visit('n2', 'front', 2000), faceId: null, externalImageId: 'visitor-b' });
+      await store.addVisit({ ...visit('n3', 'back', 3000), faceId: null, externalImageId: null, userId: 'user-c' });
+      await store.addVisit({ ...visit('n4', 'front', 4000), faceId: 'other', externalImageId: 'other' });
+      assert.deepEqual(
+        (await store.visitsNaming(['face-a', 'visitor-b', 'user-c'])).map((v) => v.id),
+        ['n1', 'n2', 'n3'],
+      );
+      assert.deepEqual(await store.visitsNaming([]), []);
+      assert.deepEqual(
+        (await store.visitsBefore('front', new Date(4000), 10)).map((v) => v.id),
+        ['n1', 'n2'],
+      );
+      assert.deepEqual(
+        (await store.visitsBefore('front', new Date(4000), 1)).map((v) => v.id),
+        ['n1'],
+      );
+      assert.equal(await store.deleteVisits(['n1', 'n3', 'nope']), 2);
+      assert.equal(await store.deleteVisits([]), 0);
+      assert.deepEqual(
+        (await store.recentVisits({ limit: 10 })).map((v) => v.id),
+        ['n4', 'n2'],
+      );
+    } finally {
+      await close();
+    }
+  });
 }

@@ -162,6 +162,126 @@ export function doorStoreContract(driver: string, make: () => Promise<DoorStoreH
       assert.notEqual((await store.findPasscodes('front', 'hash-p1'))[0]?.usedAt, null);
     });
 
+    test('privacy: finds a visitor by id or face, gathers their rows and erases them, keeping attempts anonymous', async () => {
+      await store.putDoor(door());
+      const approved = { ...pending('p1'), state: 'approved' as const, decidedAt: T0, visitorId: 'v1' };
+      await store.commit({ pending: approved, visitor: visitor('v1', ['fa', 'fb']), passcode: passcode('c1') }, T0);
+      await store.commit({ visitor: visitor('v2') }, T0);
+      const visit = (id: string, visitorId: string | null, s: number) => ({
+        ...{ id, doorId: 'front', kind: visitorId ? ('known' as const) : ('unknown' as const), visitorId },
+        ...{ similarity: visitorId ? 91 : null, snapshot: null, at: at(s) },
+      });
+      await store.commit({ visit: visit('visit-p1', null, 0) }, T0);
+      await store.commit({ visit: visit('k1', 'v1', 10) }, at(10));
+      await store.commit({ visit: visit('k2', 'v2', 20) }, at(20));
+      await store.recordAttempt({
+        at: at(30),
+        doorId: 'front',
+        outcome: 'granted',
+        address: '10.0.0.9',
+        visitorId: 'v1',
+      });
+      const p = store.privacy;
+      assert.deepEqual(
+        (await p.visitorsNaming(['v1'], [])).map((v) => v.id),
+        ['v1'],
+      );
+      assert.deepEqual(
+        (await p.visitorsNaming([], ['fb'])).map((v) => v.id),
+        ['v1'],
+      );
+      assert.deepEqual(
+        (await p.visitorsNaming(['v2'], ['fa'])).map((v) => v.id),
+        ['v1', 'v2'],
+      );
+      assert.deepEqual(await p.visitorsNaming([], []), []);
+      assert.deepEqual(
+        (await p.passcodesOf('v1')).map((c) => c.id),
+        ['c1'],
+      );
+      assert.deepEqual(
+        (await p.pendingOf('v1')).map((x) => x.id),
+        ['p1'],
+      );
+      assert.deepEqual(
+        (await p.visitsOf('v1')).map((x) => x.id),
+        ['visit-p1', 'k1'],
+      );
+      assert.equal((await p.attemptsOf('v1')).length, 1);
+      // visitor + passcode + two visits + the request
+      assert.equal(await p.eraseVisitor('v1'), 5);
+      assert.equal(await store.getVisitor('v1'), undefined);
+      assert.equal(await store.visitorByFace('front', 'fa'), undefined);
+      assert.deepEqual(await store.findPasscodes('front', 'hash-c1'), []);
+      assert.equal(await store.getPending('p1'), undefined);
+      assert.deepEqual(
+        (await store.listVisits('front')).map((v) => v.id),
+        ['k2'],
+      );
+      const attempts = await store.listAttempts('front');
+      assert.deepEqual(
+        attempts.map((a) => [a.outcome, a.visitorId]),
+        [['granted', null]],
+      );
+      assert.equal((await store.failureStreak('front', null, T0)).count, 0);
+      assert.ok(await store.getVisitor('v2'));
+      assert.equal(await p.eraseVisitor('v1'), 0);
+    });
+
+    test('privacy: retention reads and removals by age', async () => {
+      await store.putDoor(door());
+      const old = { ...pending('old'), createdAt: at(-100) };
+      const denied = { ...pending('den'), state: 'denied' as const, decidedAt: at(-100), createdAt: at(-100) };
+      const ok = { ...pending('ok'), state: 'approved' as const, visitorId: 'v1', createdAt: at(-100) };
+      const fresh = { ...pending('fresh'), createdAt: at(10) };
+      for (const x of [old, denied, ok, fresh]) await store.commit({ pending: x }, T0);
+      const until = (s: number) => ({
+        id: `d${s}`,
+        doorId: 'front',
+        pendingId: 'den',
+        descriptor: Float32Array.from([1]),
+        deniedAt: at(-100),
+        until: at(s),
+      });
+      await store.commit({ denial: until(-50) }, T0);
+      await store.commit({ denial: until(500) }, T0);
+      const p = store.privacy;
+      assert.deepEqual((await p.undecidedBefore('front', T0, 10)).map((x) => x.id).sort(), ['den', 'old']);
+      assert.equal((await p.undecidedBefore('front', T0, 1)).length, 1);
+      assert.equal(await p.deletePending('front', ['old', 'den'], T0), 2);
+      assert.deepEqual(
+        (await store.activeDenials('front', at(-60))).map((d) => d.id),
+        ['d500'],
+      );
+      assert.ok(await store.getPending('ok'));
+      assert.ok(await store.getPending('fresh'));
+      const snap = { bucket: 'door', key: 'visits/front/x.jpg', createdAt: T0 };
+      const v = (id: string, kind: 'known' | 'unknown' | 'unregistered', s: number) => ({
+        ...{ id, doorId: 'front', kind, visitorId: null, similarity: null, snapshot: snap, at: at(s) },
+      });
+      for (const x of [v('a', 'known', -10), v('b', 'unregistered', -9), v('c', 'unknown', -8), v('d', 'unknown', 5)])
+        await store.commit({ visit: x }, T0);
+      assert.deepEqual(
+        (await p.strangerSnapshotsBefore('front', T0, 10)).map((x) => x.id),
+        ['b', 'c'],
+      );
+      assert.equal(await p.clearSnapshots(['b', 'c']), 2);
+      assert.deepEqual(await p.strangerSnapshotsBefore('front', T0, 10), []);
+      assert.deepEqual(
+        (await p.visitsBefore('front', T0, 10)).map((x) => x.id),
+        ['a', 'b', 'c'],
+      );
+      assert.equal(await p.deleteVisits(['a', 'b']), 2);
+      assert.deepEqual(
+        (await store.listVisits('front')).map((x) => x.id),
+        ['d', 'c'],
+      );
+      for (const s of [-20, 20])
+        await store.recordAttempt({ at: at(s), doorId: 'front', outcome: 'wrong', address: 'a', visitorId: null });
+      assert.equal(await p.deleteAttemptsBefore('front', T0), 1);
+      assert.equal((await store.listAttempts('front')).length, 1);
+    });
+
     test('a pending visit is decided once, with its denial', async () => {
       await store.commit({ pending: pending('q1') }, T0);
       assert.deepEqual(await store.getPending('q1'), pending('q1'));

@@ -164,6 +164,7 @@ describe('REST audit', async () => {
           'approveDoorVisitor',
           'denyDoorVisitor',
           'deleteDoorVisitor',
+          'exportDoorVisitor',
         ].includes(op),
     );
     assert.deepEqual([...exercised].sort(), expected.sort());

@@ -110,10 +110,15 @@ export function restAuditDescribers(c: {
       decision: outcome(r, 'approved: face registered'),
     }),
     denyDoorVisitor: ({ params }, r) => ({ collectionId: str(params.doorId), decision: outcome(r, 'denied') }),
+    // An erasure: names nobody (as deletePerson).
     deleteDoorVisitor: ({ params }, r) => ({
       collectionId: str(params.doorId),
+      decision: outcome(r, 'visitor erased'),
+    }),
+    exportDoorVisitor: ({ params }, r) => ({
+      collectionId: str(params.doorId),
       externalImageIds: [str(params.visitorId)],
-      decision: outcome(r, 'visitor deleted'),
+      decision: outcome(r, 'exported'),
     }),
     uploadToPipeline: ({ params, query }, r) => ({
       collectionId: str(params.name),

@@ -73,7 +73,10 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...proctorRoutes(async () => (await apps()).proctor, max),
           ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),
           ...pipelineRoutes(() => container.get('pipeline'), max, config.images.maxObjectBytes),
-          ...doorRoutes(() => container.get('door')),
+          ...doorRoutes(
+            () => container.get('door'),
+            () => container.get('visitorPrivacy'),
+          ),
           ...camerasRoutes(() => container.get('cameras'), max),
           ...auditRoutes(async () => (await container.get('governance')).audit),
           ...retentionRoutes(() => container.get('retention')),

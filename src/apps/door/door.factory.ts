@@ -12,7 +12,9 @@ import { SmsNotifier } from '../../notify/sms.notifier.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
 import type { FaceEngine } from '../../vision/vision.types.ts';
 import type { OpenedPipeline } from '../pipeline/pipeline.factory.ts';
+import type { CameraStore } from '../../streams/camera.store.ts';
 import { HomeAssistantDoors } from './door.homeassistant.ts';
+import { DoorPrivacy } from './door.privacy.ts';
 import { pgDoorStore } from './door.pg.driver.ts';
 import type { DoorSettings } from './door.ports.ts';
 import { DoorService } from './door.service.ts';
@@ -28,6 +30,8 @@ import { DoorUnlockActions } from './unlock.actions.ts';
 
 export interface OpenedDoor {
   service: DoorService;
+  /** Subject access, erasure and retention of the door's data (door.privacy.ts). */
+  privacy: DoorPrivacy;
   /** Where snapshots and visitor photos are kept (bucket `door`). */
   objects: ObjectStore;
   close(): Promise<void>;
@@ -62,6 +66,8 @@ export async function openDoor(deps: {
   pipeline: OpenedPipeline;
   /** The deployment database: on Postgres (FACEGATE_DATABASE_URL) the door's tables and events go there. */
   database?: StateDatabase;
+  /** The cameras' visit log, for erasing the camera visits of a visitor's visits. */
+  cameras?: () => Promise<CameraStore | undefined>;
 }): Promise<OpenedDoor> {
   const { config, pipeline } = deps;
   const log = deps.logger.child({ module: 'door' });
@@ -132,8 +138,15 @@ export async function openDoor(deps: {
   sweep();
   const timer = setInterval(sweep, SWEEP_MS);
   timer.unref();
+  const privacy = new DoorPrivacy({
+    store,
+    objects: deps.objects,
+    dropFaces: (collectionId, faceIds) => deps.collections.deleteFacesWith(collectionId, faceIds, [], true),
+    ...(deps.cameras ? { cameras: deps.cameras } : {}),
+  });
   return {
     service,
+    privacy,
     objects: deps.objects,
     close: async () => {
       clearInterval(timer);

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { FacegateError } from '../../errors.ts';
 import type { DomainEvent } from '../../events/event.types.ts';
+import { SqlDoorPrivacyStore } from './door.privacy.sql.ts';
 import type { DoorStore, DoorWrite } from './door.store.port.ts';
 import {
   descriptorBytes,
@@ -24,7 +25,10 @@ type Row = Record<string, unknown>;
 const FAILURES = `('wrong', 'expired', 'used')`;
 
 export class SqlDoorStore implements DoorStore {
-  constructor(private readonly sql: SqlExecutor) {}
+  readonly privacy: SqlDoorPrivacyStore;
+  constructor(private readonly sql: SqlExecutor) {
+    this.privacy = new SqlDoorPrivacyStore(sql);
+  }
 
   async secret(generate: () => string): Promise<string> {
     await this.sql.run(`INSERT INTO ~door_secrets (name, value) VALUES ('hmac', ?) ON CONFLICT (name) DO NOTHING`, [

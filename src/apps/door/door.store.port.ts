@@ -22,6 +22,9 @@ export interface DoorWrite {
 }
 
 export interface DoorStore {
+  /** Subject access, erasure and retention (door.privacy.sql.ts). */
+  readonly privacy: DoorPrivacyStore;
+
   /** The HMAC key of passcodes and approval links, created once from `generate` and kept. */
   secret(generate: () => string): Promise<string>;
 
@@ -63,4 +66,32 @@ export interface DoorStore {
    * null) or one client address at it: the lock-out's input. `lastAt` is the newest of them.
    */
   failureStreak(doorId: string, address: string | null, since: Date): Promise<{ count: number; lastAt: Date | null }>;
+}
+
+/** The door's share of subject access, erasure and retention (rows only; objects and faces are the caller's). */
+export interface DoorPrivacyStore {
+  /** Visitors (of any door) with one of these ids, or holding one of these face ids. */
+  visitorsNaming(ids: string[], faceIds: string[]): Promise<Visitor[]>;
+  passcodesOf(visitorId: string): Promise<Passcode[]>;
+  /** Requests approved as this visitor (their photos are the visitor's). */
+  pendingOf(visitorId: string): Promise<PendingVisit[]>;
+  visitsOf(visitorId: string): Promise<DoorVisit[]>;
+  attemptsOf(visitorId: string): Promise<Attempt[]>;
+  /**
+   * One transaction: the visitor, their face map, passcodes, approved requests and visits go; their passcode
+   * attempts stay (the lock-out needs them) without the visitor id. Returns rows changed.
+   */
+  eraseVisitor(visitorId: string): Promise<number>;
+  /** Requests never approved (pending or denied) created before `before`: frames of strangers. At most `limit`. */
+  undecidedBefore(doorId: string, before: Date, limit: number): Promise<PendingVisit[]>;
+  /** Visits of the door before `before`, oldest first, at most `limit`. */
+  visitsBefore(doorId: string, before: Date, limit: number): Promise<DoorVisit[]>;
+  /** Visits that were not a visitor's (unknown, unregistered) before `before` still holding a snapshot. */
+  strangerSnapshotsBefore(doorId: string, before: Date, limit: number): Promise<DoorVisit[]>;
+  /** Removes these requests and the door's denials whose cool-down ended before `endedBefore`. */
+  deletePending(doorId: string, ids: string[], endedBefore: Date): Promise<number>;
+  /** Visits keep their row but lose the snapshot reference. */
+  clearSnapshots(visitIds: string[]): Promise<number>;
+  deleteVisits(visitIds: string[]): Promise<number>;
+  deleteAttemptsBefore(doorId: string, before: Date): Promise<number>;
 }

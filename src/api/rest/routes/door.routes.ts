@@ -3,6 +3,7 @@
 // reached from the owner's signed link. A link is the only credential of an approval; a passcode of an entry.
 import { z } from 'zod';
 import type { OpenedDoor } from '../../../apps/door/door.factory.ts';
+import type { PrivacyService } from '../../../governance/privacy.service.ts';
 import type { Door, DoorVisit, PendingVisit, Visitor } from '../../../apps/door/door.types.ts';
 import { FacegateError } from '../../../errors.ts';
 import { route, type AnyRouteSpec } from '../rest.route.ts';
@@ -92,7 +93,11 @@ const decisionBody = z.object({
   phone: z.string().max(32).optional(),
 });
 
-export function doorRoutes(door: () => Promise<OpenedDoor>): AnyRouteSpec[] {
+export function doorRoutes(
+  door: () => Promise<OpenedDoor>,
+  /** Export and erasure of a visitor (governance.factory.ts visitorPrivacyService). */
+  visitors: () => Promise<PrivacyService>,
+): AnyRouteSpec[] {
   const svc = async () => (await door()).service;
   const ownDoor = async (doorId: string, pendingId: string) => {
     const found = await (await svc()).approvals.load(pendingId);
@@ -188,19 +193,35 @@ export function doorRoutes(door: () => Promise<OpenedDoor>): AnyRouteSpec[] {
       tag,
       access: 'admin',
       scope: { app: 'door' },
-      summary: 'Delete a visitor: their passcodes stop working (their faces stay in the collection)',
+      summary:
+        'Erase a visitor: their record, passcodes, photos, faces, visits and snapshots, events and SMS naming them',
       params: z.object({ doorId: id, visitorId: z.string().max(64) }),
-      response: z.object({ deleted: z.boolean() }),
+      response: z.object({ deleted: z.boolean(), removed: z.record(z.string(), z.number()) }),
       errors: ['NOT_FOUND'],
       handler: async ({ params }) => {
-        const s = (await svc()).store;
-        if (
-          (await s.getVisitor(params.visitorId))?.doorId !== params.doorId ||
-          !(await s.deleteVisitor(params.visitorId))
-        ) {
-          throw new FacegateError('NOT_FOUND', `Visitor ${params.visitorId} does not exist`);
-        }
-        return { deleted: true };
+        const p = await visitors();
+        await (await door()).privacy.visitorSubject(params.visitorId, params.doorId);
+        return { deleted: true, removed: (await p.erasePerson(params.visitorId)).removed };
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/doors/:doorId/visitors/:visitorId/export',
+      operationId: 'exportDoorVisitor',
+      tag,
+      access: 'admin',
+      scope: { app: 'door' },
+      summary: 'Everything held about a visitor (subject access): record, photos, visits, snapshots, events, audit',
+      params: z.object({ doorId: id, visitorId: z.string().max(64) }),
+      errors: ['NOT_FOUND'],
+      handler: async ({ params, reply }) => {
+        await (await door()).privacy.visitorSubject(params.visitorId, params.doorId);
+        const doc = await (await visitors()).exportPerson(params.visitorId);
+        return reply
+          .type('application/json; charset=utf-8')
+          .header('content-disposition', `attachment; filename="visitor-${params.visitorId}.json"`)
+          .header('cache-control', 'no-store')
+          .send(JSON.stringify(doc));
       },
     }),
     route({

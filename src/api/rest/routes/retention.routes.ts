@@ -1,10 +1,21 @@
-// /v1/retention: the retention schedule that applies to each collection and pipeline, and an on-demand purge.
+// /v1/retention: the retention schedule that applies to each collection, pipeline, door and camera, and an on-demand purge.
 import { z } from 'zod';
 import type { RetentionService } from '../../../governance/retention.service.ts';
 import type { Schedule } from '../../../governance/retention.schema.ts';
 import { route, type AnyRouteSpec } from '../rest.route.ts';
 
-const KINDS = ['people', 'faces', 'runs', 'events', 'deliveries', 'sms', 'audit'] as const;
+const KINDS = [
+  'people',
+  'faces',
+  'runs',
+  'events',
+  'deliveries',
+  'sms',
+  'unknownFrames',
+  'visits',
+  'attempts',
+  'audit',
+] as const;
 const human = (ms: number): string => (ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : `${ms / 3_600_000}h`);
 /** Each kind as `8h` / `30d`, or null when kept until erased. */
 const view = (s: Schedule): Record<string, string | null> =>
@@ -18,13 +29,15 @@ export function retentionRoutes(retention: () => Promise<RetentionService>): Any
       method: 'GET',
       url: '/retention',
       operationId: 'getRetention',
-      summary: 'How long each kind of data is kept, per collection and per pipeline (null: until erased)',
+      summary: 'How long each kind of data is kept, per collection, pipeline, door and camera (null: until erased)',
       tag,
       access: 'read',
       response: z.object({
         audit: z.string().nullable(),
         collections: z.record(z.string(), scheduleView),
         pipelines: z.record(z.string(), scheduleView),
+        doors: z.record(z.string(), scheduleView),
+        cameras: z.record(z.string(), scheduleView),
       }),
       handler: async () => {
         const d = await (await retention()).describe();
@@ -34,6 +47,8 @@ export function retentionRoutes(retention: () => Promise<RetentionService>): Any
           audit: d.audit === null ? null : human(d.audit),
           collections: map(d.collections),
           pipelines: map(d.pipelines),
+          doors: map(d.doors),
+          cameras: map(d.cameras),
         };
       },
     }),
