@@ -38,7 +38,7 @@ const everyApp: HarnessOptions = {
     ...proctorRoutes(notReady, MB),
     ...collectionsRoutes(notReady, notReady, sharpThumbnailer()),
     ...pipelineRoutes(notReady, MB, MB),
-    ...doorRoutes(notReady),
+    ...doorRoutes(notReady, notReady),
     ...camerasRoutes(notReady, MB),
     ...auditRoutes(notReady),
     ...retentionRoutes(notReady),
