@@ -3,6 +3,7 @@
 // runs, records, events, deliveries and SMS outbox. Times: created_at columns are epoch ms (BIGINT); events'
 // occurred_at is ISO-8601 UTC text, so string order is time order.
 import type pg from 'pg';
+import { pgIdent } from '../../db/pg.migrate.ts';
 import type { PersonalDataHolder, Subject } from '../../governance/privacy.types.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
 import type { FaceDropper, PipelineCutoffs } from './pipeline.privacy.sqlite.ts';
@@ -18,7 +19,7 @@ export class PgPipelinePrivacy {
     private readonly objects: ObjectStore,
     private readonly dropFace: FaceDropper,
   ) {
-    this.s = `"${schema}"`;
+    this.s = pgIdent(schema);
   }
 
   /** Runs, events and SMS rows that name the subject (a substring of their JSON or text, as on SQLite). */
