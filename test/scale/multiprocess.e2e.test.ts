@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import {
   CreateCollectionCommand,
   IndexFacesCommand,
+  ListFacesCommand,
   RekognitionClient,
   SearchFacesByImageCommand,
 } from '@aws-sdk/client-rekognition';
@@ -177,17 +178,29 @@ describe('two API processes and one worker on one Postgres and one S3 server', {
       assert.equal(up.status, 202, up.text);
       runIds.push(up.json.runId as string);
     }
+    // Freeze the worker (SIGSTOP) until pg-boss shows a job of its active, then SIGKILL it while frozen: the kill
+    // then lands mid-job for certain, not just after the job finished.
+    const activeJobs = async () =>
+      Number(
+        (
+          await pg.pool.query(
+            `SELECT count(*)::int AS n FROM "${pg.schema}_jobs".job WHERE state = 'active' AND name NOT LIKE '__pgboss%'`,
+          )
+        ).rows[0].n,
+      );
     await waitFor(
-      'a job active on the worker',
+      'the worker frozen with a job active',
       async () => {
-        const { rows } = await pg.pool.query(
-          `SELECT count(*)::int AS n FROM "${pg.schema}_jobs".job WHERE state = 'active' AND name NOT LIKE '__pgboss%'`,
-        );
-        return rows[0].n > 0 ? true : undefined;
+        worker.child.kill('SIGSTOP');
+        if ((await activeJobs()) > 0) return true;
+        worker.child.kill('SIGCONT');
+        return undefined;
       },
       30_000,
     );
     await procs.kill9(worker);
+    const orphaned = await activeJobs();
+    assert.ok(orphaned > 0);
     const second = await procs.serve('worker-2', 'worker');
     assert.ok(second.child.pid);
     let retried = 0;
@@ -204,5 +217,9 @@ describe('two API processes and one worker on one Postgres and one S3 server', {
       for (const e of r.events) assert.equal(deliveries.get(e.id), 1, `${e.type} ${e.id} of ${id}`);
     }
     assert.ok(retried > 0, 'the step the killed worker held was attempted again');
+    // Exactly once also in its effect: one face in the pipeline's collection per succeeded run, none twice.
+    const listed = await rekognition(a).send(new ListFacesCommand({ CollectionId: 'pipeline', MaxResults: 100 }));
+    const users = (listed.Faces ?? []).map((f) => f.ExternalImageId).sort();
+    assert.equal(users.length, 1 + runIds.length, JSON.stringify(users));
   });
 });

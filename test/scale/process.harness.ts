@@ -93,6 +93,7 @@ export class ProcessSet {
       this.children.map(async (s) => {
         if (s.child.exitCode !== null || s.child.signalCode !== null) return;
         const exited = once(s.child, 'exit');
+        s.child.kill('SIGCONT'); // a process a failed test left frozen (SIGSTOP) could not handle SIGTERM
         s.child.kill('SIGTERM');
         const guard = setTimeout(() => s.child.kill('SIGKILL'), 15_000);
         await exited;
