@@ -38,7 +38,13 @@ export class ProcessSet {
   private readonly children: Served[] = [];
   private readonly dirs: string[] = [];
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(private readonly env: Record<string, string>) {
+    // Last resort when the test process ends without after() (a runner's kill, a crash): no server outlives it.
+    process.once('exit', () => {
+      for (const s of this.children)
+        if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+    });
+  }
 
   /** Runs a CLI command to completion (e.g. `keys create`) on the shared configuration. */
   run(args: string[]): string {
