@@ -3,7 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import pg from 'pg';
 import { openAppsDatabase } from '../apps/apps.database.ts';
-import type { PipelinePrivacy } from '../apps/pipeline/pipeline.privacy.sqlite.ts';
+import type { PipelinePrivacyPort as PipelinePrivacy } from '../apps/pipeline/pipeline.privacy.sqlite.ts';
 import { peopleHolder, peopleSubject } from '../apps/verify/people.privacy.ts';
 import type { VerifyService } from '../apps/verify/verify.service.ts';
 import type { CollectionService } from '../collections/collection.service.ts';

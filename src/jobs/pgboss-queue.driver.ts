@@ -73,6 +73,7 @@ export class PgBossJobQueue implements JobQueue {
     Pick<PgBossQueueOptions, 'pollMs' | 'leaseMs' | 'maxAttempts' | 'backoffMs' | 'concurrency'>
   >;
   private started = false;
+  private connecting: Promise<void> | undefined;
 
   constructor(options: PgBossQueueOptions) {
     this.schema = options.schema ?? 'pgboss';
@@ -95,19 +96,36 @@ export class PgBossJobQueue implements JobQueue {
 
   async start(): Promise<void> {
     if (this.started) return;
-    await this.boss.start();
+    await this.connect();
     this.started = true;
     for (const h of this.handlers) await this.startWorkers(h);
   }
 
   async stop(): Promise<void> {
-    if (!this.started) return;
+    const connected = this.connecting;
+    if (!connected) return;
     this.abort.abort();
+    await connected.catch(() => undefined);
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     this.started = false;
+    this.connecting = undefined;
+  }
+
+  /**
+   * pg-boss sends and reads nothing before `boss.start()`. A process that only enqueues (role `api`, which never calls
+   * `start`) connects on its first use, so that its uploads reach the workers of other processes.
+   */
+  private connect(): Promise<void> {
+    if (!this.connecting) {
+      const p = this.boss.start().then(() => undefined);
+      p.catch(() => (this.connecting = undefined));
+      this.connecting = p;
+    }
+    return this.connecting;
   }
 
   async enqueue(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<string> {
+    await this.connect();
     await this.ensureQueue(name);
     const id = options.key === undefined ? undefined : keyToJobId(name, options.key);
     const maxAttempts = options.maxAttempts ?? this.opts.maxAttempts;
@@ -132,6 +150,7 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   async get(id: string): Promise<JobRecord | undefined> {
+    await this.connect();
     const { rows } = (await this.boss.getDb().executeSql(
       `SELECT id, name, state, data, retry_count, retry_limit, output, created_on, completed_on, started_on
        FROM ${this.schema}.job WHERE id = $1`,
@@ -174,6 +193,7 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   async counts(name?: string): Promise<Record<JobState, number>> {
+    await this.connect();
     const { rows } = (await this.boss
       .getDb()
       .executeSql(

@@ -11,7 +11,8 @@ import { PgBossJobQueue } from '../../jobs/pgboss-queue.driver.ts';
 import { SqliteJobQueue } from '../../jobs/sqlite-queue.driver.ts';
 import { openDeploymentDatabase, type SqliteDatabase } from '../../db/sqlite.database.ts';
 import type { StateDatabase } from '../../db/state.database.ts';
-import { PipelinePrivacy, type FaceDropper } from './pipeline.privacy.sqlite.ts';
+import { PipelinePrivacy, type FaceDropper, type PipelinePrivacyPort } from './pipeline.privacy.sqlite.ts';
+import { PgPipelinePrivacy } from './pipeline.privacy.pg.ts';
 import type { Logger } from '../../logger.ts';
 import { EmailNotifier } from '../../notify/email.notifier.ts';
 import { MqttNotifier } from '../../notify/mqtt.notifier.ts';
@@ -66,7 +67,7 @@ export interface OpenedPipeline {
   /** The deployment database handle (queue, outbox, notifications): stores whose changes emit events open on it. */
   database: SqliteDatabase;
   /** Subject access, erasure and retention over the jobs database (governance). */
-  privacy: PipelinePrivacy;
+  privacy: PipelinePrivacyPort;
   close(): Promise<void>;
 }
 
@@ -186,7 +187,10 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     queue,
     watcher,
     database: db,
-    privacy: new PipelinePrivacy(db, opts.objects, opts.dropFace ?? (async () => undefined)),
+    // On Postgres the runs, records and events are there, not in the SQLite file.
+    privacy: pg
+      ? new PgPipelinePrivacy(pg.pool, pg.schema, opts.objects, opts.dropFace ?? (async () => undefined))
+      : new PipelinePrivacy(db, opts.objects, opts.dropFace ?? (async () => undefined)),
     async close() {
       if (sweep) clearInterval(sweep);
       await watcher.stop();

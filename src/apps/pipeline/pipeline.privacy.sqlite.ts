@@ -21,6 +21,9 @@ export interface PipelineCutoffs {
   records?: number;
 }
 
+/** What governance uses of a pipeline privacy holder, on SQLite or Postgres (pipeline.privacy.pg.ts). */
+export type PipelinePrivacyPort = Pick<PipelinePrivacy, 'holder' | 'purge'>;
+
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 export class PipelinePrivacy {
