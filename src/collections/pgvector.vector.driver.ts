@@ -7,6 +7,7 @@
 // by an exact scan of the collection. Contract: test/contract/vector.contract.ts.
 import pg, { type Pool, type PoolClient, type QueryResult } from 'pg';
 import { pgIdent, migratePg } from '../db/pg.migrate.ts';
+import { withPgTransaction } from '../db/pg.database.ts';
 import { FacegateError } from '../errors.ts';
 import { TopK } from './topk.ts';
 import type { VectorHit, VectorIndex } from './vector.port.ts';
@@ -239,19 +240,8 @@ export class PgVectorIndex implements VectorIndex {
     return rows[0]?.dim;
   }
 
-  private async tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.opts.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
-    }
+  private tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
+    return withPgTransaction(this.opts.pool, fn);
   }
 }
 

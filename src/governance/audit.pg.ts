@@ -3,6 +3,7 @@
 // triggers refuse edits of chained columns and deletes outside retention's purge.
 import type { Pool, PoolClient } from 'pg';
 import { migratePg, pgIdent } from '../db/pg.migrate.ts';
+import { withPgTransaction } from '../db/pg.database.ts';
 import { AUDIT_COLUMNS, entryFrom, filterSql, rowValues, subjectsOf, type AuditRow } from './audit.rows.ts';
 import type { AuditAnchor, AuditStore } from './audit.types.ts';
 
@@ -51,20 +52,7 @@ const MIGRATIONS = [
      FOR EACH ROW EXECUTE FUNCTION \${schema}.audit_log_guard();`,
 ];
 
-async function inTransaction<T>(pool: Pool, run: (c: PoolClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    const out = await run(c);
-    await c.query('COMMIT');
-    return out;
-  } catch (e) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    c.release();
-  }
-}
+const inTransaction = withPgTransaction;
 
 export async function pgAuditStore(pool: Pool, schema = 'public'): Promise<AuditStore> {
   await migratePg(pool, 'audit', MIGRATIONS, schema);

@@ -4,6 +4,7 @@
 // occurred_at is ISO-8601 UTC text, so string order is time order.
 import type pg from 'pg';
 import { pgIdent } from '../../db/pg.migrate.ts';
+import { withPgTransaction } from '../../db/pg.database.ts';
 import type { PersonalDataHolder, Subject } from '../../governance/privacy.types.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
 import type { FaceDropper, PipelineCutoffs } from './pipeline.privacy.sqlite.ts';
@@ -82,19 +83,8 @@ export class PgPipelinePrivacy {
   }
 
   /** Runs `work` in one transaction on one client. */
-  private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const out = await work(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
-    }
+  private tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withPgTransaction(this.pool, work);
   }
 
   private deleteRows(runs: string[], events: string[], sms: string[]): Promise<number> {
