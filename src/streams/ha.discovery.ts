@@ -3,7 +3,7 @@
 // best frame; every visit is published as an event with its id and snapshot URL, and `left` when the visitor leaves.
 // Topics: homeassistant/<component>/facegate_<camera>/<object>/config (retained), facegate/cameras/<camera>/<what>.
 import type { Logger } from '../logger.ts';
-import type { MqttPublisher } from './mqtt.publisher.ts';
+import type { MqttPublisher } from '../notify/mqtt.publisher.ts';
 import type { Visit, VisitLeft, VisitSink } from './visit.types.ts';
 
 export interface DiscoveryOptions {

@@ -17,7 +17,7 @@ import { engineAnalyser } from './frame.analyser.ts';
 import { sharpAnnotator } from './sharp.annotator.ts';
 import { probeFfmpeg } from './sources/ffmpeg.source.ts';
 import { HomeAssistantDiscovery } from './ha.discovery.ts';
-import { mqttPublisher } from './mqtt.publisher.ts';
+import { mqttPublisher } from '../notify/mqtt.publisher.ts';
 
 /** The config file's cameras, validated; throws naming every bad camera. */
 export function configCameras(config: Readonly<Config>): CameraSpec[] {

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
 import { doorTopics, HomeAssistantDoors } from '../../src/apps/door/door.homeassistant.ts';
 import type { Door, Visitor } from '../../src/apps/door/door.types.ts';
-import { MqttConnection } from '../../src/apps/door/mqtt.publisher.ts';
+import { mqttPublisher, type MqttPublisher } from '../../src/notify/mqtt.publisher.ts';
 import { DoorUnlockActions } from '../../src/apps/door/unlock.actions.ts';
 import { createLogger } from '../../src/logger.ts';
 import { mqttUrl } from '../helpers/services.ts';
@@ -37,7 +37,7 @@ const visitor: Visitor = {
   createdAt: new Date(),
 };
 
-let publisher: MqttConnection;
+let publisher: MqttPublisher;
 let listener: MqttClient;
 const seen = new Map<string, string[]>();
 
@@ -58,7 +58,7 @@ function message(topic: string, ok: (m: string) => boolean = () => true): Promis
 
 describe('door on MQTT and webhooks', { timeout: 60_000 }, () => {
   before(async () => {
-    publisher = new MqttConnection(mqttUrl());
+    publisher = mqttPublisher(mqttUrl());
     listener = await mqtt.connectAsync(mqttUrl(), { reconnectPeriod: 0 });
     listener.on('message', (t, p) => seen.set(t, [...(seen.get(t) ?? []), p.toString()]));
     await listener.subscribeAsync([`${prefix}/#`, `facegate/door/${id}/#`, `test/${id}/#`]);

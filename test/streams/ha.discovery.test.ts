@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createLogger } from '../../src/logger.ts';
 import { HomeAssistantDiscovery } from '../../src/streams/ha.discovery.ts';
-import { mqttPublisher, type MqttPublisher } from '../../src/streams/mqtt.publisher.ts';
+import { mqttPublisher, type MqttPublisher } from '../../src/notify/mqtt.publisher.ts';
 import type { Visit } from '../../src/streams/visit.types.ts';
 import { mqttTarget } from '../../src/streams/processors/record.targets.ts';
 import { mqttUrl } from '../helpers/services.ts';

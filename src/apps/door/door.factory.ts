@@ -20,7 +20,7 @@ import type { DoorSettings } from './door.ports.ts';
 import { DoorService } from './door.service.ts';
 import { sqliteDoorStore } from './door.sqlite.driver.ts';
 import type { DoorStore } from './door.store.port.ts';
-import { MqttConnection } from './mqtt.publisher.ts';
+import { mqttPublisher } from '../../notify/mqtt.publisher.ts';
 import { NotifyOwnerSubscriptions } from './owner.subscriptions.ts';
 import { newSecret } from './passcode.crypto.ts';
 import { relayPgEvents } from './pg.event.relay.ts';
@@ -94,7 +94,7 @@ export async function openDoor(deps: {
     store = sqliteDoorStore(pipeline.database);
   }
   const key = config.door.secret ?? (await store.secret(newSecret));
-  const mqtt = config.notify.mqtt.url ? new MqttConnection(config.notify.mqtt.url) : undefined;
+  const mqtt = config.notify.mqtt.url ? mqttPublisher(config.notify.mqtt.url) : undefined;
   if (mqtt) closers.push(() => mqtt.close());
   // Doors join the cameras' Home Assistant discovery (same switch and prefix).
   const observer =

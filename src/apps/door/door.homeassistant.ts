@@ -6,7 +6,7 @@
 import type { Logger } from '../../logger.ts';
 import type { DoorObserver, DoorState } from './door.ports.ts';
 import type { Door } from './door.types.ts';
-import type { MqttPublisher } from './mqtt.publisher.ts';
+import type { MqttPublisher } from '../../notify/mqtt.publisher.ts';
 
 const slug = (id: string) => id.replace(/[^a-zA-Z0-9_-]/g, '_');
 

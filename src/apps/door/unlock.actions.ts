@@ -2,7 +2,7 @@
 // automation or a lock controller listens to) and/or its MQTT command topic with its payload.
 import type { UnlockAction } from './door.ports.ts';
 import type { Door, Visitor } from './door.types.ts';
-import type { MqttPublisher } from './mqtt.publisher.ts';
+import type { MqttPublisher } from '../../notify/mqtt.publisher.ts';
 
 export class DoorUnlockActions implements UnlockAction {
   constructor(

@@ -8,7 +8,7 @@ import type { Config } from '../../config/config.schema.ts';
 import { FacegateError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { CameraManager } from '../camera.manager.ts';
-import { mqttPublisher, type MqttPublisher } from '../mqtt.publisher.ts';
+import { mqttPublisher, type MqttPublisher } from '../../notify/mqtt.publisher.ts';
 import { ProcessorService } from './processor.service.ts';
 import { sqliteProcessorStore } from './processor.sqlite.ts';
 import { pgProcessorStore } from './processor.pg.ts';

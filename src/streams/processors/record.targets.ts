@@ -3,7 +3,7 @@
 // webhooks when a secret is set) or an MQTT topic.
 import { z } from 'zod';
 import { signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../notify/webhook.notifier.ts';
-import type { MqttPublisher } from '../mqtt.publisher.ts';
+import type { MqttPublisher } from '../../notify/mqtt.publisher.ts';
 import { lambdaEnvelope } from './kinesis.record.ts';
 import type { RecordTarget } from './processor.types.ts';
 

@@ -1,6 +1,7 @@
-// The MqttPublisher port and its mqtt.js driver: stream processor records and Home Assistant discovery publish
-// through it. One connection, opened on first use, reconnecting on the next publish after a failure (never a
-// publish that waits for ever: connect and publish are bounded by timeoutMs).
+// The MqttPublisher port and its mqtt.js driver, for every part that publishes to MQTT: notifications, the door's
+// unlock commands and Home Assistant state, stream processor records and camera discovery. One connection, opened on
+// first use, reconnecting on the next publish after a failure (never a publish that waits for ever: connect and
+// publish are bounded by timeoutMs).
 import mqtt, { type MqttClient } from 'mqtt';
 
 export interface MqttPublisher {
