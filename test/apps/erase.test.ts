@@ -2,16 +2,14 @@
 // (database, WAL, objects) holds their name, e-mail, phone or face descriptors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fakeImage } from '../collections/fake.engine.ts';
 import { openRegistrationStack } from './registration.stack.ts';
+import { filesUnder } from '../helpers/files.helper.ts';
 
-async function files(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
-}
+const files = filesUnder;
 
 /** Files of `dir` containing `needle`. */
 async function holding(dir: string, needle: Buffer): Promise<string[]> {

@@ -4,13 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { fakeImage } from '../collections/fake.engine.ts';
 import { openRegistrationStack } from './registration.stack.ts';
+import { filesUnder } from '../helpers/files.helper.ts';
 
 const CHILD = fileURLToPath(new URL('./registration.child.ts', import.meta.url));
 
@@ -37,11 +38,6 @@ async function killAfter(dataDir: string, count: number): Promise<string[]> {
   assert.equal(acked.length, count, `the child stopped early (${String(how)}): ${stderr}`);
   assert.equal(how, 'SIGKILL');
   return acked;
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
 }
 
 test('people registered by a process killed mid-registration are whole or absent', { timeout: 180_000 }, async () => {

@@ -1,12 +1,13 @@
 // Descriptor-only collections: registering people and indexing uploads keeps descriptors and boxes only; the
 // object store holds no image bytes, photo reads say PHOTOS_NOT_KEPT, and matching still works.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FaceEngine } from '../../src/vision/vision.types.ts';
 import { startServer, type Harness } from '../api/rekognition/rekognition.harness.ts';
 import { face, stubEngine } from '../api/rekognition/stub.engine.ts';
+import { filesUnder } from '../helpers/files.helper.ts';
 
 const PHOTO = readFileSync('test/fixtures/images/dani_640.jpg');
 const engine: FaceEngine = {
@@ -17,10 +18,7 @@ const engine: FaceEngine = {
   },
 };
 
-const files = (dir: string): string[] =>
-  existsSync(dir)
-    ? readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]))
-    : [];
+const files = (dir: string): string[] => (existsSync(dir) ? filesUnder(dir) : []);
 
 interface Reply {
   code?: string;

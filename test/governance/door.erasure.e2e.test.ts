@@ -6,13 +6,13 @@
 // their name, phone, descriptor or any of their frames' bytes, and their audit entries are redacted.
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Visit } from '../../src/streams/visit.types.ts';
 import type { FaceEngine } from '../../src/vision/vision.types.ts';
 import { startServer } from '../api/rekognition/rekognition.harness.ts';
 import { face, stubEngine } from '../api/rekognition/stub.engine.ts';
+import { filesUnder } from '../helpers/files.helper.ts';
 
 const PHOTO = readFileSync('test/fixtures/images/dani_640.jpg');
 const seed = randomBytes(4);
@@ -33,12 +33,7 @@ const engine: FaceEngine = {
 const frame = () => Buffer.concat([PHOTO, randomBytes(48)]);
 const tail = (b: Buffer) => b.subarray(b.length - 48);
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? files(p) : [p];
-  });
-}
+const files = filesUnder;
 
 test('a door visitor: export holds record, photos and visits; erasure leaves no trace on disk', async () => {
   const h = await startServer({ overrides: { engine } });

@@ -3,7 +3,7 @@
 // through the server, stored photos and thumbnails are encrypted and still served.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -14,10 +14,10 @@ import { LocalObjectStore } from '../../src/storage/local.object-store.driver.ts
 import type { FaceEngine } from '../../src/vision/vision.types.ts';
 import { startServer } from '../api/rekognition/rekognition.harness.ts';
 import { face, stubEngine } from '../api/rekognition/stub.engine.ts';
+import { filesUnder } from '../helpers/files.helper.ts';
 
 const PHOTO = readFileSync('test/fixtures/images/dani_640.jpg');
-const files = (dir: string): string[] =>
-  readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));
+const files = filesUnder;
 const containsPlaintext = (dir: string, plain: Buffer) =>
   files(dir).some((f) => readFileSync(f).indexOf(plain.subarray(plain.length >> 1, (plain.length >> 1) + 32)) >= 0);
 

@@ -4,12 +4,12 @@
 // or thumbnail bytes, their audit entries are redacted with the chain intact, and they are never matched again.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { FaceEngine } from '../../src/vision/vision.types.ts';
 import { startServer } from '../api/rekognition/rekognition.harness.ts';
 import { face, stubEngine } from '../api/rekognition/stub.engine.ts';
+import { filesUnder } from '../helpers/files.helper.ts';
 
 const PHOTO = readFileSync('test/fixtures/images/dani_640.jpg');
 // A unit 4-d descriptor no other data in the directory could contain by chance.
@@ -28,12 +28,7 @@ const engine: FaceEngine = {
   },
 };
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => {
-    const p = join(dir, n);
-    return statSync(p).isDirectory() ? files(p) : [p];
-  });
-}
+const files = filesUnder;
 
 test('export holds everything; erasure leaves no trace on disk and the person is never matched again', async () => {
   const h = await startServer({ overrides: { engine } });
