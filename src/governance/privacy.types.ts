@@ -9,8 +9,12 @@ export interface Subject {
   faceIds: string[];
   /** Ids other parts know them by: ExternalImageId / pipeline userId (the personId in the people app). */
   externalIds: string[];
-  /** Free text that names them (name, e-mail, phone), for payloads that quote it (notifications, SMS). */
-  texts: string[];
+  /**
+   * Phone numbers messages were sent to (the SMS outbox's recipient, matched exactly). Names and e-mails are not
+   * matched anywhere: rows are found by the ids recorded in their structured fields, so a short name ("Ali") never
+   * takes a row about someone else ("Alice") with it.
+   */
+  phones: string[];
 }
 
 export interface ExportedFile {

@@ -126,11 +126,11 @@ test('door and camera schedules purge exactly what is due', async () => {
 
     const privacy = new DoorPrivacy({ store, objects, dropFaces: async () => undefined });
     // A person sharing the visitor's face: their subject is widened by the visitor's id, name and phone.
-    const person = { personId: 'p1', collectionId: 'people', faceIds: ['f1'], externalIds: ['p1'], texts: ['Ann B'] };
+    const person = { personId: 'p1', collectionId: 'people', faceIds: ['f1'], externalIds: ['p1'], phones: [] };
     assert.deepEqual(await privacy.linked(person), {
       ...person,
       externalIds: ['p1', 'vis'],
-      texts: ['Ann B', 'Ann', '+15550000002'],
+      phones: ['+15550000002'],
     });
     assert.deepEqual(await privacy.linked({ ...person, faceIds: ['f9'] }), { ...person, faceIds: ['f9'] });
     const retention = new RetentionService({

@@ -90,7 +90,7 @@ test('on Postgres the pipeline exports and erases a subject: runs, steps, record
       collectionId: 'c',
       faceIds: [],
       externalIds: ['user-r1'],
-      texts: ['Zed', '+33 6 1234'],
+      phones: ['+33 6 1234'],
     };
     const exported = (await holder.export(subject)).records as Record<string, unknown[]>;
     assert.deepEqual(Object.fromEntries(Object.entries(exported).map(([k, v]) => [k, v.length])), {

@@ -214,7 +214,7 @@ test('the pipeline erases a subject: runs, records with their face and objects, 
       collectionId: 'c',
       faceIds: [],
       externalIds: ['user-r1'],
-      texts: ['Zed', '+33 6 1234'],
+      phones: ['+33 6 1234'],
     };
     const exported = (await holder.export(subject)).records as Record<string, unknown[]>;
     assert.deepEqual(Object.fromEntries(Object.entries(exported).map(([k, v]) => [k, v.length])), {

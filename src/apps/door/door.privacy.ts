@@ -3,8 +3,8 @@
 // faces. Erasing them removes the visitor row, passcodes, the requests approved as them and their photos, their
 // faces in the door's collection (vector index included), the door's visits naming them with their snapshots, and
 // the camera visits of those same visits (the stranger's frames before the approval too). Their passcode attempts
-// stay for the lock-out, without the visitor id. Events and SMS quoting them are the pipeline holder's (same
-// subject: ids, name, phone); the audit redaction is the PrivacyService's.
+// stay for the lock-out, without the visitor id. Events and SMS naming them are the pipeline holder's (same
+// subject: ids, phone); the audit redaction is the PrivacyService's.
 import { FacegateError, isFacegateError } from '../../errors.ts';
 import type { ExportedFile, PersonalDataHolder, Subject } from '../../governance/privacy.types.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
@@ -47,20 +47,20 @@ export class DoorPrivacy {
       collectionId: door?.collectionId ?? `door-${v.doorId}`,
       faceIds: v.faceIds,
       externalIds: [v.id],
-      texts: [v.name, v.phone],
+      phones: [v.phone],
     };
   }
 
   /**
-   * A person's subject widened by the door visitors linked to them (same id or faces): their ids, faces, name and
-   * phone, so that the other holders (events, SMS, camera visits) and the audit redaction find them too.
+   * A person's subject widened by the door visitors linked to them (same id or faces): their ids, faces and phone,
+   * so that the other holders (events, SMS, camera visits) and the audit redaction find them too.
    */
   async linked(s: Subject): Promise<Subject> {
-    const out = { ...s, faceIds: [...s.faceIds], externalIds: [...s.externalIds], texts: [...s.texts] };
+    const out = { ...s, faceIds: [...s.faceIds], externalIds: [...s.externalIds], phones: [...s.phones] };
     for (const v of await this.visitors(s)) {
       out.faceIds.push(...v.faceIds.filter((f) => !out.faceIds.includes(f)));
       if (!out.externalIds.includes(v.id)) out.externalIds.push(v.id);
-      out.texts.push(...[v.name, v.phone].filter((t) => !out.texts.includes(t)));
+      if (!out.phones.includes(v.phone)) out.phones.push(v.phone);
     }
     return out;
   }

@@ -23,27 +23,27 @@ export class PgPipelinePrivacy {
     this.s = pgIdent(schema);
   }
 
-  /** Runs, events and SMS rows that name the subject (a substring of their JSON or text, as on SQLite). */
+  /** Runs, events and SMS rows that name the subject, by the ids in their structured fields (as on SQLite). */
   private async find(sub: Subject): Promise<{ runs: string[]; events: string[]; sms: string[]; records: Row[] }> {
     const ids = [...new Set([sub.personId, ...sub.faceIds, ...sub.externalIds])];
-    const needles = [...ids, ...sub.texts];
     const q = async (sql: string, params: unknown[]) => (await this.pool.query(sql, params)).rows as Row[];
     const records = await q(
       `SELECT * FROM ${this.s}.pipeline_records WHERE user_id = ANY($1::text[]) OR face_id = ANY($1::text[])`,
       [ids],
     );
-    const anyIn = (col: string) => `EXISTS (SELECT 1 FROM unnest($1::text[]) n WHERE strpos(${col}, n) > 0)`;
-    const byInput = await q(`SELECT id FROM ${this.s}.pipeline_runs WHERE ${anyIn('input::text')}`, [needles]);
+    const byInput = await q(`SELECT id FROM ${this.s}.pipeline_runs WHERE input->>'userId' = ANY($1::text[])`, [ids]);
     const runs = [...new Set([...records.map((r) => String(r.run_id)), ...byInput.map((r) => String(r.id))])];
-    const events = await q(`SELECT id FROM ${this.s}.events WHERE ${anyIn('data::text')} OR run_id = ANY($2::text[])`, [
-      needles,
-      runs,
-    ]);
+    // Every string value of the event's data, at any depth ('strict $.**' also yields the root, skipped as non-string).
+    const events = await q(
+      `SELECT id FROM ${this.s}.events e WHERE run_id = ANY($2::text[]) OR EXISTS (
+         SELECT 1 FROM jsonb_path_query(e.data, 'strict $.**') v
+          WHERE jsonb_typeof(v) = 'string' AND v #>> '{}' = ANY($1::text[]))`,
+      [ids, runs],
+    );
     const eventIds = events.map((e) => String(e.id));
     const sms = await q(
-      `SELECT id FROM ${this.s}.sms_outbox
-        WHERE ${anyIn('body')} OR recipient = ANY($1::text[]) OR event_id = ANY($2::text[])`,
-      [needles, eventIds],
+      `SELECT id FROM ${this.s}.sms_outbox WHERE recipient = ANY($1::text[]) OR event_id = ANY($2::text[])`,
+      [sub.phones, eventIds],
     );
     return { runs, events: eventIds, sms: sms.map((r) => String(r.id)), records };
   }

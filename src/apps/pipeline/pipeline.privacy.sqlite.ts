@@ -33,31 +33,33 @@ export class PipelinePrivacy {
     private readonly dropFace: FaceDropper,
   ) {}
 
-  /** Runs, events and SMS rows that name the subject. */
+  /**
+   * Runs, events and SMS rows that name the subject, by the ids in their structured fields: records by user and
+   * face id, runs by their records and their input's userId, events by their run or by any string value of their
+   * data equal to one of the ids (faceId, externalImageId, visitorId, faceIds[], matches[].faceId …), SMS by their
+   * event or their recipient. Free text (a name in a message body) is never matched: it would take rows about
+   * others whose text contains it.
+   */
   private find(s: Subject): { runs: string[]; events: string[]; sms: string[]; records: Row[] } {
-    const ids = [...new Set([s.personId, ...s.faceIds, ...s.externalIds])];
-    const needles = [...ids, ...s.texts];
-    const anyIn = (col: string) => needles.map(() => `instr(${col}, ?) > 0`).join(' OR ');
+    const ids = JSON.stringify([...new Set([s.personId, ...s.faceIds, ...s.externalIds])]);
+    const IDS = '(SELECT value FROM json_each(?))';
     const records = this.db
-      .prepare(
-        `SELECT * FROM pipeline_records WHERE user_id IN (${placeholders(ids.length)}) OR face_id IN (${placeholders(ids.length)})`,
-      )
-      .all(...ids, ...ids) as Row[];
-    const byInput = this.db.prepare(`SELECT id FROM pipeline_runs WHERE ${anyIn('input')}`).all(...needles) as Row[];
+      .prepare(`SELECT * FROM pipeline_records WHERE user_id IN ${IDS} OR face_id IN ${IDS}`)
+      .all(ids, ids) as Row[];
+    const byInput = this.db
+      .prepare(`SELECT id FROM pipeline_runs WHERE json_extract(input, '$.userId') IN ${IDS}`)
+      .all(ids) as Row[];
     const runs = [...new Set([...records.map((r) => String(r.run_id)), ...byInput.map((r) => String(r.id))])];
     const events = this.db
       .prepare(
-        `SELECT id FROM events WHERE ${anyIn('data')}${runs.length ? ` OR run_id IN (${placeholders(runs.length)})` : ''}`,
+        `SELECT id FROM events WHERE run_id IN ${IDS}
+           OR EXISTS (SELECT 1 FROM json_tree(events.data) t WHERE t.type = 'text' AND t.atom IN ${IDS})`,
       )
-      .all(...needles, ...runs) as Row[];
+      .all(JSON.stringify(runs), ids) as Row[];
     const eventIds = events.map((e) => String(e.id));
     const sms = this.db
-      .prepare(
-        `SELECT id FROM sms_outbox WHERE ${anyIn('body')} OR recipient IN (${placeholders(needles.length)})${
-          eventIds.length ? ` OR event_id IN (${placeholders(eventIds.length)})` : ''
-        }`,
-      )
-      .all(...needles, ...needles, ...eventIds) as Row[];
+      .prepare(`SELECT id FROM sms_outbox WHERE recipient IN ${IDS} OR event_id IN ${IDS}`)
+      .all(JSON.stringify(s.phones), JSON.stringify(eventIds)) as Row[];
     return { runs, events: eventIds, sms: sms.map((r) => String(r.id)), records };
   }
 

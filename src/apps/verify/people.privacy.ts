@@ -13,7 +13,7 @@ export function peopleSubject(verify: VerifyService) {
       collectionId: p.collectionId,
       faceIds: p.photos.map((ph) => ph.faceId),
       externalIds: [personId],
-      texts: [p.name, p.email, p.phone].filter((t): t is string => typeof t === 'string' && t.length >= 3),
+      phones: p.phone ? [p.phone] : [],
     };
   };
 }
