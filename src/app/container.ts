@@ -253,9 +253,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     const database = await get('database');
     const [engine, collections, objects] = [await get('engine'), await get('collections'), await get('objects')];
     const db = database.sqlite.db;
+    // Camera streams run where background work runs (worker and all roles); API processes serve their CRUD.
     const opened = await openCameras({
       ...{ config, logger, db, engine, collections, objects, ffmpeg },
       ...pgOf(database),
+      runs: rolePlan(config.server.role).workers,
     });
     // Every camera decision (known / unknown face) is an audited biometric operation.
     opened.manager.addSink(auditVisitSink((await get('governance')).audit, logger.child({ module: 'audit' })));
@@ -270,7 +272,8 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     const database = await get('database');
     const [cameras, collections] = [await get('cameras'), await get('collections')];
     const db = database.sqlite.db;
-    const opened = await openProcessors({ config, logger, db, ...pgOf(database), cameras, collections });
+    const runs = rolePlan(config.server.role).workers;
+    const opened = await openProcessors({ config, logger, db, ...pgOf(database), cameras, collections, runs });
     return { value: opened.service, close: () => opened.close() };
   },
   door: async ({ config, logger, get }) => {
@@ -287,7 +290,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
         (c) => c.store,
         () => undefined,
       );
-    const opened = await openDoor({ config, logger, collections, objects, engine, pipeline, database, cameras });
+    const background = rolePlan(config.server.role).workers;
+    const opened = await openDoor({
+      ...{ config, logger, collections, objects, engine, pipeline, database, cameras },
+      background,
+    });
     // The door hears its cameras' visits. Cameras that fail to load leave the door working (passcodes, approvals).
     let detach: (() => void) | undefined;
     const attaching = get('cameras').then(

@@ -25,14 +25,20 @@ export function rolePlan(role: Role): RolePlan {
 
 /**
  * The state this configuration keeps inside the data directory. While any is there, one process must own the
- * directory (an in-memory index and SQLite writers are not shared): `serve` takes the data-directory lock. The
- * pipeline's runs, events and deliveries are in the deployment's SQLite file on every configuration so far.
+ * directory (an in-memory index and SQLite writers are not shared): `serve` takes the data-directory lock. On
+ * Postgres (FACEGATE_DATABASE_URL) every table is there — collections, people, keys, pipeline runs, events,
+ * deliveries, the door, cameras, governance — and the queue is pg-boss; the SQLite file is still opened but holds
+ * nothing the deployment reads. Objects stay local unless a bucket is configured.
  */
 export function dataDirState(config: Pick<Config, 'database' | 'objectStore' | 'jobs'>): string[] {
   const state: string[] = [];
-  if (!config.database.url) state.push('collections, people and keys (SQLite)');
-  state.push('pipeline runs, events and deliveries (SQLite)');
+  const onPg = Boolean(config.database.url);
+  if (!onPg) {
+    state.push('collections, people and keys (SQLite)');
+    state.push('pipeline runs, events and deliveries (SQLite)');
+  }
   if (!config.objectStore.bucket) state.push('objects (local directory)');
-  if (config.jobs.driver === 'sqlite') state.push('jobs (SQLite)');
+  // With FACEGATE_DATABASE_URL the pipeline's queue is pg-boss whatever FACEGATE_JOBS_DRIVER says.
+  if (!onPg && config.jobs.driver === 'sqlite') state.push('jobs (SQLite)');
   return state;
 }

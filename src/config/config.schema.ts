@@ -339,6 +339,11 @@ export const configSchema = z.object({
       maxReconnectMs: int(50, 3_600_000).default(30_000),
       /** Postgres for camera definitions and the visit log, shared by several instances (default: apps.sqlite). */
       databaseUrl: z.string().min(1).optional(),
+      /**
+       * On Postgres, how often each process re-reads the camera definitions and stream processors (changes made
+       * through other processes) and takes cameras no process runs (ms).
+       */
+      syncMs: int(200, 600_000).default(5000),
       /** Home Assistant MQTT discovery for cameras (needs notify.mqtt.url). */
       homeAssistant: bool.default(true),
       discoveryPrefix: z.string().min(1).default('homeassistant'),

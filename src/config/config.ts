@@ -131,6 +131,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_MASTER_KEY: 'governance.masterKey',
   FACEGATE_MASTER_KEY_FILE: 'governance.masterKeyFile',
   FACEGATE_CAMERAS_DATABASE_URL: 'streams.databaseUrl',
+  FACEGATE_CAMERAS_SYNC_MS: 'streams.syncMs',
 };
 
 type Tree = { [k: string]: string | Tree };

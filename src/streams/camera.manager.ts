@@ -1,9 +1,12 @@
 // The cameras of one Facegate process: those of the config file (read-only) and those created through /v1/cameras
 // (kept in the CameraStore), each run by its own CameraRuntime. Visits are recorded (best frame with its box in the
 // object store, a row in the store) and then handed to every registered VisitSink, in order per camera.
+// API processes (`runs: false`) keep the definitions and serve CRUD and visits but run no camera; on a shared store,
+// `sync()` follows what other processes changed and takes the cameras no process runs (camera.claims.ts).
 import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
+import { soleProcessClaims, type CameraClaims } from './camera.claims.ts';
 import type { CameraStore } from './camera.store.ts';
 import { CameraRuntime, DEFAULT_RUNTIME, type RuntimeOptions } from './camera.runtime.ts';
 import {
@@ -17,9 +20,10 @@ import type { FrameAnalyser } from './frame.analyser.ts';
 import type { FrameAnnotator } from './frame.annotator.ts';
 import { createSource, usesFfmpeg } from './source.factory.ts';
 import { PushSource } from './sources/push.source.ts';
+import { VisitDelivery } from './visit.delivery.ts';
 import type { AnalysedFrame, Visit, VisitLeft, VisitSink } from './visit.types.ts';
 
-export const SNAPSHOT_BUCKET = 'camera-visits';
+export { SNAPSHOT_BUCKET } from './visit.delivery.ts';
 
 export interface CameraManagerDeps {
   store: CameraStore;
@@ -35,6 +39,10 @@ export interface CameraManagerDeps {
   log: Logger;
   runtime?: RuntimeOptions;
   stallMs?: number;
+  /** Run cameras in this process (worker and all roles; default true). False: definitions and visits only. */
+  runs?: boolean;
+  /** Which process runs each camera (default: this one runs them all). */
+  claims?: CameraClaims;
 }
 
 export interface CameraView {
@@ -47,10 +55,11 @@ export class CameraManager {
   private readonly runtimes = new Map<string, CameraRuntime>();
   private readonly pushSources = new Map<string, PushSource>();
   private readonly specs = new Map<string, { spec: CameraSpec; origin: 'config' | 'api' }>();
-  private readonly sinks = new Set<VisitSink>();
-  /** Per camera, the chain of sink calls (a visit's `left` never overtakes the visit). */
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly delivery: VisitDelivery;
   private readonly log: Logger;
+  private readonly claims: CameraClaims;
+  /** Changes to the definitions and runtimes, one at a time (API calls and sync interleave otherwise). */
+  private serial: Promise<unknown> = Promise.resolve();
 
   /** The visit log (subject access, erasure, retention: camera.privacy.ts). */
   get store(): CameraManagerDeps['store'] {
@@ -59,21 +68,52 @@ export class CameraManager {
 
   constructor(private readonly deps: CameraManagerDeps) {
     this.log = deps.log.child({ module: 'cameras' });
+    this.delivery = new VisitDelivery(deps, this.log);
+    this.claims = deps.claims ?? soleProcessClaims();
+    // Claims lost with their connection: stop here at once (another process may take the cameras); sync retries.
+    this.claims.onLost(() => void this.exclusive(() => this.haltAll()));
   }
 
   async start(): Promise<void> {
-    for (const spec of this.deps.configCameras) this.specs.set(spec.id, { spec, origin: 'config' });
-    for (const c of await this.deps.store.list()) {
-      if (this.specs.has(c.spec.id))
-        this.log.warn({ cameraId: c.spec.id }, 'stored camera shadowed by the config file');
-      else this.specs.set(c.spec.id, { spec: c.spec, origin: 'api' });
-    }
-    for (const { spec } of this.specs.values()) this.run(spec);
+    await this.exclusive(async () => {
+      for (const spec of this.deps.configCameras) this.specs.set(spec.id, { spec, origin: 'config' });
+      for (const c of await this.deps.store.list()) {
+        if (this.specs.has(c.spec.id))
+          this.log.warn({ cameraId: c.spec.id }, 'stored camera shadowed by the config file');
+        else this.specs.set(c.spec.id, { spec: c.spec, origin: 'api' });
+      }
+      for (const { spec } of this.specs.values()) await this.run(spec);
+    });
+  }
+
+  /**
+   * Follows the store: cameras created, changed or deleted through other processes, and — where this process runs
+   * cameras — takes those no process runs (a camera whose process died, one created through an API process).
+   */
+  sync(): Promise<void> {
+    return this.exclusive(async () => {
+      const stored = new Map((await this.deps.store.list()).map((c) => [c.spec.id, c.spec]));
+      for (const [id, entry] of [...this.specs]) {
+        if (entry.origin !== 'api') continue;
+        const now = stored.get(id);
+        if (now && canonical(now) === canonical(entry.spec)) continue;
+        await this.halt(id);
+        if (now) this.specs.set(id, { spec: now, origin: 'api' });
+        else this.specs.delete(id);
+      }
+      for (const [id, spec] of stored) if (!this.specs.has(id)) this.specs.set(id, { spec, origin: 'api' });
+      for (const { spec } of this.specs.values()) await this.run(spec);
+    });
+  }
+
+  /** True when this process runs the camera now (its frames, snapshot and pushed frames are here). */
+  runsHere(id: string): boolean {
+    return this.runtimes.has(id);
   }
 
   addSink(sink: VisitSink): () => void {
-    this.sinks.add(sink);
-    return () => this.sinks.delete(sink);
+    this.delivery.sinks.add(sink);
+    return () => this.delivery.sinks.delete(sink);
   }
 
   list(): CameraView[] {
@@ -83,42 +123,49 @@ export class CameraManager {
   get(id: string): CameraView {
     const entry = this.specs.get(id);
     if (!entry) throw new FacegateError('NOT_FOUND', `Camera ${id} does not exist`);
-    return { ...entry, status: this.runtimes.get(id)?.status() ?? stoppedStatus() };
+    const status = this.runtimes.get(id)?.status() ?? stoppedStatus(entry.spec.enabled ? 'remote' : 'stopped');
+    return { ...entry, status };
   }
 
   has(id: string): boolean {
     return this.specs.has(id);
   }
 
-  async create(input: CameraInput): Promise<CameraView> {
+  create(input: CameraInput): Promise<CameraView> {
     const spec = parse(input);
-    if (this.specs.has(spec.id)) throw new FacegateError('ALREADY_EXISTS', `Camera ${spec.id} already exists`);
-    if (!(await this.deps.store.create(spec, this.deps.now())))
-      throw new FacegateError('ALREADY_EXISTS', `Camera ${spec.id} already exists`);
-    this.specs.set(spec.id, { spec, origin: 'api' });
-    this.run(spec);
-    return this.get(spec.id);
+    return this.exclusive(async () => {
+      if (this.specs.has(spec.id)) throw new FacegateError('ALREADY_EXISTS', `Camera ${spec.id} already exists`);
+      if (!(await this.deps.store.create(spec, this.deps.now())))
+        throw new FacegateError('ALREADY_EXISTS', `Camera ${spec.id} already exists`);
+      this.specs.set(spec.id, { spec, origin: 'api' });
+      await this.run(spec);
+      return this.get(spec.id);
+    });
   }
 
-  async update(id: string, input: Omit<CameraInput, 'id'>): Promise<CameraView> {
-    const entry = this.specs.get(id);
-    if (!entry) throw new FacegateError('NOT_FOUND', `Camera ${id} does not exist`);
-    if (entry.origin === 'config') throw new FacegateError('CONFLICT', `Camera ${id} is defined in the config file`);
-    const spec = parse({ ...input, id });
-    await this.deps.store.update(spec, this.deps.now());
-    await this.halt(id);
-    this.specs.set(id, { spec, origin: 'api' });
-    this.run(spec);
-    return this.get(id);
+  update(id: string, input: Omit<CameraInput, 'id'>): Promise<CameraView> {
+    return this.exclusive(async () => {
+      const entry = this.specs.get(id);
+      if (!entry) throw new FacegateError('NOT_FOUND', `Camera ${id} does not exist`);
+      if (entry.origin === 'config') throw new FacegateError('CONFLICT', `Camera ${id} is defined in the config file`);
+      const spec = parse({ ...input, id });
+      await this.deps.store.update(spec, this.deps.now());
+      await this.halt(id);
+      this.specs.set(id, { spec, origin: 'api' });
+      await this.run(spec);
+      return this.get(id);
+    });
   }
 
-  async delete(id: string): Promise<void> {
-    const entry = this.specs.get(id);
-    if (!entry) throw new FacegateError('NOT_FOUND', `Camera ${id} does not exist`);
-    if (entry.origin === 'config') throw new FacegateError('CONFLICT', `Camera ${id} is defined in the config file`);
-    await this.halt(id);
-    await this.deps.store.delete(id);
-    this.specs.delete(id);
+  delete(id: string): Promise<void> {
+    return this.exclusive(async () => {
+      const entry = this.specs.get(id);
+      if (!entry) throw new FacegateError('NOT_FOUND', `Camera ${id} does not exist`);
+      if (entry.origin === 'config') throw new FacegateError('CONFLICT', `Camera ${id} is defined in the config file`);
+      await this.halt(id);
+      await this.deps.store.delete(id);
+      this.specs.delete(id);
+    });
   }
 
   /** A browser-pushed frame; CONFLICT when the camera's source is not `push` or it is not running. */
@@ -126,6 +173,8 @@ export class CameraManager {
     const entry = this.specs.get(id);
     if (!entry) throw new FacegateError('NOT_FOUND', `Camera ${id} does not exist`);
     const src = this.pushSources.get(id);
+    if (!src && entry.spec.source.kind === 'push' && !this.runtimes.has(id))
+      throw new FacegateError('CONFLICT', `Camera ${id} runs in another process: push its frames there`);
     if (!src) throw new FacegateError('CONFLICT', `Camera ${id} does not take pushed frames`);
     if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new FacegateError('INVALID_IMAGE_FORMAT', 'A frame must be a JPEG');
     if (!src.push(jpeg)) throw new FacegateError('CONFLICT', `Camera ${id} is not running`);
@@ -151,7 +200,7 @@ export class CameraManager {
   /** Waits until a camera's source ended and its frames were analysed and delivered (files that do not loop). */
   async drained(id: string): Promise<void> {
     await this.runtimes.get(id)?.done();
-    await this.chains.get(id);
+    await this.delivery.drained(id);
   }
 
   /** For /readyz: ffmpeg and each camera's state. */
@@ -165,18 +214,34 @@ export class CameraManager {
   }
 
   async close(): Promise<void> {
+    await this.exclusive(() => this.haltAll());
+    await this.claims.close();
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.serial.then(task, task);
+    this.serial = next.catch(() => undefined);
+    return next;
+  }
+
+  private async haltAll(): Promise<void> {
     await Promise.all([...this.runtimes.keys()].map((id) => this.halt(id)));
   }
 
-  private run(spec: CameraSpec): void {
-    if (!spec.enabled) return;
+  private async run(spec: CameraSpec): Promise<void> {
+    if (!spec.enabled || this.deps.runs === false || this.runtimes.has(spec.id)) return;
     const log = this.log.child({ cameraId: spec.id });
+    const mine = await this.claims.claim(spec.id).catch((e: unknown) => {
+      log.error({ err: e }, 'camera not claimed (retried at the next sync)');
+      return false;
+    });
+    if (!mine) return;
     if (usesFfmpeg(spec) && !this.deps.ffmpeg.ok) log.error({ err: this.deps.ffmpeg.error }, 'camera needs ffmpeg');
     const source = createSource(spec, { ffmpegPath: this.deps.ffmpegPath, stallMs: this.deps.stallMs ?? 15_000 });
     const events = {
-      frame: (f: AnalysedFrame) => this.frame(f),
-      visit: (v: Visit) => this.enqueue(spec.id, () => this.visit(v)),
-      left: (e: VisitLeft) => this.enqueue(spec.id, () => this.left(e)),
+      frame: (f: AnalysedFrame) => this.delivery.frame(f),
+      visit: (v: Visit) => this.delivery.enqueue(spec.id, () => this.delivery.visit(v)),
+      left: (e: VisitLeft) => this.delivery.enqueue(spec.id, () => this.delivery.left(e)),
     };
     const rt = new CameraRuntime(
       spec,
@@ -199,78 +264,8 @@ export class CameraManager {
     this.runtimes.delete(id);
     this.pushSources.delete(id);
     await rt.stop();
-    await this.chains.get(id);
-  }
-
-  private enqueue(cameraId: string, task: () => Promise<void>): void {
-    const next = (this.chains.get(cameraId) ?? Promise.resolve()).then(task).catch((e: unknown) => {
-      this.log.error({ cameraId, err: e }, 'visit delivery failed');
-    });
-    this.chains.set(cameraId, next);
-  }
-
-  private frame(f: AnalysedFrame): void {
-    for (const s of this.sinks) {
-      try {
-        s.frame?.(f);
-      } catch (e) {
-        this.log.error({ cameraId: f.cameraId, err: e }, 'frame sink failed');
-      }
-    }
-  }
-
-  /**
-   * Records the visit (best frame with its box in the object store, a row in the store) while the sinks get it: the
-   * door's latency does not wait for the snapshot's write. Both finish before the track's `left` is delivered.
-   */
-  private async visit(v: Visit): Promise<void> {
-    const record = this.record(v).catch((e: unknown) =>
-      this.log.error({ visitId: v.id, err: e }, 'visit not recorded'),
-    );
-    const deliver = [...this.sinks].map((s) =>
-      s.visit(v).catch((e: unknown) => this.log.error({ visitId: v.id, err: e }, 'visit sink failed')),
-    );
-    this.log.info({ cameraId: v.cameraId, visitId: v.id, kind: v.verdict.kind, frames: v.framesSeen }, 'visit');
-    await Promise.all([record, ...deliver]);
-  }
-
-  private async record(v: Visit): Promise<void> {
-    const best = v.snapshots[0]!;
-    const label = v.verdict.kind === 'known' ? (v.verdict.externalImageId ?? v.verdict.userId ?? 'known') : 'unknown';
-    const jpeg = await this.deps.annotator.annotate(Buffer.from(best.jpeg), [
-      { box: best.box, label, tone: v.verdict.kind },
-    ]);
-    const key = `${v.cameraId}/${v.decidedAt.toISOString().slice(0, 10)}/${v.id}.jpg`;
-    await this.deps.objects.put(SNAPSHOT_BUCKET, key, jpeg);
-    const known = v.verdict.kind === 'known' ? v.verdict : undefined;
-    await this.deps.store.addVisit({
-      id: v.id,
-      cameraId: v.cameraId,
-      doorId: v.doorId,
-      collectionId: v.collectionId,
-      trackId: v.trackId,
-      kind: v.verdict.kind,
-      faceId: known?.faceId ?? null,
-      userId: known?.userId ?? null,
-      externalImageId: known?.externalImageId ?? null,
-      similarity: known ? known.similarity : v.verdict.kind === 'unknown' ? v.verdict.bestSimilarity : null,
-      firstSeenAt: v.firstSeenAt,
-      decidedAt: v.decidedAt,
-      leftAt: null,
-      framesSeen: v.framesSeen,
-      snapshot: { bucket: SNAPSHOT_BUCKET, key, box: best.box },
-    });
-  }
-
-  private async left(e: VisitLeft): Promise<void> {
-    await Promise.all([
-      this.deps.store
-        .markLeft(e.visitId, e.leftAt)
-        .catch((err: unknown) => this.log.error({ visitId: e.visitId, err }, 'left not recorded')),
-      ...[...this.sinks].map((s) =>
-        s.left(e).catch((err: unknown) => this.log.error({ visitId: e.visitId, err }, 'left sink failed')),
-      ),
-    ]);
+    await this.delivery.drained(id);
+    await this.claims.release(id);
   }
 }
 
@@ -284,8 +279,17 @@ function parse(input: unknown): CameraSpec {
   return r.data;
 }
 
-const stoppedStatus = (): CameraStatus => ({
-  state: 'stopped',
+/** Key order does not matter when comparing two definitions of one camera. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : x,
+  );
+
+/** `remote`: enabled but run by another process (a worker), whose status this process does not see. */
+const stoppedStatus = (state: 'stopped' | 'remote'): CameraStatus => ({
+  state,
   fps: 0,
   framesReceived: 0,
   framesAnalysed: 0,

@@ -27,7 +27,8 @@ export const cameraInputSchema = z.object({
 export type CameraInput = z.input<typeof cameraInputSchema>;
 export type CameraSpec = z.output<typeof cameraInputSchema>;
 
-export type CameraState = 'stopped' | 'connecting' | 'running' | 'reconnecting' | 'ended' | 'failed';
+/** `remote`: enabled, run by another process (API processes run no camera; on a shared store one process runs each). */
+export type CameraState = 'stopped' | 'connecting' | 'running' | 'reconnecting' | 'ended' | 'failed' | 'remote';
 
 export interface CameraStatus {
   state: CameraState;

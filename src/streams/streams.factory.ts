@@ -1,5 +1,8 @@
 // The cameras wired for a process: config-file cameras validated, ffmpeg probed (its absence is logged at start and
-// shown in /readyz, and only cameras that need it fail), the store on the caller's SQLite handle.
+// shown in /readyz, and only cameras that need it fail), the store on the caller's SQLite handle or on Postgres.
+// Cameras run only in processes that run background work (`runs`: the worker and all roles). On Postgres several
+// processes share the definitions: each follows the store every `streams.syncMs`, and one process runs each camera
+// (advisory-lock claims, camera.claims.ts).
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import pg from 'pg';
@@ -9,6 +12,7 @@ import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
+import { pgCameraClaims } from './camera.claims.ts';
 import { CameraManager } from './camera.manager.ts';
 import { sqliteCameraStore } from './camera.sqlite.ts';
 import { pgCameraStore } from './camera.pg.ts';
@@ -53,6 +57,8 @@ export async function openCameras(deps: {
   objects: ObjectStore;
   /** The result of checkFfmpeg, when the caller started it earlier (so that its absence is logged at once). */
   ffmpeg?: Promise<FfmpegStatus>;
+  /** Run cameras here (worker and all roles; default true); API processes keep definitions and visits only. */
+  runs?: boolean;
 }): Promise<{ manager: CameraManager; close(): Promise<void> }> {
   const { config } = deps;
   const s = config.streams;
@@ -69,7 +75,9 @@ export async function openCameras(deps: {
     : deps.pg
       ? await pgCameraStore(deps.pg.pool, deps.pg.schema)
       : sqliteCameraStore(deps.db);
-  const closePool = async () => void (await pool?.end());
+  const shared = pool ? { pool, schema: 'public' } : deps.pg;
+  const runs = deps.runs !== false;
+  const claims = shared && runs ? pgCameraClaims(shared.pool, shared.schema, deps.logger) : undefined;
   const manager = new CameraManager({
     store,
     configCameras: configCameras(config),
@@ -83,10 +91,24 @@ export async function openCameras(deps: {
     log: deps.logger,
     runtime: { backoffMs: s.reconnectMs, maxBackoffMs: s.maxReconnectMs, idleMs: 2000 },
     stallMs: s.stallMs,
+    runs,
+    ...(claims && { claims }),
   });
   await manager.start();
+  // A shared store changes under this process: follow it (and take cameras whose process died).
+  const timer = shared
+    ? setInterval(
+        () => void manager.sync().catch((e: unknown) => deps.logger.warn({ err: e }, 'cameras not synced')),
+        s.syncMs,
+      )
+    : undefined;
+  timer?.unref();
+  const stop = async () => {
+    clearInterval(timer);
+    await manager.close();
+  };
   const mqttUrl = config.notify.mqtt.url;
-  if (!(mqttUrl && s.homeAssistant)) return { manager, close: async () => (await manager.close(), await closePool()) };
+  if (!(mqttUrl && s.homeAssistant)) return { manager, close: async () => (await stop(), await pool?.end()) };
   const mqtt = mqttPublisher(mqttUrl);
   const ha = new HomeAssistantDiscovery(
     mqtt,
@@ -103,9 +125,9 @@ export async function openCameras(deps: {
   return {
     manager,
     close: async () => {
-      await manager.close();
+      await stop();
       await mqtt.close();
-      await closePool();
+      await pool?.end();
     },
   };
 }

@@ -146,7 +146,9 @@ export function doorStoreContract(driver: string, make: () => Promise<DoorStoreH
       await store.commit({ passcode: passcode('p3') }, T0);
       await store.commit({ passcode: passcode('p4', { expiresAt: at(10) }) }, T0);
       await store.markSent('p2', at(1));
-      await store.revokePasscode('p3', at(1));
+      assert.equal(await store.revokePasscode('p3', at(1)), true);
+      // A second sweep (another process) finds it retired and must not send a replacement.
+      assert.equal(await store.revokePasscode('p3', at(2)), false);
       assert.deepEqual(
         (await store.unsentPasscodes(at(20))).map((p) => p.id),
         ['p1'],

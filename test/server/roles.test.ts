@@ -38,7 +38,16 @@ test('the data directory must have one owner while it holds state, and names wha
     FACEGATE_S3_BUCKET: 'facegate',
     FACEGATE_JOBS_DRIVER: 'postgres',
   });
-  assert.deepEqual(dataDirState(scaled), ['pipeline runs, events and deliveries (SQLite)']);
+  // Every table on Postgres and objects in S3: nothing left in the data directory, so no lock.
+  assert.deepEqual(dataDirState(scaled), []);
+  // On Postgres the queue is pg-boss whatever FACEGATE_JOBS_DRIVER says; local objects still need an owner.
+  assert.deepEqual(dataDirState(loadConfig({ FACEGATE_DATABASE_URL: 'postgres://db/facegate' })), [
+    'objects (local directory)',
+  ]);
+  assert.deepEqual(dataDirState(loadConfig({ FACEGATE_S3_BUCKET: 'facegate', FACEGATE_JOBS_DRIVER: 'postgres' })), [
+    'collections, people and keys (SQLite)',
+    'pipeline runs, events and deliveries (SQLite)',
+  ]);
 });
 
 test('a worker process answers only /healthz, /readyz and /metrics', async () => {

@@ -23,7 +23,7 @@ import type { DoorStore } from './door.store.port.ts';
 import { mqttPublisher } from '../../notify/mqtt.publisher.ts';
 import { NotifyOwnerSubscriptions } from './owner.subscriptions.ts';
 import { newSecret } from './passcode.crypto.ts';
-import { relayPgEvents } from './pg.event.relay.ts';
+import { pgRelayTarget, relayPgEvents, sqliteRelayTarget } from './pg.event.relay.ts';
 import type { StateDatabase } from '../../db/state.database.ts';
 import { SmsPasscodeSender } from './sms.passcode.sender.ts';
 import { DoorUnlockActions } from './unlock.actions.ts';
@@ -68,6 +68,11 @@ export async function openDoor(deps: {
   database?: StateDatabase;
   /** The cameras' visit log, for erasing the camera visits of a visitor's visits. */
   cameras?: () => Promise<CameraStore | undefined>;
+  /**
+   * Run the background sweep (unsent passcodes re-sent, door events a failed relay left behind): true in the worker
+   * and all roles, false in API processes (default true).
+   */
+  background?: boolean;
 }): Promise<OpenedDoor> {
   const { config, pipeline } = deps;
   const log = deps.logger.child({ module: 'door' });
@@ -75,16 +80,21 @@ export async function openDoor(deps: {
   let store: DoorStore;
   let onEvents = () => pipeline.notifications.kick();
   const state = deps.database?.pg;
-  if (state && !config.door.databaseUrl) {
+  const own = config.door.databaseUrl;
+  // The door's own URL naming the deployment's database and schema is the shared case: one outbox, nothing to relay.
+  const shared = state && (!own || (own === config.database.url && config.door.databaseSchema === state.schema));
+  if (state && shared) {
     // The notification outbox is this database's too: door events are committed where the dispatcher reads them.
     store = await pgDoorStore(state.pool, state.schema);
-  } else if (config.door.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: config.door.databaseUrl, connectionTimeoutMillis: 5000, max: 5 });
+  } else if (own) {
+    const pool = new pg.Pool({ connectionString: own, connectionTimeoutMillis: 5000, max: 5 });
     pool.on('error', () => undefined);
     closers.push(() => pool.end());
     store = await pgDoorStore(pool, config.door.databaseSchema);
-    // Door events are written to the Postgres outbox with their change, then relayed to the notification outbox.
-    const relay = relayPgEvents(pool, config.door.databaseSchema, pipeline.database, log);
+    // Door events are written to the door database's outbox with their change, then relayed to the outbox the
+    // deployment's dispatcher reads: its Postgres schema on a Postgres deployment, else the SQLite file.
+    const target = state ? pgRelayTarget(state.pool, state.schema) : sqliteRelayTarget(pipeline.database);
+    const relay = relayPgEvents(pool, config.door.databaseSchema, target, log);
     onEvents = () => {
       relay()
         .then(() => pipeline.notifications.kick())
@@ -135,9 +145,10 @@ export async function openDoor(deps: {
     // On Postgres this also relays door events a failed relay left behind; on SQLite it only kicks the dispatcher.
     onEvents();
   };
-  sweep();
-  const timer = setInterval(sweep, SWEEP_MS);
-  timer.unref();
+  // API processes leave the sweep to the workers: fewer processes racing for the same unsent passcode.
+  const timer = deps.background === false ? undefined : setInterval(sweep, SWEEP_MS);
+  if (timer) sweep();
+  timer?.unref();
   const privacy = new DoorPrivacy({
     store,
     objects: deps.objects,

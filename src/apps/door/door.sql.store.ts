@@ -165,11 +165,12 @@ export class SqlDoorStore implements DoorStore {
     return rows.map(toPasscode);
   }
 
-  async revokePasscode(passcodeId: string, at: Date): Promise<void> {
-    await this.sql.run(`UPDATE ~door_passcodes SET used_at = ? WHERE id = ? AND used_at IS NULL`, [
+  async revokePasscode(passcodeId: string, at: Date): Promise<boolean> {
+    const changed = await this.sql.run(`UPDATE ~door_passcodes SET used_at = ? WHERE id = ? AND used_at IS NULL`, [
       at.getTime(),
       passcodeId,
     ]);
+    return changed > 0;
   }
 
   async getPending(id: string): Promise<PendingVisit | undefined> {

@@ -47,8 +47,11 @@ export interface DoorStore {
   markSent(passcodeId: string, at: Date): Promise<void>;
   /** Unused, unexpired passcodes whose SMS never left (a crash between commit and send). */
   unsentPasscodes(now: Date): Promise<Passcode[]>;
-  /** Retires a passcode without use (it is replaced by a fresh one). */
-  revokePasscode(passcodeId: string, at: Date): Promise<void>;
+  /**
+   * Retires a passcode without use (it is replaced by a fresh one). False when it was already used or revoked
+   * (another process's sweep got there first).
+   */
+  revokePasscode(passcodeId: string, at: Date): Promise<boolean>;
 
   getPending(id: string): Promise<PendingVisit | undefined>;
   listPending(doorId: string, state?: PendingState, limit?: number): Promise<PendingVisit[]>;

@@ -62,8 +62,8 @@ export class PasscodeIssuer {
       if (this.sending.has(old.id) || now.getTime() - old.createdAt.getTime() < IN_FLIGHT_MS) continue;
       const door = await doors(old.doorId);
       const visitor = await this.deps.store.getVisitor(old.visitorId);
-      await this.deps.store.revokePasscode(old.id, now);
-      if (!door || !visitor) continue;
+      // Only the process that retires the old code sends a new one (several processes may sweep at once).
+      if (!(await this.deps.store.revokePasscode(old.id, now)) || !door || !visitor) continue;
       const { code, passcode } = await this.fresh(door, visitor, now);
       this.sending.add(passcode.id);
       try {

@@ -42,6 +42,8 @@ export type CreateProcessorInput = Pick<
   >;
 
 interface Running {
+  /** The run this attachment serves: a restart through another process is a new session. */
+  sessionId: string | null;
   detach: () => void;
   queue: AnalysedFrame[];
   draining: Promise<void> | undefined;
@@ -56,10 +58,28 @@ export class ProcessorService {
 
   /** Re-attaches the processors that were RUNNING when the process stopped. */
   async resume(): Promise<void> {
+    for (const p of await this.runningInStore()) this.attach(p);
+  }
+
+  /**
+   * Follows a store shared with other processes: processors started there are attached here (where their camera
+   * runs, frames reach them), those stopped or deleted there are detached.
+   */
+  async sync(): Promise<void> {
+    const stored = new Map((await this.runningInStore()).map((p) => [p.name, p]));
+    for (const [name, r] of [...this.running]) {
+      if (stored.get(name)?.sessionId !== r.sessionId) await this.detach(name);
+    }
+    for (const p of stored.values()) if (!this.running.has(p.name)) this.attach(p);
+  }
+
+  private async runningInStore(): Promise<StreamProcessorRecord[]> {
+    const out: StreamProcessorRecord[] = [];
     for (let after: string | undefined, page; (page = await this.deps.store.list(after, 100)).length;) {
-      for (const p of page) if (p.status === 'RUNNING') this.attach(p);
+      out.push(...page.filter((p) => p.status === 'RUNNING'));
       after = page[page.length - 1]!.name;
     }
+    return out;
   }
 
   async create(input: CreateProcessorInput): Promise<{ arn: string }> {
@@ -198,7 +218,14 @@ export class ProcessorService {
       log.error({ target: p.target }, 'delivery target no longer configured; records are not delivered');
       return;
     }
-    const r: Running = { detach: () => undefined, queue: [], draining: undefined, stopTimer: undefined, dropped: 0 };
+    const r: Running = {
+      sessionId: p.sessionId,
+      detach: () => undefined,
+      queue: [],
+      draining: undefined,
+      stopTimer: undefined,
+      dropped: 0,
+    };
     r.detach = this.deps.cameras.addSink({
       frame: (f) => {
         if (f.cameraId !== p.cameraId || f.faces.length === 0) return;

@@ -40,6 +40,8 @@ export async function openProcessors(deps: {
   collections: CollectionService;
   /** Overrides the configured targets (tests). */
   targets?: TargetSpec[];
+  /** Cameras run in this process (worker and all roles; default true). */
+  runs?: boolean;
 }): Promise<{ service: ProcessorService; close(): Promise<void> }> {
   const specs = deps.targets ?? parseTargets(deps.config);
   let mqtt: MqttPublisher | undefined;
@@ -80,9 +82,20 @@ export async function openProcessors(deps: {
     log: deps.logger.child({ module: 'stream-processors' }),
   });
   await service.resume();
+  // On Postgres, processors started or stopped through another process (an API process) take effect here too.
+  const log = deps.logger.child({ module: 'stream-processors' });
+  const timer =
+    (pool || deps.pg) && deps.runs !== false
+      ? setInterval(
+          () => void service.sync().catch((e: unknown) => log.warn({ err: e }, 'stream processors not synced')),
+          deps.config.streams.syncMs,
+        )
+      : undefined;
+  timer?.unref();
   return {
     service,
     close: async () => {
+      clearInterval(timer);
       await service.close();
       await mqtt?.close();
       await pool?.end();
