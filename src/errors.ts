@@ -44,6 +44,12 @@ export const ERRORS = {
     aws: 'ServiceQuotaExceededException',
     message: 'A service quota was exceeded',
   },
+  /** A write would take a bucket past its storage quota (bytes or objects); deletes give space back. */
+  BUCKET_QUOTA_EXCEEDED: {
+    status: 403,
+    aws: 'ServiceQuotaExceededException',
+    message: 'The bucket’s storage quota is used up',
+  },
   THROTTLED: { status: 429, aws: 'ThrottlingException', message: 'Too many requests' },
   LIVENESS_SESSION_NOT_FOUND: {
     status: 404,

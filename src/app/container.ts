@@ -39,6 +39,10 @@ import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import { openStateDatabase, type StateDatabase } from '../db/state.database.ts';
 import { S3ObjectStore } from '../storage/s3.object-store.driver.ts';
+import { withBucketQuotas } from '../storage/quota/bucket-quota.factory.ts';
+import type { BucketQuotas } from '../storage/quota/bucket-quota.service.ts';
+import { QuotaObjectStore } from '../storage/quota/quota.object-store.ts';
+import { S3Catalog } from '../api/s3/s3.catalog.ts';
 import { createFaceEngine } from '../vision/face.engine.ts';
 import type { CameraManager } from '../streams/camera.manager.ts';
 import { checkFfmpeg, openCameras } from '../streams/streams.factory.ts';
@@ -58,6 +62,8 @@ export interface Services {
   collections: CollectionService;
   /** Storage: images kept as objects; Image.S3Object reads from here. */
   objects: ObjectStore;
+  /** Storage quotas of user buckets (bytes, objects), counted by the object store above. */
+  bucketQuotas: BucketQuotas;
   /** REST API keys (on the deployment database, or Postgres); ready without the models. */
   restKeys: ApiKeyService;
   /** Apps: register/verify/identify, index/search by upload, the virtual proctor. */
@@ -157,8 +163,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
   // Embedded default: a local directory (temporary files a crash left mid-write are removed in the background, only
   // those older than any write in flight); the S3-compatible driver when a bucket is configured. Encrypted at rest
   // (AES-256-GCM, envelope keys) when a master key is configured (governance/crypto).
-  objects: async ({ config, dataDir, logger }) => {
+  objects: async ({ config, dataDir, logger, get }) => {
     const s3 = config.objectStore;
+    // User buckets are counted against their quotas; S3's staged multipart parts count for their target bucket.
+    const counted = async (store: ObjectStore) =>
+      withBucketQuotas(store, config, await get('database'), (b) => new S3Catalog(store).stagedBytes(b));
     if (!s3.bucket) {
       const local = new LocalObjectStore(join(dataDir, 'objects'));
       local
@@ -167,11 +176,23 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
           (n) => n && logger.info({ module: 'objects', removed: n }, 'removed temporary files of interrupted writes'),
         )
         .catch((e: unknown) => logger.error({ module: 'objects', err: e }, 'temporary file sweep failed'));
-      return { value: protectObjects(config, dataDir, local), detail: () => ({ driver: 'local' }) };
+      return { value: await counted(protectObjects(config, dataDir, local)), detail: () => ({ driver: 'local' }) };
     }
     const store = await S3ObjectStore.open({ ...s3, bucket: s3.bucket });
     const detail = { driver: 's3', bucket: s3.bucket, ...(s3.endpoint ? { endpoint: s3.endpoint } : {}) };
-    return { value: protectObjects(config, dataDir, store), close: async () => store.close(), detail: () => detail };
+    return {
+      value: await counted(protectObjects(config, dataDir, store)),
+      close: async () => store.close(),
+      detail: () => detail,
+    };
+  },
+  // The quotas the object store counts against (absent when a test hands the container its own object store).
+  bucketQuotas: async ({ get }) => {
+    const objects = await get('objects');
+    if (!(objects instanceof QuotaObjectStore)) {
+      throw new FacegateError('NOT_READY', 'Bucket quotas need the container’s own object store');
+    }
+    return { value: objects.quotas };
   },
   governance: async ({ config, dataDir, get }) => openGovernance(config, dataDir, await get('database')),
   // The deployment database + the vector index (rebuilt from it), over the engine's descriptors.

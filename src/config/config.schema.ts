@@ -136,6 +136,13 @@ export const configSchema = z.object({
       forcePathStyle: bool.default(false),
       /** Prepended to every key, to share the bucket with other data (e.g. "facegate/"). */
       prefix: z.string().default(''),
+      /**
+       * Storage quota of each user bucket (written through S3, the REST bucket API, pipelines), in bytes; 0 =
+       * unlimited. An admin can set another per bucket (PUT /v1/buckets/{bucket}/quota).
+       */
+      bucketQuotaBytes: int(0, Number.MAX_SAFE_INTEGER).default(10 * 1024 * MB),
+      /** Objects each user bucket may hold; 0 = unlimited. */
+      bucketQuotaObjects: int(0, Number.MAX_SAFE_INTEGER).default(1_000_000),
     })
     .prefault({}),
   /** GET /metrics (Prometheus). With a token, scrapers must send it as a bearer token; without, the page is open. */

@@ -52,6 +52,8 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_S3_SECRET_ACCESS_KEY: 'objectStore.secretAccessKey',
   FACEGATE_S3_FORCE_PATH_STYLE: 'objectStore.forcePathStyle',
   FACEGATE_S3_PREFIX: 'objectStore.prefix',
+  FACEGATE_BUCKET_QUOTA_BYTES: 'objectStore.bucketQuotaBytes',
+  FACEGATE_BUCKET_QUOTA_OBJECTS: 'objectStore.bucketQuotaObjects',
   FACEGATE_METRICS_TOKEN: 'metrics.token',
   FACEGATE_REST_PUBLIC_READS: 'rest.publicReads',
   FACEGATE_REST_DAILY_QUOTA: 'rest.defaultDailyQuota',

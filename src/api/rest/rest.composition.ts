@@ -13,6 +13,7 @@ import { privacyRoutes } from './routes/privacy.routes.ts';
 import { retentionRoutes } from './routes/retention.routes.ts';
 import { keysRoutes } from './routes/keys.routes.ts';
 import { sharpThumbnailer } from '../../apps/sharp.thumbnailer.ts';
+import { bucketsRoutes } from './routes/buckets.routes.ts';
 import { collectionsRoutes } from './routes/collections.routes.ts';
 import { doorRoutes } from './routes/door.routes.ts';
 import { peopleRoutes } from './routes/people.routes.ts';
@@ -73,6 +74,7 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...proctorRoutes(async () => (await apps()).proctor, max),
           ...collectionsRoutes(() => container.get('collections'), apps, sharpThumbnailer()),
           ...pipelineRoutes(() => container.get('pipeline'), max, config.images.maxObjectBytes),
+          ...bucketsRoutes(() => container.get('bucketQuotas')),
           ...doorRoutes(
             () => container.get('door'),
             () => container.get('visitorPrivacy'),

@@ -5,9 +5,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
+import { S3_CATALOG_BUCKET } from '../../storage/service.buckets.ts';
 
 /** Reserved: never reachable through the S3 endpoint. */
-export const CATALOG_BUCKET = 'facegate-s3-catalog';
+export const CATALOG_BUCKET = S3_CATALOG_BUCKET;
 
 export const md5Hex = (b: Uint8Array): string => createHash('md5').update(b).digest('hex');
 
@@ -107,6 +108,42 @@ export class S3Catalog {
 
   async part(id: string, part: number): Promise<Uint8Array | undefined> {
     return (await this.store.get(CATALOG_BUCKET, `mpu/${id}/part-${String(part).padStart(5, '0')}`))?.body;
+  }
+
+  /** Bytes of a staged part (0 when there is none), so that a re-sent part counts only its difference. */
+  async partSize(id: string, part: number): Promise<number> {
+    return (await this.store.head(CATALOG_BUCKET, `mpu/${id}/part-${String(part).padStart(5, '0')}`))?.size ?? 0;
+  }
+
+  /** Bytes of every part staged for one upload. */
+  async uploadBytes(id: string): Promise<number> {
+    let bytes = 0;
+    await this.eachPage(`mpu/${id}/`, (o) => {
+      if (o.key.includes('/part-')) bytes += o.size;
+    });
+    return bytes;
+  }
+
+  /** Bytes of the parts staged for a bucket by uploads in progress: they count against its quota. */
+  async stagedBytes(bucket: string): Promise<number> {
+    const perUpload = new Map<string, number>();
+    await this.eachPage('mpu/', (o) => {
+      const [, id, name] = o.key.split('/');
+      if (id && name?.startsWith('part-')) perUpload.set(id, (perUpload.get(id) ?? 0) + o.size);
+    });
+    let bytes = 0;
+    for (const [id, size] of perUpload) if ((await this.upload(id))?.bucket === bucket) bytes += size;
+    return bytes;
+  }
+
+  private async eachPage(prefix: string, visit: (o: { key: string; size: number }) => void): Promise<void> {
+    let startAfter: string | undefined;
+    for (;;) {
+      const page = await this.store.list(CATALOG_BUCKET, { prefix, ...(startAfter ? { startAfter } : {}) });
+      page.objects.forEach(visit);
+      if (!page.nextStartAfter) return;
+      startAfter = page.nextStartAfter;
+    }
   }
 
   /** Removes the upload and every part it holds (at most 10,000 parts, so bounded). */

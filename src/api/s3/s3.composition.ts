@@ -44,11 +44,14 @@ export async function s3Deps(container: Container): Promise<S3Deps> {
   const objects = await container.get('objects');
   const readOnly = new Set(list(config.s3.readOnlyBuckets));
   const log = container.logger.child({ module: 's3' });
+  const quotas = await container.get('bucketQuotas').catch(() => undefined);
   return {
     objects,
     catalog: new S3Catalog(objects),
     maxObjectBytes: config.s3.maxObjectBytes,
     readOnly,
+    // Absent only when a test hands the container its own object store (then nothing is counted).
+    ...(quotas ? { quotas } : {}),
     knownBuckets: async () => {
       const pipelines = await container
         .get('pipeline')

@@ -34,6 +34,8 @@ export const S3_ERRORS = {
   NoSuchUpload: 404,
   NotImplemented: 501,
   PreconditionFailed: 412,
+  /** A bucket quota is used up: Ceph RGW's code and status (MinIO says XMinioAdminBucketQuotaExceeded, 400). */
+  QuotaExceeded: 403,
   RequestTimeTooSkewed: 403,
   ServiceUnavailable: 503,
   SignatureDoesNotMatch: 403,
@@ -65,6 +67,7 @@ const FROM_FACEGATE: Partial<Record<ErrorCode, S3ErrorCode>> = {
   EXPIRED_TOKEN: 'ExpiredToken',
   INVALID_PARAMETER: 'InvalidArgument',
   PAYLOAD_TOO_LARGE: 'EntityTooLarge',
+  BUCKET_QUOTA_EXCEEDED: 'QuotaExceeded',
   NOT_READY: 'ServiceUnavailable',
 };
 

@@ -45,22 +45,37 @@ export async function createUpload(deps: S3Deps, req: S3Request): Promise<S3Resp
 }
 
 export async function uploadPart(deps: S3Deps, req: S3Request): Promise<S3Response> {
-  const { id } = await uploadOf(deps, req);
+  const { id, upload } = await uploadOf(deps, req);
   const part = Number(req.query.get('partNumber'));
   if (!Number.isInteger(part) || part < 1 || part > 10_000) {
     throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive');
   }
-  if (req.body.byteLength > deps.maxObjectBytes) {
-    throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size');
-  }
   checkIntegrity(req.body, req.headers, req.trailers);
-  await deps.catalog.putPart(id, part, req.body);
+  // The parts of one upload never hold more than the object they assemble may; while staged they count for the
+  // bucket's quota (a re-sent part only by its difference), so unfinished uploads cannot fill the disk either.
+  const previous = await deps.catalog.partSize(id, part);
+  const staged = (await deps.catalog.uploadBytes(id)) - previous + req.body.byteLength;
+  if (staged > deps.maxObjectBytes) {
+    throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', {
+      MaxSizeAllowed: String(deps.maxObjectBytes),
+    });
+  }
+  const delta = { bytes: req.body.byteLength - previous, objects: 0 };
+  await deps.quotas?.reserve(upload.bucket, delta);
+  try {
+    await deps.catalog.putPart(id, part, req.body);
+  } catch (e) {
+    await deps.quotas?.adjust(upload.bucket, { bytes: -delta.bytes, objects: 0 }).catch(() => undefined);
+    throw e;
+  }
   return { headers: { etag: `"${md5Hex(req.body)}"` } };
 }
 
 export async function abortUpload(deps: S3Deps, req: S3Request): Promise<S3Response> {
-  const { id } = await uploadOf(deps, req);
+  const { id, upload } = await uploadOf(deps, req);
+  const staged = await deps.catalog.uploadBytes(id);
   await deps.catalog.dropUpload(id);
+  await deps.quotas?.adjust(upload.bucket, { bytes: -staged, objects: 0 });
   return { status: 204 };
 }
 
@@ -102,15 +117,24 @@ export async function completeUpload(deps: S3Deps, req: S3Request, principal: st
     digests.push(createHash('md5').update(body).digest());
   }
   const etag = `${createHash('md5').update(Buffer.concat(digests)).digest('hex')}-${listed.length}`;
-  await storeObject(
-    deps,
-    req,
-    { bucket: upload.bucket, key: upload.key },
-    Buffer.concat(buffers),
-    { ...(upload.contentType ? { contentType: upload.contentType } : {}), meta: upload.meta, etag },
-    'ObjectCreated:CompleteMultipartUpload',
-    principal,
-  );
+  // The parts' bytes leave the quota as the object takes its own (else a large upload would count twice); a refused
+  // or failed store puts them back, and the upload stays for a retry or an abort.
+  const staged = await deps.catalog.uploadBytes(id);
+  await deps.quotas?.adjust(upload.bucket, { bytes: -staged, objects: 0 });
+  try {
+    await storeObject(
+      deps,
+      req,
+      { bucket: upload.bucket, key: upload.key },
+      Buffer.concat(buffers),
+      { ...(upload.contentType ? { contentType: upload.contentType } : {}), meta: upload.meta, etag },
+      'ObjectCreated:CompleteMultipartUpload',
+      principal,
+    );
+  } catch (e) {
+    await deps.quotas?.adjust(upload.bucket, { bytes: staged, objects: 0 }).catch(() => undefined);
+    throw e;
+  }
   await deps.catalog.dropUpload(id);
   return {
     headers: XML,

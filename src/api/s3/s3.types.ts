@@ -1,6 +1,8 @@
 // One S3 request as the handlers see it (bucket and key resolved from path- or virtual-host-style addressing, the
 // body decoded and verified) and what they answer.
 import type { ObjectStore } from '../../storage/object-store.port.ts';
+import type { BucketQuotas } from '../../storage/quota/bucket-quota.service.ts';
+import { SERVICE_BUCKETS } from '../../storage/service.buckets.ts';
 import type { S3Catalog } from './s3.catalog.ts';
 import { S3Error } from './s3.errors.ts';
 
@@ -26,8 +28,10 @@ export interface S3Deps {
   catalog: S3Catalog;
   /** Largest object stored (bytes). */
   maxObjectBytes: number;
-  /** Buckets the apps own: readable, never writable through S3. */
+  /** Buckets the apps own: readable, never writable through S3 (nor are the service buckets, whatever the config). */
   readOnly: ReadonlySet<string>;
+  /** User buckets' storage quotas: multipart parts count for their bucket while staged (objects count in the store). */
+  quotas?: BucketQuotas;
   /** Buckets that exist without having been created through S3 (the apps' and the pipelines'). */
   knownBuckets: () => Promise<string[]>;
   /** An object was written (PutObject, CopyObject, CompleteMultipartUpload): starts bound pipelines, notifies. */
@@ -59,7 +63,7 @@ export function requireKey(req: S3Request): string {
 }
 
 export function requireWritable(deps: S3Deps, bucket: string): void {
-  if (deps.readOnly.has(bucket)) {
+  if (deps.readOnly.has(bucket) || SERVICE_BUCKETS.has(bucket)) {
     throw new S3Error('AccessDenied', `Bucket ${bucket} belongs to a Facegate app and is read-only through S3`);
   }
 }

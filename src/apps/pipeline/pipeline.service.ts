@@ -5,6 +5,7 @@ import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { FacegateError } from '../../errors.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
+import { SERVICE_BUCKETS } from '../../storage/service.buckets.ts';
 import type { Logger } from '../../logger.ts';
 import { createdObjects } from './s3-event.schema.ts';
 import {
@@ -36,8 +37,8 @@ export function imageExtension(bytes: Uint8Array): string {
   return '';
 }
 
-/** Written by their own services only (the people app's photos); no pipeline may be bound to them. */
-const INTERNAL_BUCKETS = new Set(['people']);
+/** Written by their own services only (people photos, door and camera snapshots); no pipeline may bind them. */
+const INTERNAL_BUCKETS = SERVICE_BUCKETS;
 
 /** Thumbnails are written beside originals: a bucket trigger must not start a run for its own output. */
 const isThumbnail = (key: string): boolean => key.endsWith('.thumb.jpg');
