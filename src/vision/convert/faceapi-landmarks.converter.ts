@@ -20,9 +20,25 @@ function separable(g: OnnxGraph, w: WeightTaker, x: string, s: Shape, prefix: st
   return convSame(g, d, ds, `${prefix}/pw`, w.take(`${prefix}/pointwise_filter`), bias, 1, false);
 }
 
-function denseBlock(g: OnnxGraph, w: WeightTaker, x: string, s: Shape, prefix: string, first: boolean): [string, Shape] {
+function denseBlock(
+  g: OnnxGraph,
+  w: WeightTaker,
+  x: string,
+  s: Shape,
+  prefix: string,
+  first: boolean,
+): [string, Shape] {
   const [c0, s0] = first
-    ? convSame(g, x, s, `${prefix}/conv0`, w.take(`${prefix}/conv0/filters`), w.take(`${prefix}/conv0/bias`).data, 2, false)
+    ? convSame(
+        g,
+        x,
+        s,
+        `${prefix}/conv0`,
+        w.take(`${prefix}/conv0/filters`),
+        w.take(`${prefix}/conv0/bias`).data,
+        2,
+        false,
+      )
     : separable(g, w, x, s, `${prefix}/conv0`, 2);
   const out1 = g.op('Relu', [c0]);
   let sum = out1;
@@ -47,7 +63,8 @@ export async function convertFaceApiLandmarks(modelDir: string): Promise<Uint8Ar
   let x = g.op('Transpose', [scaled], { perm: [0, 3, 1, 2] });
   let s: Shape = { c: 3, h: n, w: n };
   for (const i of [0, 1, 2, 3]) [x, s] = denseBlock(g, w, x, s, `dense${i}`, i === 0);
-  if (s.h !== 7 || s.w !== 7) throw new FacegateError('MODEL_CONVERSION_FAILED', `face-api landmarks: ${s.h}×${s.w} map`);
+  if (s.h !== 7 || s.w !== 7)
+    throw new FacegateError('MODEL_CONVERSION_FAILED', `face-api landmarks: ${s.h}×${s.w} map`);
   // face-api's 7×7/2 'valid' average pool on a 7×7 map is a global mean.
   const pooled = g.op('Flatten', [g.op('GlobalAveragePool', [x])]);
   const fc = w.take('fc/weights');

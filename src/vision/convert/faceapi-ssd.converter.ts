@@ -69,7 +69,6 @@ class Builder {
     };
     return { boxes: head('BoxEncodingPredictor', 4), classes: head('ClassPredictor', 3) };
   }
-
 }
 
 /**

@@ -48,7 +48,12 @@ export class SsdDetector {
       throw new Error('faceapi-ssd outputs (boxes, scores) are missing');
     return decodeSsd(boxes, scores, minScore).map((c) => ({
       score: c.score,
-      rect: { x: c.rect.x * k + region.x, y: c.rect.y * k + region.y, width: c.rect.width * k, height: c.rect.height * k },
+      rect: {
+        x: c.rect.x * k + region.x,
+        y: c.rect.y * k + region.y,
+        width: c.rect.width * k,
+        height: c.rect.height * k,
+      },
     }));
   }
 }
