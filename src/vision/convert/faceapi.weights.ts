@@ -1,5 +1,6 @@
 // Reads a TFJS weights manifest (`*-weights_manifest.json` + `.bin` shards), as face-api ships its models, into
-// float32 arrays by name. face-api's weights are mostly uint8-quantised: value = q × scale + min.
+// float32 arrays by name. face-api's weights are mostly uint8-quantised: value = q × scale + min. A few manifests
+// also hold int32 graph constants (shapes, slice bounds); they are read as numbers like the rest.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -12,7 +13,7 @@ const manifestSchema = z.array(
       z.object({
         name: z.string(),
         shape: z.array(z.number().int().nonnegative()),
-        dtype: z.literal('float32'),
+        dtype: z.enum(['float32', 'int32']),
         quantization: z.object({ dtype: z.enum(['uint8', 'uint16']), scale: z.number(), min: z.number() }).optional(),
       }),
     ),
@@ -48,7 +49,7 @@ export async function readTfjsWeights(dir: string, manifestFile: string): Promis
       }
       for (let i = 0; i < n; i++) {
         const at = offset + i * width;
-        if (q === undefined) data[i] = bytes.readFloatLE(at);
+        if (q === undefined) data[i] = w.dtype === 'int32' ? bytes.readInt32LE(at) : bytes.readFloatLE(at);
         else data[i] = (q.dtype === 'uint8' ? bytes[at]! : bytes.readUInt16LE(at)) * q.scale + q.min;
       }
       offset += n * width;

