@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/config.ts';
 import { keyringPath, masterKeyOf } from '../governance/crypto/crypto.factory.ts';
 import { parseMasterKey, rewrapKeyring, rotateDataKey } from '../governance/crypto/keyring.ts';
+import { reencryptDescriptors } from '../governance/crypto/reencrypt.ts';
 
 /** The same store the server uses: Postgres when FACEGATE_KEYS_DATABASE_URL is set, else <dataDir>/facegate.db. */
 async function withKeys<T>(fn: (keys: ApiKeyService) => Promise<T>): Promise<T> {
@@ -105,7 +106,23 @@ export function register(program: Command): void {
       const master = masterKeyOf(config);
       if (!master) program.error('Encryption at rest is off: set FACEGATE_MASTER_KEY or FACEGATE_MASTER_KEY_FILE');
       const id = rotateDataKey(keyringPath(config.dataDir), master);
-      console.log(`data key ${id} is now active; running servers pick it up without a restart`);
+      console.log(
+        `data key ${id} is now active; running servers pick it up without a restart ` +
+          '(facegate keys reencrypt re-seals the stored descriptors under it)',
+      );
+    });
+  keys
+    .command('reencrypt')
+    .description(
+      'Encryption at rest: re-seal every stored descriptor under the active data key (SQLite: server stopped)',
+    )
+    .action(async () => {
+      const r = await reencryptDescriptors(loadConfig());
+      console.log(
+        `${r.faces} face descriptors` +
+          (r.engine === 'postgres' ? ` and ${r.vectorRows} vector rows` : '') +
+          ` re-sealed under the active data key (${r.engine})`,
+      );
     });
   keys
     .command('rewrap')

@@ -14,8 +14,8 @@ import { CollectionService, type CollectionServiceDeps } from './collection.serv
 import { configSchema, type Config } from '../config/config.schema.ts';
 import { MemoryVectorIndex } from './memory.vector.driver.ts';
 import { openPostgresVectors } from './vector.factory.ts';
-import type { MetadataStore } from './metadata.port.ts';
-import { SqliteMetadataStore, type BlobCipher } from './sqlite.metadata.driver.ts';
+import type { BlobCipher, MetadataStore } from './metadata.port.ts';
+import { SqliteMetadataStore } from './sqlite.metadata.driver.ts';
 import type { VectorIndex } from './vector.port.ts';
 
 export interface OpenCollectionsOptions {
@@ -105,11 +105,12 @@ export async function openCollections(opts: OpenCollectionsOptions): Promise<Ope
   const { dataDir, collections } = opts.config;
   const own = opts.database ? undefined : openDeploymentDatabase(dataDir, { synchronous: collections.synchronous });
   const pg = opts.database?.pg;
+  const cipher = opts.descriptorCipher ? { descriptorCipher: opts.descriptorCipher } : {};
   const metadata: MetadataStore = pg
-    ? await openPgMetadataStore(pg.pool, pg.schema)
+    ? await openPgMetadataStore(pg.pool, pg.schema, cipher)
     : new SqliteMetadataStore({
         db: own?.db ?? opts.database!.sqlite.db,
-        ...(opts.descriptorCipher ? { descriptorCipher: opts.descriptorCipher } : {}),
+        ...cipher,
       });
   // On Postgres the index is shared by every process (pgvector, or the in-memory fallback kept in step); embedded,
   // it is this process's memory, rebuilt from the database.
@@ -119,6 +120,7 @@ export async function openCollections(opts: OpenCollectionsOptions): Promise<Ope
         schema: pg.schema,
         config: { collections, vectors: opts.config.vectors ?? configSchema.shape.vectors.parse({}) },
         logger: log,
+        ...cipher,
       })
     : undefined;
   const vectors: VectorIndex =

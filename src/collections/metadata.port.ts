@@ -52,6 +52,18 @@ export interface IdempotencyRecord {
   createdAt: Date;
 }
 
+/**
+ * Encryption at rest of stored descriptors (governance/crypto): `aad` binds a sealed BLOB to its face
+ * (`<collectionId>/<faceId>`), so a BLOB copied to another row does not open. `open` passes through BLOBs written
+ * before encryption was switched on.
+ */
+export interface BlobCipher {
+  seal(plain: Buffer, aad: string): Buffer;
+  open(stored: Buffer, aad: string): Buffer;
+  /** True when `stored` is sealed under the active data key (false for plaintext and older keys). */
+  current(stored: Buffer): boolean;
+}
+
 export interface FaceQuery {
   /** Keyset pagination: faces with id > afterId, ordered by id. */
   afterId?: string;
@@ -91,6 +103,11 @@ export interface MetadataStore {
   stageDeleteFaces(collectionId: string, ids: string[]): Staged;
   /** Every stored descriptor, for loading the vector index at start. */
   scanDescriptors(): AsyncIterable<{ collectionId: string; faceId: string; descriptor: Float32Array }>;
+  /**
+   * With a descriptor cipher: re-seals every stored descriptor not sealed under the active data key (after a
+   * rotation, or written before encryption was switched on); returns how many. Without one: 0.
+   */
+  resealDescriptors(): Promise<number>;
 
   /** Throws CONFLICT when the user exists. */
   createUser(collectionId: string, userId: string, createdAt: Date): Promise<void>;

@@ -1,6 +1,7 @@
-// MetadataStore on Postgres: collections, faces (descriptors as little-endian float32 bytea, as on SQLite), users,
-// idempotency tokens and settings in one schema. Faces are keyed (collection_id, face_id), the key a vector table
-// (pgvector) joins on. The in-process vector index is loaded from scanDescriptors like on SQLite.
+// MetadataStore on Postgres: collections, faces (descriptors as little-endian float32 bytea, as on SQLite, sealed
+// with the descriptor cipher when encryption at rest is on), users, idempotency tokens and settings in one schema.
+// Faces are keyed (collection_id, face_id), the key a vector table (pgvector) joins on. The in-process vector index
+// is loaded from scanDescriptors like on SQLite.
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { migratePg, pgIdent } from '../db/pg.migrate.ts';
@@ -9,6 +10,7 @@ import { pgUnitOfWork } from '../db/pg.unit-of-work.ts';
 import type { SqlClient, Staged, UnitOfWork } from '../db/unit-of-work.ts';
 import { FacegateError } from '../errors.ts';
 import type {
+  BlobCipher,
   CollectionRow,
   CollectionStats,
   FaceQuery,
@@ -80,7 +82,7 @@ const toCollection = (r: CollectionDb): CollectionRow => ({
   tags: r.tags,
 });
 
-const toFace = (r: FaceDb): FaceRow => ({
+const toFace = (r: FaceDb, descriptor?: Buffer): FaceRow => ({
   id: r.face_id,
   collectionId: r.collection_id,
   imageId: r.image_id,
@@ -92,10 +94,10 @@ const toFace = (r: FaceDb): FaceRow => ({
   modelVersion: r.model_version,
   userId: r.user_id,
   createdAt: r.created_at,
-  descriptor: r.descriptor ? decodeDescriptor(r.descriptor) : new Float32Array(0),
+  descriptor: descriptor ? decodeDescriptor(descriptor) : new Float32Array(0),
 });
 
-const faceValues = (f: FaceRow): unknown[] => [
+const faceValues = (f: FaceRow, descriptor: Buffer): unknown[] => [
   f.collectionId,
   f.id,
   f.imageId,
@@ -113,13 +115,17 @@ const faceValues = (f: FaceRow): unknown[] => [
   f.modelVersion,
   f.userId,
   f.createdAt,
-  encodeDescriptor(f.descriptor),
+  descriptor,
 ];
 
 /** Opens the store on `pool`, migrating `schema` first (safe when several processes start at once). */
-export async function openPgMetadataStore(pool: Pool, schema = 'public'): Promise<PgMetadataStore> {
+export async function openPgMetadataStore(
+  pool: Pool,
+  schema = 'public',
+  options: { descriptorCipher?: BlobCipher } = {},
+): Promise<PgMetadataStore> {
   await migratePg(pool, 'collections', MIGRATIONS, schema);
-  return new PgMetadataStore(pool, schema);
+  return new PgMetadataStore(pool, schema, options.descriptorCipher);
 }
 
 export class PgMetadataStore implements MetadataStore {
@@ -129,6 +135,7 @@ export class PgMetadataStore implements MetadataStore {
   constructor(
     private readonly pool: Pool,
     schema: string,
+    private readonly cipher?: BlobCipher,
   ) {
     this.s = pgIdent(schema);
     this.unitOfWork = pgUnitOfWork(pool);
@@ -202,7 +209,7 @@ export class PgMetadataStore implements MetadataStore {
       await c.query(
         `INSERT INTO ${this.s}.faces (${FACE_COLS}, descriptor)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
-        faceValues(f),
+        faceValues(f, this.sealDescriptor(f)),
       );
     }
   }
@@ -223,7 +230,16 @@ export class PgMetadataStore implements MetadataStore {
       `SELECT ${FACE_COLS}, descriptor FROM ${this.s}.faces WHERE collection_id = $1 AND face_id = ANY($2::text[])`,
       [collectionId, ids],
     );
-    return rows.map(toFace);
+    return rows.map((r) => toFace(r, this.openDescriptor(r.collection_id, r.face_id, r.descriptor!)));
+  }
+
+  private sealDescriptor(f: FaceRow): Buffer {
+    const plain = encodeDescriptor(f.descriptor);
+    return this.cipher ? this.cipher.seal(plain, `${f.collectionId}/${f.id}`) : plain;
+  }
+
+  private openDescriptor(collectionId: string, faceId: string, stored: Buffer): Buffer {
+    return this.cipher ? this.cipher.open(stored, `${collectionId}/${faceId}`) : stored;
   }
 
   async listFaces(collectionId: string, q: FaceQuery): Promise<FaceRow[]> {
@@ -232,7 +248,7 @@ export class PgMetadataStore implements MetadataStore {
     if (q.userId !== undefined) sql += ` AND user_id = $${args.push(q.userId)}`;
     if (q.faceIds !== undefined) sql += ` AND face_id = ANY($${args.push(q.faceIds)}::text[])`;
     sql += ` ORDER BY face_id COLLATE "C" LIMIT $${args.push(q.limit)}`;
-    return (await this.pool.query<FaceDb>(sql, args)).rows.map(toFace);
+    return (await this.pool.query<FaceDb>(sql, args)).rows.map((r) => toFace(r));
   }
 
   async deleteFaces(collectionId: string, ids: string[]): Promise<string[]> {
@@ -250,10 +266,43 @@ export class PgMetadataStore implements MetadataStore {
         after,
       );
       for (const r of rows) {
-        yield { collectionId: r.collection_id, faceId: r.face_id, descriptor: decodeDescriptor(r.descriptor) };
+        const descriptor = decodeDescriptor(this.openDescriptor(r.collection_id, r.face_id, r.descriptor));
+        yield { collectionId: r.collection_id, faceId: r.face_id, descriptor };
       }
       const last = rows[rows.length - 1];
       if (!last || rows.length < 2000) return;
+      after = [last.collection_id, last.face_id];
+    }
+  }
+
+  /** Keyset pages of 500; a row is replaced only if unchanged since it was read (a concurrent delete wins). */
+  async resealDescriptors(): Promise<number> {
+    const cipher = this.cipher;
+    if (!cipher) return 0;
+    let n = 0;
+    for (let after: [string, string] = ['', '']; ;) {
+      const { rows } = await this.pool.query<{ collection_id: string; face_id: string; descriptor: Buffer }>(
+        `SELECT collection_id, face_id, descriptor FROM ${this.s}.faces
+         WHERE (collection_id COLLATE "C", face_id COLLATE "C") > ($1, $2)
+         ORDER BY collection_id COLLATE "C", face_id COLLATE "C" LIMIT 500`,
+        after,
+      );
+      const stale = rows.filter((r) => !cipher.current(r.descriptor));
+      if (stale.length) {
+        const sealed = stale.map((r) => {
+          const aad = `${r.collection_id}/${r.face_id}`;
+          return cipher.seal(cipher.open(r.descriptor, aad), aad);
+        });
+        const res = await this.pool.query(
+          `UPDATE ${this.s}.faces f SET descriptor = u.next
+             FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[]) AS u(c, id, prev, next)
+            WHERE f.collection_id = u.c AND f.face_id = u.id AND f.descriptor = u.prev`,
+          [stale.map((r) => r.collection_id), stale.map((r) => r.face_id), stale.map((r) => r.descriptor), sealed],
+        );
+        n += res.rowCount ?? 0;
+      }
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < 500) return n;
       after = [last.collection_id, last.face_id];
     }
   }

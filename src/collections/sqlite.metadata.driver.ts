@@ -8,6 +8,7 @@ import { sqliteUnitOfWork } from '../db/sqlite.unit-of-work.ts';
 import type { Staged, UnitOfWork } from '../db/unit-of-work.ts';
 import { FacegateError } from '../errors.ts';
 import type {
+  BlobCipher,
   CollectionRow,
   CollectionStats,
   FaceQuery,
@@ -30,15 +31,9 @@ export type SqliteOptions = (
       db: Database;
     }
 ) & {
-  /** Encryption at rest of the descriptor column (governance/crypto); `aad` binds a BLOB to its face. */
+  /** Encryption at rest of the descriptor column (governance/crypto). */
   descriptorCipher?: BlobCipher;
 };
-
-/** Seals and opens BLOBs; `open` passes through BLOBs written before encryption was switched on. */
-export interface BlobCipher {
-  seal(plain: Buffer, aad: string): Buffer;
-  open(stored: Buffer, aad: string): Buffer;
-}
 
 interface CollectionDbRow {
   id: string;
@@ -197,6 +192,38 @@ export class SqliteMetadataStore implements MetadataStore {
 
   private openDescriptor(r: { collection_id: string; id: string }, blob: Buffer): Buffer {
     return this.cipher ? this.cipher.open(blob, `${r.collection_id}/${r.id}`) : blob;
+  }
+
+  /** One transaction per 500 rows, each row replaced only if unchanged since it was read (a delete wins). */
+  async resealDescriptors(): Promise<number> {
+    const cipher = this.cipher;
+    if (!cipher) return 0;
+    const read = this.db.prepare(
+      `SELECT collection_id, id, descriptor FROM faces WHERE (collection_id, id) > (?, ?)
+       ORDER BY collection_id, id LIMIT 500`,
+    );
+    const update = this.db.prepare(
+      'UPDATE faces SET descriptor = ? WHERE collection_id = ? AND id = ? AND descriptor = ?',
+    );
+    let n = 0;
+    for (let after = ['', '']; ;) {
+      const rows = read.all(...after) as { collection_id: string; id: string; descriptor: Buffer }[];
+      if (!rows.length) return n;
+      this.db.transaction(() => {
+        for (const r of rows) {
+          if (cipher.current(r.descriptor)) continue;
+          const aad = `${r.collection_id}/${r.id}`;
+          n += update.run(
+            cipher.seal(cipher.open(r.descriptor, aad), aad),
+            r.collection_id,
+            r.id,
+            r.descriptor,
+          ).changes;
+        }
+      })();
+      const last = rows[rows.length - 1]!;
+      after = [last.collection_id, last.id];
+    }
   }
 
   async createUser(collectionId: string, userId: string, createdAt: Date): Promise<void> {

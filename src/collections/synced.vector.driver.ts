@@ -6,12 +6,15 @@
 // another at once. Applying an entry re-reads the face's current row, so entries are idempotent and their order only
 // matters per face. Writers take one advisory lock per schema, so sequence numbers commit in order and a reader that
 // has seen entry n has seen every entry before it. Costs: every process holds every vector; writes are serialised.
+// With a cipher (encryption at rest), `vector_rows.embedding` is sealed as the metadata store's descriptor column
+// is: only the processes' memory holds the vectors in the clear.
 import { EventEmitter } from 'node:events';
 import type { Pool, PoolClient } from 'pg';
 import { migratePg, pgIdent } from '../db/pg.migrate.ts';
 import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { MemoryVectorIndex } from './memory.vector.driver.ts';
+import type { BlobCipher } from './metadata.port.ts';
 import type { VectorHit, VectorIndex } from './vector.port.ts';
 
 export const SYNCED_MIGRATIONS: readonly string[] = [
@@ -42,6 +45,8 @@ export interface SyncedVectorOptions {
   pollMs?: number;
   /** Log entries kept (older ones are deleted by writers); a process further behind reloads from a snapshot. */
   logRetain?: number;
+  /** Seals the stored embeddings (bound to collection/face id); every process needs the same keyring. */
+  cipher?: BlobCipher;
 }
 
 export interface SyncedVectorStatus {
@@ -84,8 +89,14 @@ export class SyncedVectorIndex extends EventEmitter implements VectorIndex {
     const index = new SyncedVectorIndex(opts);
     // Listen first, then load: a change committed in between is both notified and in the log, never lost.
     if (opts.listen ?? true) await index.startListening();
-    await index.load();
-    await index.catchUp();
+    try {
+      await index.load();
+      await index.catchUp();
+    } catch (e) {
+      // e.g. rows sealed under a key this process lacks: the listener's connection goes back to the pool.
+      await index.close();
+      throw e;
+    }
     if (opts.pollMs) {
       index.timer = setInterval(() => void index.catchUp().catch(() => undefined), opts.pollMs);
       index.timer.unref();
@@ -126,7 +137,7 @@ export class SyncedVectorIndex extends EventEmitter implements VectorIndex {
         await c.query(
           `INSERT INTO ${this.s}.vector_rows SELECT $1, f, e FROM unnest($2::text[], $3::bytea[]) AS u(f, e)
            ON CONFLICT (collection_id, face_id) DO UPDATE SET embedding = EXCLUDED.embedding`,
-          [collectionId, ids, part.map(([, v]) => toBytes(v))],
+          [collectionId, ids, part.map(([id, v]) => this.seal(collectionId, id, v))],
         );
         await this.log(c, collectionId, ids);
       }
@@ -281,7 +292,11 @@ export class SyncedVectorIndex extends EventEmitter implements VectorIndex {
           after,
         );
         if (!rows.length) break;
-        for (const r of rows) await memory.add(r.collection_id, [{ id: r.face_id, vector: fromBytes(r.embedding) }]);
+        for (const r of rows) {
+          await memory.add(r.collection_id, [
+            { id: r.face_id, vector: this.open(r.collection_id, r.face_id, r.embedding) },
+          ]);
+        }
         const last = rows[rows.length - 1]!;
         after = [last.collection_id, last.face_id];
       }
@@ -305,8 +320,17 @@ export class SyncedVectorIndex extends EventEmitter implements VectorIndex {
     );
     await this.memory.add(
       collectionId,
-      rows.map((r) => ({ id: r.face_id, vector: fromBytes(r.embedding) })),
+      rows.map((r) => ({ id: r.face_id, vector: this.open(collectionId, r.face_id, r.embedding) })),
     );
+  }
+
+  private seal(collectionId: string, faceId: string, v: Float32Array): Buffer {
+    const plain = toBytes(v);
+    return this.opts.cipher ? this.opts.cipher.seal(plain, `${collectionId}/${faceId}`) : plain;
+  }
+
+  private open(collectionId: string, faceId: string, stored: Buffer): Float32Array {
+    return fromBytes(this.opts.cipher ? this.opts.cipher.open(stored, `${collectionId}/${faceId}`) : stored);
   }
 
   private async reloadCollection(collectionId: string): Promise<void> {
@@ -320,7 +344,7 @@ export class SyncedVectorIndex extends EventEmitter implements VectorIndex {
       if (!rows.length) return;
       await this.memory.add(
         collectionId,
-        rows.map((r) => ({ id: r.face_id, vector: fromBytes(r.embedding) })),
+        rows.map((r) => ({ id: r.face_id, vector: this.open(collectionId, r.face_id, r.embedding) })),
       );
       after = rows[rows.length - 1]!.face_id;
     }

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts';
 import { PgVectorIndex, probePgvector } from './pgvector.vector.driver.ts';
 import { SyncedVectorIndex, type SyncedVectorStatus } from './synced.vector.driver.ts';
 import { FacegateError } from '../errors.ts';
+import type { BlobCipher } from './metadata.port.ts';
 import type { VectorIndex } from './vector.port.ts';
 
 export type VectorStatus =
@@ -22,6 +23,8 @@ export async function openPostgresVectors(opts: {
   schema?: string;
   config: Pick<Config, 'collections' | 'vectors'>;
   logger: Logger;
+  /** Encryption at rest: seals the in-process fallback's stored rows (pgvector's column cannot be sealed). */
+  descriptorCipher?: BlobCipher;
 }): Promise<OpenedVectors> {
   const log = opts.logger.child({ module: 'vectors' });
   const c = opts.config.vectors;
@@ -35,6 +38,12 @@ export async function openPostgresVectors(opts: {
       efConstruction: c.hnswEfConstruction,
     });
     log.info({ version: probe.version, efSearch: c.hnswEfSearch }, 'vectors in pgvector (HNSW, cosine)');
+    if (opts.descriptorCipher) {
+      log.warn(
+        'encryption at rest: descriptors in the faces table are sealed, but face_vectors holds them in the clear ' +
+          '(an index cannot search ciphertext); use FACEGATE_VECTOR_INDEX=memory to store none in the clear',
+      );
+    }
     const status = { driver: 'pgvector', version: probe.version, degraded: false } as const;
     return { index, status: () => status, close: async () => undefined };
   }
@@ -54,6 +63,7 @@ export async function openPostgresVectors(opts: {
     quantize: opts.config.collections.vectorFormat === 'int8',
     consistency: c.consistency,
     pollMs: c.syncPollMs,
+    ...(opts.descriptorCipher ? { cipher: opts.descriptorCipher } : {}),
   });
   return {
     index,

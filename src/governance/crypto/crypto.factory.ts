@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import type { Config } from '../../config/config.schema.ts';
 import { FacegateError } from '../../errors.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
-import type { BlobCipher } from '../../collections/sqlite.metadata.driver.ts';
-import { encryptedObjectStore, openBlob, sealBlob } from './encrypted.object-store.ts';
+import type { BlobCipher } from '../../collections/metadata.port.ts';
+import { encryptedObjectStore, openBlob, sealBlob, sealedKeyId } from './encrypted.object-store.ts';
 import { Keyring, parseMasterKey } from './keyring.ts';
 
 export const keyringPath = (dataDir: string): string => join(dataDir, 'keys', 'data-keys.json');
@@ -40,7 +40,11 @@ export function protectObjects(config: Readonly<Config>, dataDir: string, inner:
   return master ? encryptedObjectStore(inner, new Keyring(keyringPath(dataDir), master)) : inner;
 }
 
-/** The descriptor column's cipher when a master key is configured (the vector index still holds plaintext). */
+/**
+ * The descriptors' cipher when a master key is configured: the metadata store's descriptor column (SQLite and
+ * Postgres) and the rows the in-process index is kept in step from on Postgres (vector_rows). The in-memory index
+ * and pgvector's column hold plaintext: an index cannot search ciphertext.
+ */
 export function descriptorCipherOf(config: Readonly<Config>, dataDir: string): BlobCipher | undefined {
   const master = masterKeyOf(config);
   if (!master) return undefined;
@@ -49,5 +53,6 @@ export function descriptorCipherOf(config: Readonly<Config>, dataDir: string): B
   return {
     seal: (plain, aad) => sealBlob(keyring, plain, bound(aad)),
     open: (stored, aad) => openBlob(keyring, stored, bound(aad), `Descriptor of face ${aad}`),
+    current: (stored) => sealedKeyId(stored) === keyring.active().id,
   };
 }

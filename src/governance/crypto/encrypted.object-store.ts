@@ -15,6 +15,13 @@ export function isEncrypted(body: Uint8Array): boolean {
   return body.length > 5 && Buffer.from(body.buffer, body.byteOffset, 4).equals(MAGIC);
 }
 
+/** The id of the data key `stored` is sealed under; undefined for plaintext. */
+export function sealedKeyId(stored: Uint8Array): string | undefined {
+  if (!isEncrypted(stored)) return undefined;
+  const buf = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
+  return buf.subarray(5, 5 + buf[4]!).toString('ascii');
+}
+
 /** "FGE1" ‖ key-id length ‖ key id ‖ AES-256-GCM(iv ‖ tag ‖ ciphertext) under the active data key. */
 export function sealBlob(keyring: Keyring, plain: Uint8Array, boundTo: Buffer): Buffer {
   const { id, key: dk } = keyring.active();
@@ -25,11 +32,10 @@ export function sealBlob(keyring: Keyring, plain: Uint8Array, boundTo: Buffer): 
 /** The plaintext of a sealed BLOB; BLOBs without the marker are returned as they are. */
 export function openBlob(keyring: Keyring, stored: Uint8Array, boundTo: Buffer, what: string): Buffer {
   const buf = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
-  if (!isEncrypted(stored)) return buf;
-  const n = buf[4]!;
-  const id = buf.subarray(5, 5 + n).toString('ascii');
+  const id = sealedKeyId(stored);
+  if (id === undefined) return buf;
   try {
-    return open(keyring.get(id), buf.subarray(5 + n), boundTo);
+    return open(keyring.get(id), buf.subarray(5 + id.length), boundTo);
   } catch (e) {
     if (e instanceof FacegateError) throw e;
     throw new FacegateError('ENCRYPTION_FAILED', `${what} does not decrypt (altered or moved)`, { cause: e });
