@@ -13,6 +13,11 @@ export interface Column {
   kind: Kind;
   /** Left out of the comparison (a value Postgres derives, e.g. an insertion order). */
   uncompared?: boolean;
+  /**
+   * A BLOB that SQLite may hold sealed (encryption at rest, governance/crypto), bound to the string this returns:
+   * it is opened before the copy and the comparison, since the Postgres store keeps it as is.
+   */
+  sealedBy?: (row: Record<string, unknown>) => string;
 }
 
 export interface TableCopy {
@@ -63,7 +68,7 @@ export const TABLES: TableCopy[] = [
       c('model_version', 'text'),
       c('user_id', 'text'),
       c('created_at', 'ts'),
-      c('descriptor', 'blob'),
+      { ...c('descriptor', 'blob'), sealedBy: (r) => `${String(r.collection_id)}/${String(r.id)}` },
     ],
   },
   {

@@ -1,7 +1,8 @@
 // Copies an embedded deployment database into Postgres (`facegate migrate --to postgres`) and compares the two
 // (`--check`). Resumable: rows go in batches with ON CONFLICT DO NOTHING, so a copy that was interrupted is run again
 // and skips what is already there. Verified per table by row counts and an order-independent checksum (the sum of a
-// hash of each row's values, converted to one canonical form on both sides).
+// hash of each row's values, converted to one canonical form on both sides). Descriptors sealed on SQLite (encryption
+// at rest) are opened on the way: the Postgres metadata store keeps descriptors as they are.
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Pool } from 'pg';
@@ -11,9 +12,17 @@ import { pgCandidateStore } from '../apps/proctor/candidates.pg.ts';
 import { pgPeopleStore } from '../apps/verify/people.pg.ts';
 import { openPgMetadataStore } from '../collections/pg.metadata.driver.ts';
 import { openPgNotifyStore } from '../notify/notify.pg.driver.ts';
+import type { BlobCipher } from '../collections/sqlite.metadata.driver.ts';
+import { FacegateError } from '../errors.ts';
+import { isEncrypted } from '../governance/crypto/encrypted.object-store.ts';
 import { withPgTransaction } from './pg.database.ts';
 import { pgIdent } from './pg.migrate.ts';
 import { TABLES, type Column, type TableCopy } from './pg.copy.tables.ts';
+
+export interface CopyOptions {
+  /** Opens descriptors sealed at rest (the deployment's master key); without it a sealed descriptor stops the copy. */
+  descriptors?: BlobCipher;
+}
 
 export interface TableReport {
   table: string;
@@ -104,23 +113,43 @@ class Checksum {
 const hasTable = (db: Database, name: string): boolean =>
   db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
 
-/** SQLite rows of a table in rowid pages. */
-function* sqliteRows(db: Database, t: TableCopy, page = 500): Generator<Record<string, unknown>[]> {
+/** A sealed BLOB's plaintext (BLOBs written before encryption pass as they are). */
+function unseal(c: Column, row: Record<string, unknown>, options: CopyOptions): void {
+  const v = row[c.from];
+  if (!c.sealedBy || !(v instanceof Uint8Array) || !isEncrypted(v)) return;
+  if (!options.descriptors) {
+    throw new FacegateError(
+      'INVALID_PARAMETER',
+      `${c.from} values are encrypted at rest: set FACEGATE_MASTER_KEY (or _FILE) as for the server`,
+    );
+  }
+  row[c.from] = options.descriptors.open(Buffer.from(v), c.sealedBy(row));
+}
+
+/** SQLite rows of a table in rowid pages, sealed BLOBs opened. */
+function* sqliteRows(
+  db: Database,
+  t: TableCopy,
+  options: CopyOptions,
+  page = 500,
+): Generator<Record<string, unknown>[]> {
   const cols = t.columns.map((c) => (c.from === 'rowid' ? 'rowid AS "rowid"' : `"${c.from}"`)).join(', ');
   const stmt = db.prepare(`SELECT rowid AS __r, ${cols} FROM "${t.table}" WHERE rowid > ? ORDER BY rowid LIMIT ?`);
+  const sealed = t.columns.filter((c) => c.sealedBy);
   for (let after = 0; ;) {
     const rows = stmt.all(after, page) as Record<string, unknown>[];
     if (rows.length === 0) return;
+    for (const r of rows) for (const c of sealed) unseal(c, r, options);
     yield rows;
     after = Number(rows[rows.length - 1]!.__r);
   }
 }
 
-async function copyTable(db: Database, pool: Pool, s: string, t: TableCopy): Promise<void> {
+async function copyTable(db: Database, pool: Pool, s: string, t: TableCopy, options: CopyOptions): Promise<void> {
   const target = `${s}.${pgIdent(t.pgTable ?? t.table)}`;
   const cols = t.columns.map((c) => `"${c.to}"`).join(', ');
   const override = t.identity ? ' OVERRIDING SYSTEM VALUE' : '';
-  for (const rows of sqliteRows(db, t)) {
+  for (const rows of sqliteRows(db, t, options)) {
     const params: unknown[] = [];
     const tuples = rows.map((r) => `(${t.columns.map((c) => `$${params.push(toPg(c.kind, r[c.from]))}`).join(', ')})`);
     // One transaction per batch: a batch is in or out, and a rerun skips it.
@@ -144,6 +173,9 @@ async function pgChecksum(pool: Pool, s: string, t: TableCopy): Promise<Checksum
   const sum = new Checksum();
   const compared = t.columns.filter((c) => !c.uncompared);
   const target = `${s}.${pgIdent(t.pgTable ?? t.table)}`;
+  // --check before any copy: a table not created yet holds no rows.
+  const exists = await pool.query<{ r: string | null }>('SELECT to_regclass($1) AS r', [target]);
+  if (!exists.rows[0]?.r) return sum;
   const key = t.key.map((k) => `"${k}"`).join(', ');
   const keyCols = t.key.map((k) => `"${k}" AS "__k_${k}"`).join(', ');
   for (let after: unknown[] | undefined; ;) {
@@ -160,22 +192,27 @@ async function pgChecksum(pool: Pool, s: string, t: TableCopy): Promise<Checksum
   }
 }
 
-function sqliteChecksum(db: Database, t: TableCopy): Checksum {
+function sqliteChecksum(db: Database, t: TableCopy, options: CopyOptions): Checksum {
   const sum = new Checksum();
   const compared = t.columns.filter((c) => !c.uncompared);
-  for (const rows of sqliteRows(db, t, 2000)) {
+  for (const rows of sqliteRows(db, t, options, 2000)) {
     for (const r of rows) sum.add(compared.map((c) => canonical(c.kind, r[c.from], 'sqlite')));
   }
   return sum;
 }
 
 /** Counts and checksums of every copied table on both sides. */
-export async function comparePg(db: Database, pool: Pool, schema: string): Promise<TableReport[]> {
+export async function comparePg(
+  db: Database,
+  pool: Pool,
+  schema: string,
+  options: CopyOptions = {},
+): Promise<TableReport[]> {
   const s = pgIdent(schema);
   const out: TableReport[] = [];
   for (const t of TABLES) {
     if (!hasTable(db, t.table)) continue;
-    const a = sqliteChecksum(db, t);
+    const a = sqliteChecksum(db, t, options);
     const b = await pgChecksum(pool, s, t);
     out.push({
       table: t.table,
@@ -195,13 +232,14 @@ export async function copyToPg(
   pool: Pool,
   schema: string,
   onTable: (table: string) => void = () => undefined,
+  options: CopyOptions = {},
 ): Promise<TableReport[]> {
   await preparePgSchema(pool, schema);
   const s = pgIdent(schema);
   for (const t of TABLES) {
     if (!hasTable(db, t.table)) continue;
     onTable(t.table);
-    await copyTable(db, pool, s, t);
+    await copyTable(db, pool, s, t, options);
   }
-  return comparePg(db, pool, schema);
+  return comparePg(db, pool, schema, options);
 }

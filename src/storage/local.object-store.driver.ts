@@ -89,6 +89,29 @@ export class LocalObjectStore implements ObjectStore {
     return keys.length > limit && last !== undefined ? { objects, nextStartAfter: last } : { objects };
   }
 
+  /** The buckets that hold (or held) objects: the directories under the root with a valid bucket name. */
+  async buckets(): Promise<string[]> {
+    let entries;
+    try {
+      entries = await readdir(this.root, { withFileTypes: true });
+    } catch (e) {
+      if (isMissing(e)) return [];
+      throw e;
+    }
+    const valid = (name: string) => {
+      try {
+        checkBucket(name);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    return entries
+      .filter((e) => e.isDirectory() && valid(e.name))
+      .map((e) => e.name)
+      .sort(byteCompare);
+  }
+
   /**
    * Removes the temporary files ('#tmp-…') of writes a crash interrupted, older than `olderThanMs` (a write in
    * flight in another process is younger). Returns how many.

@@ -1,5 +1,5 @@
 // The ObjectStore port: images and thumbnails as objects in buckets (S3's model). Drivers: a local directory
-// (local.object-store.driver.ts, embedded default); S3-compatible later. Every driver runs
+// (local.object-store.driver.ts, embedded default) and S3-compatible (s3.object-store.driver.ts). Every driver runs
 // test/contract/object-store.contract.ts.
 
 export interface ObjectInfo {
@@ -8,6 +8,8 @@ export interface ObjectInfo {
   /** Bytes. */
   size: number;
   lastModified: Date;
+  /** The store's own content tag where it keeps one (S3's ETag, quotes removed); absent on the local directory. */
+  etag?: string;
 }
 
 export interface ListObjectsOptions {

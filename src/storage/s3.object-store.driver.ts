@@ -97,7 +97,13 @@ export class S3ObjectStore implements ObjectStore {
       const res = await this.client.send(
         new HeadObjectCommand({ Bucket: this.opts.bucket, Key: this.keyOf(bucket, key) }),
       );
-      return { bucket, key, size: res.ContentLength ?? 0, lastModified: res.LastModified ?? new Date(0) };
+      return {
+        bucket,
+        key,
+        size: res.ContentLength ?? 0,
+        lastModified: res.LastModified ?? new Date(0),
+        ...etagOf(res.ETag),
+      };
     } catch (e) {
       if (isMissing(e)) return undefined;
       throw this.failure('head', e);
@@ -142,7 +148,13 @@ export class S3ObjectStore implements ObjectStore {
       for (const o of res.Contents ?? []) {
         const key = decodeKey(o.Key!.slice(base.length));
         if (exact || key.startsWith(prefix)) {
-          objects.push({ bucket, key, size: o.Size ?? 0, lastModified: o.LastModified ?? new Date(0) });
+          objects.push({
+            bucket,
+            key,
+            size: o.Size ?? 0,
+            lastModified: o.LastModified ?? new Date(0),
+            ...etagOf(o.ETag),
+          });
         }
       }
       const last = res.Contents?.[res.Contents.length - 1]?.Key;
@@ -171,6 +183,9 @@ export class S3ObjectStore implements ObjectStore {
     });
   }
 }
+
+const etagOf = (etag: string | undefined): { etag?: string } =>
+  etag ? { etag: etag.replace(/^(W\/)?"|"$/g, '') } : {};
 
 /** "%" → "%25"; a segment "." or ".." → "%2E" / "%2E%2E". Reversible; the identity on ordinary keys. */
 export function encodeKey(key: string): string {

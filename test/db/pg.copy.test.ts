@@ -126,6 +126,9 @@ test(
     try {
       await fill(dir);
       const d = openDeploymentDatabase(dir);
+      // --check before any copy: the tables are not there yet, so every non-empty table differs.
+      const before = await comparePg(d.db, pg.pool, pg.schema);
+      assert.ok(before.every((r) => r.pgRows === 0 && r.same === (r.sqliteRows === 0)));
       const first = await copyToPg(d.db, pg.pool, pg.schema);
       assert.ok(
         first.every((r) => r.same),
@@ -176,9 +179,10 @@ test(
         timeout: 60_000,
       });
       assert.equal(cli.status, 1, cli.stderr);
-      const report = JSON.parse(cli.stdout) as { table: string; same: boolean }[];
+      const report = JSON.parse(cli.stdout) as { tables: { table: string; same: boolean }[]; objects: unknown[] };
+      assert.deepEqual(report.objects, []);
       assert.deepEqual(
-        report.filter((r) => !r.same).map((r) => r.table),
+        report.tables.filter((r) => !r.same).map((r) => r.table),
         ['people', 'sms_outbox'],
       );
     } finally {

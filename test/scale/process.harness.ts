@@ -47,8 +47,8 @@ export class ProcessSet {
   }
 
   /** Runs a CLI command to completion (e.g. `keys create`) on the shared configuration. */
-  run(args: string[]): string {
-    const dir = this.dir('cli');
+  run(args: string[], options: { dataDir?: string } = {}): string {
+    const dir = options.dataDir ?? this.dir('cli');
     const r = spawnSync(process.execPath, [BIN, ...args], {
       env: { ...process.env, ...this.env, FACEGATE_DATA_DIR: dir, FACEGATE_LOG_LEVEL: 'silent' },
       encoding: 'utf8',
@@ -58,9 +58,44 @@ export class ProcessSet {
     return r.stdout;
   }
 
-  /** Starts `serve --role <role>` and resolves once it answers /readyz with 200 (models loaded). */
-  async serve(name: string, role: 'api' | 'worker' | 'all', extra: Record<string, string> = {}): Promise<Served> {
-    const dataDir = this.dir(name);
+  /**
+   * Runs a CLI command to completion without blocking this process (a server the command talks to, such as s3rver,
+   * may run here), returning its exit status and output whatever the status. Killed after `timeoutMs`.
+   */
+  async exec(
+    args: string[],
+    options: { dataDir?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  ): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const dir = options.dataDir ?? this.dir('cli');
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...this.env, ...options.env, FACEGATE_DATA_DIR: dir, FACEGATE_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const guard = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    const [status] = (await once(child, 'close')) as [number | null];
+    clearTimeout(guard);
+    return { status, stdout, stderr };
+  }
+
+  /** A data directory removed by stopAll, for processes that must share one. */
+  dataDir(name: string): string {
+    return this.dir(name);
+  }
+
+  /**
+   * Starts `serve --role <role>` and resolves once it answers /readyz with 200 (models loaded). Each process gets a
+   * data directory of its own unless `dataDir` names one.
+   */
+  async serve(
+    name: string,
+    role: 'api' | 'worker' | 'all',
+    extra: Record<string, string> = {},
+    dataDir = this.dir(name),
+  ): Promise<Served> {
     const args = ['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--role', role];
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, FACEGATE_LOG_LEVEL: 'warn', ...this.env, ...extra },
@@ -84,6 +119,16 @@ export class ProcessSet {
       120_000,
     );
     return served;
+  }
+
+  /** SIGTERM and wait for the exit (a clean shutdown: locks released, data flushed). */
+  async stop(s: Served): Promise<void> {
+    if (s.child.exitCode !== null || s.child.signalCode !== null) return;
+    const exited = once(s.child, 'exit');
+    s.child.kill('SIGTERM');
+    const guard = setTimeout(() => s.child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(guard);
   }
 
   /** SIGKILL, as a crash: no shutdown code runs. */
