@@ -19,6 +19,9 @@ describe('bucket API writes', () => {
       await denied(h.service.putObject('uploads', 'photos/a.thumb.jpg', bytes));
       assert.equal(await h.objects.get('people', 'photos/p1.jpg'), undefined);
       await denied(h.service.define({ name: 'sneaky', bucket: 'people' }));
+      // The door's and the cameras' snapshots are no pipeline's either.
+      await denied(h.service.define({ name: 'door-tap', bucket: 'door' }));
+      await denied(h.service.define({ name: 'camera-tap', bucket: 'camera-visits' }));
       await denied(h.service.putObject('people', 'photos/p1.jpg', bytes));
       const ok = await h.service.putObject('uploads', 'photos/a.jpg', bytes);
       assert.equal(ok.size, 3);
