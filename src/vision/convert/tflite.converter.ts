@@ -9,6 +9,9 @@ import { conv, fullyConnected, pool } from './tflite-ops.nn.ts';
 import { binary, cast, concatenation, leakyRelu, reshape, stridedSlice } from './tflite-ops.tensor.ts';
 import { readTflite, TFLITE_OP, TFLITE_TYPE, type TfliteOperator } from './tflite.reader.ts';
 
+/** Part of every TFLite model's cache key: bumped with each change to this converter or its operator files. */
+export const TFLITE_CONVERTER_VERSION = 'tflite-2';
+
 const OP_NAME = Object.fromEntries(Object.entries(TFLITE_OP).map(([k, v]) => [v, k]));
 
 export interface TfliteConvertOptions {
