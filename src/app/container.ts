@@ -47,7 +47,8 @@ import { createFaceEngine } from '../vision/face.engine.ts';
 import type { CameraManager } from '../streams/camera.manager.ts';
 import { checkFfmpeg, openCameras } from '../streams/streams.factory.ts';
 import type { ProcessorService } from '../streams/processors/processor.service.ts';
-import { LivenessService } from '../liveness/liveness.service.ts';
+import { openLiveness } from '../liveness/liveness.factory.ts';
+import type { LivenessService } from '../liveness/liveness.service.ts';
 import { randomUUID } from 'node:crypto';
 import { openProcessors } from '../streams/processors/processors.factory.ts';
 import type { FaceEngine } from '../vision/vision.types.ts';
@@ -84,7 +85,7 @@ export interface Services {
   cameras: CameraManager;
   /** Rekognition stream processors over the cameras (records to configured webhook / MQTT targets). */
   processors: ProcessorService;
-  /** Face Liveness sessions (in memory: they live 3 minutes). */
+  /** Face Liveness sessions (on the deployment database; frames in the object store). */
   liveness: LivenessService;
 }
 
@@ -284,10 +285,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     opened.manager.addSink(auditVisitSink((await get('governance')).audit, logger.child({ module: 'audit' })));
     return { value: opened.manager, close: () => opened.close() };
   },
+  // Sessions, frames and lockout failures on the deployment's database; frames in the object store.
   liveness: async ({ config, logger, get }) => {
-    const [engine, objects] = [await get('engine'), await get('objects')];
-    const [now, log] = [() => Date.now(), logger.child({ module: 'liveness' })];
-    return { value: new LivenessService({ engine, objects, now, uuid: randomUUID, log, ...config.liveness }) };
+    const [engine, objects, database] = [await get('engine'), await get('objects'), await get('database')];
+    const opened = await openLiveness({ config, logger, engine, objects, database, uuid: randomUUID });
+    return { value: opened.service, close: () => opened.close() };
   },
   processors: async ({ config, logger, get }) => {
     const database = await get('database');

@@ -24,6 +24,12 @@ export const configSchema = z.object({
     requestTimeoutSeconds: int(1, 3600).default(60),
     /** api: HTTP, no job workers; worker: job workers + outbox, health endpoints only; all: both (app/deployment.ts). */
     role: z.enum(['api', 'worker', 'all']).default('all'),
+    /**
+     * The load balancers whose X-Forwarded-For is believed: addresses, CIDR ranges or loopback / linklocal /
+     * uniquelocal, comma-separated. Unset: the client address is the peer's (a proxy in front then looks like one
+     * client to the liveness lockout, the rate limits and the audit log).
+     */
+    trustProxy: z.string().min(1).optional(),
   }),
   auth: z.object({
     /** Off only by an explicit flag (`facegate serve --no-auth`); never by default. */

@@ -14,6 +14,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_MAX_BODY_BYTES_IN_FLIGHT: 'server.maxBodyBytesInFlight',
   FACEGATE_REQUEST_TIMEOUT_SECONDS: 'server.requestTimeoutSeconds',
   FACEGATE_ROLE: 'server.role',
+  FACEGATE_TRUST_PROXY: 'server.trustProxy',
   FACEGATE_AUTH_DISABLED: 'auth.disabled',
   FACEGATE_ACCESS_KEY_ID: 'auth.accessKeyId',
   FACEGATE_SECRET_ACCESS_KEY: 'auth.secretAccessKey',

@@ -1,26 +1,37 @@
 // Face Liveness sessions (Rekognition's CreateFaceLivenessSession / GetFaceLivenessSessionResults): a session is
 // created by the application's backend, the browser page (/liveness) posts a short selfie sequence of frames to it,
 // every frame is scored by the engine (head pose + the anti-spoof models), and completing it judges the challenge
-// (liveness.challenge.ts). A session is single-use and expires EXPIRY_MS after creation; a device with
-// LOCKOUT_FAILURES failed sessions within LOCKOUT_WINDOW_MS is refused.
+// (liveness.challenge.ts). A session is single-use and expires EXPIRY_MS after creation; a client with
+// LOCKOUT_FAILURES failed sessions within LOCKOUT_WINDOW_MS is refused (liveness.lockout.ts).
 //
-// Sessions are held in memory (they live 3 minutes; a restart ends open ones): completed results are kept for
-// RESULT_KEEP_MS so the backend can read them. Reference and audit images go to the object store when the session
-// names an OutputConfig bucket, else they are returned inline.
+// Nothing of a session lives in the process: sessions, scored frames and lockout failures are rows of the
+// deployment's database (LivenessStore), one-face frames are objects (bucket `liveness`, sessions/<id>/frames/…), so
+// a session created through one process can take its frames through another and be read through a third. Single use
+// holds across processes because completing first claims the session in one conditional UPDATE. Results are kept
+// RESULT_KEEP_MS. Reference and audit images go to the session's OutputConfig bucket when it names one, else they stay
+// frame objects and are returned inline.
 import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import type { Box, FaceEngine } from '../vision/vision.types.ts';
 import { auditFrames, judge, progress, type ChallengeProgress, type FrameScore } from './liveness.challenge.ts';
-import { DeviceLockout } from './liveness.lockout.ts';
+import { LOCKOUT_WINDOW_MS, Lockout, lockoutKeys, type LivenessClient } from './liveness.lockout.ts';
+import type { LivenessStore, SessionRow, StoredFrame, StoredImage } from './liveness.store.port.ts';
 
 export const EXPIRY_MS = 3 * 60_000;
 export const RESULT_KEEP_MS = 60 * 60_000;
+/** A claimed session whose judge has not recorded a verdict this long after expiry is taken for dead: EXPIRED. */
+export const STUCK_MS = 60_000;
 /** Frames per session (the page sends ≤ 48); with ≤ 1.5 MB a frame, what one session can hold is bounded. */
 export const MAX_FRAMES = 60;
+/** Open sessions at once, deployment-wide. */
 export const MAX_SESSIONS = 10_000;
 /** Rekognition's limit on AuditImagesLimit. */
 export const MAX_AUDIT_IMAGES = 4;
+/** Where frames are kept while a session is open (and, without an output bucket, its result images). */
+export const LIVENESS_BUCKET = 'liveness';
+const SWEEP_EVERY_MS = 60_000;
+const SWEEP_BATCH = 100;
 
 export type LivenessStatus = 'CREATED' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'EXPIRED';
 
@@ -28,6 +39,8 @@ export interface CreateSessionInput {
   auditImagesLimit?: number;
   output?: { bucket: string; keyPrefix?: string };
   clientRequestToken?: string;
+  /** Who creates it (`sigv4:<access key>`, `key:<API key id>`, `jwt:<subject>`): part of its lockout keys. */
+  creator?: string;
 }
 
 export interface SessionImage {
@@ -50,178 +63,231 @@ export interface FrameResult {
   challenge: ChallengeProgress;
 }
 
-interface Session {
-  id: string;
-  createdAt: number;
-  auditImagesLimit: number;
-  output?: { bucket: string; keyPrefix: string };
-  frames: { bytes: Uint8Array; score: FrameScore }[];
-  devices: Set<string>;
-  pending: Set<Promise<unknown>>;
-  completing?: Promise<SessionResults>;
-  result?: SessionResults;
-  /** Why it failed (logs, the page). */
-  reason?: string;
-  token?: string;
+export interface Completed {
+  sessionId: string;
+  status: 'SUCCEEDED' | 'FAILED';
+  confidence: number;
+  /** Why it failed (logs, the page; never on the Rekognition wire); empty when it passed. */
+  reason: string;
 }
 
 export interface LivenessDeps {
   engine: Pick<FaceEngine, 'analyze' | 'similarity'>;
   objects: ObjectStore;
+  store: LivenessStore;
   now: () => number;
   uuid: () => string;
-  /** A SUCCEEDED session below this confidence counts as a failure for the device lockout. */
+  /** A SUCCEEDED session below this confidence counts as a failure for the lockout. */
   passConfidence: number;
   /** Verdicts are logged (session id, status, confidence, reason, frame count: no image, no descriptor). */
   log?: Logger;
 }
 
 export class LivenessService {
-  private readonly sessions = new Map<string, Session>();
-  private readonly tokens = new Map<string, string>();
-  readonly lockout: DeviceLockout;
+  readonly lockout: Lockout;
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: LivenessDeps) {
-    this.lockout = new DeviceLockout(deps.now);
+    this.lockout = new Lockout(deps.store, deps.now);
   }
 
-  create(input: CreateSessionInput): string {
-    this.sweep();
-    if (input.clientRequestToken) {
-      const known = this.tokens.get(input.clientRequestToken);
-      if (known && this.sessions.has(known)) return known;
-    }
-    if (this.sessions.size >= MAX_SESSIONS) throw new FacegateError('THROTTLED', 'Too many open liveness sessions');
+  async create(input: CreateSessionInput): Promise<string> {
     const limit = input.auditImagesLimit ?? 0;
     if (!Number.isInteger(limit) || limit < 0 || limit > MAX_AUDIT_IMAGES)
       throw new FacegateError('INVALID_PARAMETER', `AuditImagesLimit must be 0–${MAX_AUDIT_IMAGES}`);
-    const id = this.deps.uuid();
-    this.sessions.set(id, {
-      id,
-      createdAt: this.deps.now(),
+    const now = this.deps.now();
+    if (now - this.lastSweep >= SWEEP_EVERY_MS) await this.sweep();
+    if ((await this.deps.store.openCount(this.openSince())) >= MAX_SESSIONS)
+      throw new FacegateError('THROTTLED', 'Too many open liveness sessions');
+    return this.deps.store.create({
+      id: this.deps.uuid(),
+      creator: input.creator ?? 'local',
+      clientToken: input.clientRequestToken ?? null,
+      createdAt: now,
       auditImagesLimit: limit,
-      ...(input.output ? { output: { bucket: input.output.bucket, keyPrefix: input.output.keyPrefix ?? '' } } : {}),
-      frames: [],
-      devices: new Set(),
-      pending: new Set(),
-      ...(input.clientRequestToken ? { token: input.clientRequestToken } : {}),
+      output: input.output ? { bucket: input.output.bucket, keyPrefix: input.output.keyPrefix ?? '' } : null,
     });
-    if (input.clientRequestToken) this.tokens.set(input.clientRequestToken, id);
-    return id;
   }
 
   /**
-   * Scores one frame (JPEG/PNG bytes) of an open session, posted from `devices` (the client address and, when the
-   * page sends one, its device id: either being locked refuses the frame, and a failure counts against both).
+   * Scores one frame (JPEG/PNG bytes) of an open session, posted by `client`. A locked client is refused; the
+   * session records the client's lockout keys, and a failed session counts against each of them.
    */
-  async addFrame(sessionId: string, devices: readonly string[], bytes: Uint8Array): Promise<FrameResult> {
-    for (const d of devices) this.lockout.check(d);
-    const s = this.open(sessionId);
-    if (s.frames.length + s.pending.size >= MAX_FRAMES)
-      throw new FacegateError('INVALID_PARAMETER', `A session takes at most ${MAX_FRAMES} frames; complete it`);
-    for (const d of devices) s.devices.add(d);
-    const work = this.deps.engine.analyze(bytes, { liveness: true, descriptors: true });
-    s.pending.add(work);
-    let score: FrameScore;
-    try {
-      const { faces } = await work;
-      const f = faces.length === 1 ? faces[0]! : undefined;
-      score = f
-        ? {
-            faces: 1,
-            yaw: f.pose.yaw,
-            liveness: f.liveness ?? 0,
-            box: f.box,
-            ...(f.descriptor && { descriptor: f.descriptor }),
-          }
-        : { faces: faces.length, yaw: 0, liveness: 0 };
-    } finally {
-      s.pending.delete(work);
-    }
-    // The session may have ended while the frame was analysed: a late frame is not added.
-    if (s.completing || this.expired(s)) throw new FacegateError('LIVENESS_SESSION_ENDED');
+  async addFrame(sessionId: string, client: LivenessClient, bytes: Uint8Array): Promise<FrameResult> {
+    const s = await this.session(sessionId);
+    const keys = lockoutKeys(s.creator, client);
+    await this.lockout.check(keys);
+    this.mustBeOpen(s);
+    if (s.frameCount >= MAX_FRAMES) throw this.full();
+    const { faces } = await this.deps.engine.analyze(bytes, { liveness: true, descriptors: true });
+    const f = faces.length === 1 ? faces[0]! : undefined;
+    const score: FrameScore = f
+      ? {
+          faces: 1,
+          yaw: f.pose.yaw,
+          liveness: f.liveness ?? 0,
+          box: f.box,
+          ...(f.descriptor && { descriptor: f.descriptor }),
+        }
+      : { faces: faces.length, yaw: 0, liveness: 0 };
     // Only one-face frames can become reference or audit images: the others' bytes are not kept.
-    s.frames.push({ bytes: score.faces === 1 ? bytes : new Uint8Array(0), score });
-    return { frame: s.frames.length, score, challenge: progress(s.frames.map((x) => x.score)) };
+    const objectKey = f ? `sessions/${sessionId}/frames/${this.deps.uuid()}` : null;
+    if (objectKey) await this.deps.objects.put(LIVENESS_BUCKET, objectKey, bytes);
+    const added = await this.deps.store.addFrame(sessionId, { score, objectKey }, keys, {
+      openSince: this.openSince(),
+      maxFrames: MAX_FRAMES,
+    });
+    if ('refused' in added) {
+      // The session ended (or filled up) while the frame was analysed, maybe through another process.
+      if (objectKey) await this.deps.objects.delete(LIVENESS_BUCKET, objectKey).catch(() => false);
+      if (added.refused === 'full') throw this.full();
+      if (added.refused === 'missing') throw this.notFound(sessionId);
+      throw new FacegateError('LIVENESS_SESSION_ENDED');
+    }
+    const frames = await this.deps.store.frames(sessionId);
+    return { frame: added.seq, score, challenge: progress(frames.map((x) => x.score)) };
   }
 
-  /** Ends the session and judges it; a second call is refused (single use). */
-  complete(sessionId: string, devices: readonly string[] = []): Promise<SessionResults> {
-    for (const d of devices) this.lockout.check(d);
-    const s = this.open(sessionId);
-    s.completing = this.finish(s);
-    return s.completing;
+  /** Ends the session and judges it. Exactly one completion wins, whichever process it reaches (single use). */
+  async complete(sessionId: string, client?: LivenessClient): Promise<Completed> {
+    const s = await this.session(sessionId);
+    if (client) await this.lockout.check(lockoutKeys(s.creator, client));
+    if (!(await this.deps.store.claim(sessionId, this.openSince()))) {
+      this.mustBeOpen((await this.deps.store.get(sessionId)) ?? s);
+      throw new FacegateError('LIVENESS_SESSION_ENDED', `Session ${sessionId} was already used`);
+    }
+    return this.judgeClaimed(s);
   }
 
-  results(sessionId: string): SessionResults {
-    const s = this.sessions.get(sessionId);
-    if (!s) throw new FacegateError('LIVENESS_SESSION_NOT_FOUND', `Session ${sessionId} does not exist`);
-    if (s.result) return s.result;
-    if (this.expired(s)) return { sessionId, status: 'EXPIRED' };
-    return { sessionId, status: s.frames.length > 0 || s.pending.size > 0 ? 'IN_PROGRESS' : 'CREATED' };
+  async results(sessionId: string): Promise<SessionResults> {
+    const s = await this.session(sessionId);
+    const status = this.statusOf(s);
+    if (status !== 'SUCCEEDED' && status !== 'FAILED') return { sessionId, status };
+    const out: SessionResults = { sessionId, status, confidence: s.confidence ?? 0 };
+    if (s.reference) {
+      out.referenceImage = await this.image(s.reference);
+      out.auditImages = [];
+      for (const a of s.audits) out.auditImages.push(await this.image(a));
+    }
+    return out;
   }
 
-  /** Why a finished session failed (empty when it passed or is not finished). */
-  reason(sessionId: string): string {
-    return this.sessions.get(sessionId)?.reason ?? '';
+  /**
+   * Expires open sessions past EXPIRY_MS (their frames are deleted), deletes sessions past RESULT_KEEP_MS with
+   * their images, and forgets failures older than the lockout window. Bounded per call; safe in every process at once.
+   */
+  async sweep(): Promise<void> {
+    const now = this.deps.now();
+    this.lastSweep = now;
+    try {
+      const expired = await this.deps.store.expire(now - EXPIRY_MS, now - EXPIRY_MS - STUCK_MS, SWEEP_BATCH);
+      const removed = await this.deps.store.remove(now - RESULT_KEEP_MS, SWEEP_BATCH);
+      await this.deleteObjects([...expired, ...removed].flatMap((x) => x.objectKeys));
+      await this.deps.store.pruneFailures(now - LOCKOUT_WINDOW_MS);
+    } catch (e) {
+      this.deps.log?.error({ err: e }, 'liveness sweep failed');
+    }
   }
 
-  private open(sessionId: string): Session {
-    const s = this.sessions.get(sessionId);
-    if (!s) throw new FacegateError('LIVENESS_SESSION_NOT_FOUND', `Session ${sessionId} does not exist`);
-    if (s.completing) throw new FacegateError('LIVENESS_SESSION_ENDED', `Session ${sessionId} was already used`);
-    if (this.expired(s)) throw new FacegateError('LIVENESS_SESSION_ENDED', `Session ${sessionId} has expired`);
+  private async judgeClaimed(s: SessionRow): Promise<Completed> {
+    const frames = await this.deps.store.frames(s.id);
+    const scores = frames.map((f) => f.score);
+    const v = judge(scores, (a, b) => this.deps.engine.similarity(a, b));
+    const kept = new Set<string>();
+    const image = async (i: number, name: string): Promise<StoredImage> => {
+      const f = frames[i]!;
+      const box = f.score.box!;
+      const key = this.frameKey(f);
+      if (!s.output) {
+        kept.add(key);
+        return { frameKey: key, box };
+      }
+      const out = `${s.output.keyPrefix}${s.id}/${name}.jpg`;
+      await this.deps.objects.put(s.output.bucket, out, await this.frameBytes(key));
+      return { object: { bucket: s.output.bucket, name: out }, box };
+    };
+    const reference = v.reference >= 0 ? await image(v.reference, 'reference') : null;
+    const audits: StoredImage[] = [];
+    if (v.reference >= 0) {
+      const picked = auditFrames(scores, v.reference, s.auditImagesLimit);
+      for (const [k, i] of picked.entries()) audits.push(await image(i, `audit_${k}`));
+    }
+    const failed = !v.passed || v.confidence < this.deps.passConfidence;
+    const reason = v.reason || (v.confidence < this.deps.passConfidence ? 'the anti-spoof score is low' : '');
+    const status = v.passed ? 'SUCCEEDED' : 'FAILED';
+    const at = this.deps.now();
+    const verdict = { status, confidence: v.confidence, reason, reference, audits, at, failed } as const;
+    const recorded = await this.deps.store.finish(s.id, verdict);
+    // Recorded late (the session was swept as stuck meanwhile): its frames and images are being deleted.
+    if (!recorded) throw new FacegateError('LIVENESS_SESSION_ENDED', `Session ${s.id} has expired`);
+    this.deps.log?.info(
+      { sessionId: s.id, status, confidence: v.confidence, reason, frames: scores.length },
+      'liveness session judged',
+    );
+    await this.deleteObjects(frames.flatMap((f) => (f.objectKey && !kept.has(f.objectKey) ? [f.objectKey] : [])));
+    return { sessionId: s.id, status, confidence: v.confidence, reason };
+  }
+
+  private statusOf(s: SessionRow): LivenessStatus {
+    const age = this.deps.now() - s.createdAt;
+    switch (s.status) {
+      case 'SUCCEEDED':
+      case 'FAILED':
+      case 'EXPIRED':
+        return s.status;
+      case 'COMPLETING':
+        return age > EXPIRY_MS + STUCK_MS ? 'EXPIRED' : 'IN_PROGRESS';
+      case 'CREATED':
+      case 'IN_PROGRESS':
+        return age > EXPIRY_MS ? 'EXPIRED' : s.status;
+    }
+  }
+
+  private async session(id: string): Promise<SessionRow> {
+    const s = await this.deps.store.get(id);
+    if (!s) throw this.notFound(id);
     return s;
   }
 
-  private expired(s: Session): boolean {
-    return this.deps.now() - s.createdAt > EXPIRY_MS;
+  private mustBeOpen(s: SessionRow): void {
+    const status = this.statusOf(s);
+    if (status === 'EXPIRED') throw new FacegateError('LIVENESS_SESSION_ENDED', `Session ${s.id} has expired`);
+    if (s.status === 'COMPLETING' || (status !== 'CREATED' && status !== 'IN_PROGRESS'))
+      throw new FacegateError('LIVENESS_SESSION_ENDED', `Session ${s.id} was already used`);
   }
 
-  private async finish(s: Session): Promise<SessionResults> {
-    await Promise.allSettled([...s.pending]);
-    const scores = s.frames.map((f) => f.score);
-    const v = judge(scores, (a, b) => this.deps.engine.similarity(a, b));
-    const passed = v.passed;
-    const image = async (i: number, name: string): Promise<SessionImage> => {
-      const f = s.frames[i]!;
-      const box = f.score.box!;
-      if (!s.output) return { bytes: f.bytes, box };
-      const key = `${s.output.keyPrefix}${s.id}/${name}.jpg`;
-      await this.deps.objects.put(s.output.bucket, key, f.bytes);
-      return { object: { bucket: s.output.bucket, name: key }, box };
-    };
-    const result: SessionResults = {
-      sessionId: s.id,
-      status: passed ? 'SUCCEEDED' : 'FAILED',
-      confidence: v.confidence,
-    };
-    if (v.reference >= 0) {
-      result.referenceImage = await image(v.reference, 'reference');
-      const audits = auditFrames(scores, v.reference, s.auditImagesLimit);
-      result.auditImages = [];
-      for (const [k, i] of audits.entries()) result.auditImages.push(await image(i, `audit_${k}`));
-    }
-    if (!passed || v.confidence < this.deps.passConfidence) {
-      for (const d of s.devices) this.lockout.fail(d);
-    }
-    s.reason = v.reason || (v.confidence < this.deps.passConfidence ? 'the anti-spoof score is low' : '');
-    this.deps.log?.info(
-      { sessionId: s.id, status: result.status, confidence: v.confidence, reason: s.reason, frames: scores.length },
-      'liveness session judged',
-    );
-    s.result = result;
-    s.frames = [];
-    return result;
+  /** Sessions created at or after this are still open. */
+  private openSince(): number {
+    return this.deps.now() - EXPIRY_MS;
   }
 
-  /** Forgets sessions past their result's keep time (bounded memory). */
-  private sweep(): void {
-    const now = this.deps.now();
-    for (const [id, s] of this.sessions) {
-      if (now - s.createdAt <= RESULT_KEEP_MS) continue;
-      this.sessions.delete(id);
-      if (s.token) this.tokens.delete(s.token);
+  private frameKey(f: StoredFrame): string {
+    if (!f.objectKey) throw new FacegateError('INTERNAL', `frame ${f.seq} has no image`);
+    return f.objectKey;
+  }
+
+  private async frameBytes(key: string): Promise<Uint8Array> {
+    const o = await this.deps.objects.get(LIVENESS_BUCKET, key);
+    if (!o) throw new FacegateError('INTERNAL', `liveness frame ${key} is missing from the object store`);
+    return o.body;
+  }
+
+  private async image(i: StoredImage): Promise<SessionImage> {
+    if (i.object) return { object: i.object, box: i.box };
+    return { bytes: await this.frameBytes(i.frameKey!), box: i.box };
+  }
+
+  private async deleteObjects(keys: readonly string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 8) {
+      await Promise.all(keys.slice(i, i + 8).map((k) => this.deps.objects.delete(LIVENESS_BUCKET, k)));
     }
+  }
+
+  private notFound(id: string): FacegateError {
+    return new FacegateError('LIVENESS_SESSION_NOT_FOUND', `Session ${id} does not exist`);
+  }
+
+  private full(): FacegateError {
+    return new FacegateError('INVALID_PARAMETER', `A session takes at most ${MAX_FRAMES} frames; complete it`);
   }
 }

@@ -36,6 +36,8 @@ export async function buildApp(container: Container, options: AppOptions): Promi
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     requestTimeout: container.config.server.requestTimeoutSeconds * 1000,
+    // request.ip is then the client address the trusted proxies forwarded (the liveness lockout keys on it).
+    ...(container.config.server.trustProxy ? { trustProxy: container.config.server.trustProxy } : {}),
   });
   app.addHook('onRequest', async (request, reply) => {
     // The AWS SDK reports this as $metadata.requestId.

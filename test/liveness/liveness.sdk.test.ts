@@ -1,7 +1,8 @@
 // Face Liveness through @aws-sdk/client-rekognition on a real server with the real engine: create a session, post
 // a selfie sequence built from fixture photos (frontal, turned one way, turned the other: a photo and its mirror
 // image, since mirroring flips the yaw), read the results. A clock injected into the service drives expiry and the
-// lockout window; nothing waits on time.
+// lockout window; nothing waits on time. The server believes X-Forwarded-For from loopback (FACEGATE_TRUST_PROXY),
+// so that requests can come from several client addresses.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,8 +21,10 @@ import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createFaceEngine, type LocalFaceEngine } from '../../src/vision/face.engine.ts';
 import { LocalObjectStore } from '../../src/storage/local.object-store.driver.ts';
-import { EXPIRY_MS, LivenessService } from '../../src/liveness/liveness.service.ts';
+import { EXPIRY_MS, LivenessService, RESULT_KEEP_MS } from '../../src/liveness/liveness.service.ts';
 import { LOCKOUT_WINDOW_MS } from '../../src/liveness/liveness.lockout.ts';
+import { SqliteLivenessStore } from '../../src/liveness/liveness.sqlite.driver.ts';
+import { openSqliteFile } from '../../src/db/sqlite.database.ts';
 import { preparedRuntime } from '../helpers/models.helper.ts';
 import { startServer, type Harness } from '../api/rekognition/rekognition.harness.ts';
 
@@ -42,8 +45,16 @@ before(async () => {
   engine = await createFaceEngine(loadConfig({}), createLogger('silent'), { runtime });
   objectsDir = mkdtempSync(join(tmpdir(), 'facegate-liveness-'));
   objects = new LocalObjectStore(objectsDir);
-  const liveness = new LivenessService({ engine, objects, now: () => clock, uuid: randomUUID, passConfidence: 50 });
-  h = await startServer({ overrides: { engine, objects, liveness } });
+  const store = new SqliteLivenessStore(openSqliteFile(join(objectsDir, 'facegate.db')));
+  const liveness = new LivenessService({
+    engine,
+    objects,
+    store,
+    now: () => clock,
+    uuid: randomUUID,
+    passConfidence: 50,
+  });
+  h = await startServer({ overrides: { engine, objects, liveness } }, { FACEGATE_TRUST_PROXY: 'loopback' });
   rk = h.client();
   // One person: dani_1_640 is frontal (yaw ≈ −8°), dani_640 turned (≈ −18°), its mirror turned the other way.
   frontal = await readFile(new URL('dani_1_640.jpg', FIXTURES));
@@ -65,14 +76,19 @@ async function sdkError(p: Promise<unknown>): Promise<RekognitionServiceExceptio
   assert.fail('expected the call to fail');
 }
 
-const post = (id: string, action: 'frames' | 'complete', body?: unknown, device = 'device-genuine-1') =>
+/** `device` '' sends no device id; `from` is the client address a trusted proxy forwards. */
+const post = (id: string, action: 'frames' | 'complete', body?: unknown, device = 'device-genuine-1', from?: string) =>
   fetch(`${h.url}/liveness/sessions/${id}/${action}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-facegate-device': device },
+    headers: {
+      'content-type': 'application/json',
+      ...(device && { 'x-facegate-device': device }),
+      ...(from && { 'x-forwarded-for': from }),
+    },
     body: JSON.stringify(body ?? {}),
   });
-const frame = (id: string, bytes: Buffer, device?: string) =>
-  post(id, 'frames', { image: bytes.toString('base64') }, device);
+const frame = (id: string, bytes: Buffer, device?: string, from?: string) =>
+  post(id, 'frames', { image: bytes.toString('base64') }, device, from);
 const create = async (input: ConstructorParameters<typeof CreateFaceLivenessSessionCommand>[0] = {}) =>
   (await rk.send(new CreateFaceLivenessSessionCommand(input))).SessionId!;
 const results = (SessionId: string) => rk.send(new GetFaceLivenessSessionResultsCommand({ SessionId }));
@@ -107,6 +123,8 @@ describe('Face Liveness sessions on the Rekognition protocol', () => {
     assert.deepEqual((await objects.get('live-out', `runs/${id}/reference.jpg`))!.body, new Uint8Array(frontal));
     assert.equal(r.AuditImages!.length, 2);
     for (const a of r.AuditImages!) assert.ok(await objects.head('live-out', a.S3Object!.Name!), a.S3Object!.Name);
+    // The frames were copied out: none is left in the liveness bucket.
+    assert.deepEqual((await objects.list('liveness', { prefix: `sessions/${id}/` })).objects, []);
   });
 
   test('single use: frames or a second completion after the end are refused; results stay readable', async () => {
@@ -129,6 +147,26 @@ describe('Face Liveness sessions on the Rekognition protocol', () => {
     assert.deepEqual(r.ReferenceImage!.Bytes, new Uint8Array(frontal));
     assert.equal(r.AuditImages!.length, 1);
     assert.ok(r.AuditImages![0]!.Bytes!.length > 1000);
+    // The two frames returned inline are kept (until the session is deleted), the third is not.
+    assert.equal((await objects.list('liveness', { prefix: `sessions/${id}/` })).objects.length, 2);
+  });
+
+  test('an hour after creation the sweep deletes a session with its images', async () => {
+    const id = await create({ Settings: { AuditImagesLimit: 1 } });
+    for (const b of [turnedA, frontal, turnedB]) assert.equal((await frame(id, b)).status, 200);
+    await post(id, 'complete');
+    const open = await create();
+    assert.equal((await frame(open, frontal)).status, 200);
+    const svc = await h.container.get('liveness');
+    clock += EXPIRY_MS + 1;
+    await svc.sweep();
+    assert.equal((await results(open)).Status, 'EXPIRED');
+    assert.deepEqual((await objects.list('liveness', { prefix: `sessions/${open}/` })).objects, [], 'expired frames');
+    assert.equal((await results(id)).Status, 'SUCCEEDED');
+    clock += RESULT_KEEP_MS;
+    await svc.sweep();
+    assert.equal((await sdkError(results(id))).name, 'SessionNotFoundException');
+    assert.deepEqual((await objects.list('liveness', { prefix: `sessions/${id}/` })).objects, []);
   });
 
   test('a still photo repeated (no head movement) FAILS the challenge with Confidence 0', async () => {
@@ -203,21 +241,45 @@ describe('Face Liveness sessions on the Rekognition protocol', () => {
     assert.equal(bad.status, 400);
   });
 
-  test('5 failed sessions in 3 minutes lock the device out until the window passes', async () => {
+  /** Fails one session (a still frame: no head movement) posted with `device` from `from`. */
+  const failOnce = async (device: string, from: string, id?: string) => {
+    const sid = id ?? (await create());
+    assert.equal((await frame(sid, frontal, device, from)).status, 200);
+    await post(sid, 'complete', {}, device, from);
+    assert.equal((await results(sid)).Status, 'FAILED');
+  };
+  const status = async (device: string, from: string, id?: string) =>
+    (await frame(id ?? (await create()), frontal, device, from)).status;
+
+  test('5 failed sessions in 3 minutes lock the client address out, whatever device id it sends each time', async () => {
     clock += LOCKOUT_WINDOW_MS; // the failures of the tests above leave the window
-    const device = 'device-attacker-1';
-    for (let i = 0; i < 5; i++) {
-      const id = await create();
-      assert.equal((await frame(id, frontal, device)).status, 200, `session ${i}`);
-      await post(id, 'complete', {}, device);
-      assert.equal((await results(id)).Status, 'FAILED');
-    }
-    const id = await create();
-    const locked = await frame(id, frontal, device);
+    const attacker = '203.0.113.10';
+    for (let i = 0; i < 5; i++) await failOnce(`device-rotating-${i}`, attacker);
+    const locked = await frame(await create(), frontal, 'device-never-seen', attacker);
     assert.equal(locked.status, 429);
     assert.equal(((await locked.json()) as { code: string }).code, 'LIVENESS_DEVICE_LOCKED');
+    assert.equal(await status('', attacker), 429, 'without a device id too');
+    const locking = await create();
+    assert.equal((await post(locking, 'complete', {}, 'device-never-seen', attacker)).status, 429);
+    // Another address is not locked, nor the same address on another application's (REST key's) sessions.
+    assert.equal(await status('device-other-1', '203.0.113.11'), 200);
+    const key = (await (await h.container.get('restKeys')).create({ name: 'lockout-app', role: 'operator' })).key;
+    const r = await fetch(`${h.url}/v1/liveness/sessions`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(r.status, 201);
+    const { sessionId } = (await r.json()) as { sessionId: string };
+    assert.equal(await status('device-never-seen', attacker, sessionId), 200);
     clock += LOCKOUT_WINDOW_MS;
-    const id2 = await create();
-    assert.equal((await frame(id2, frontal, device)).status, 200);
+    assert.equal(await status('device-never-seen', attacker), 200, 'the lockout ends with the window');
+  });
+
+  test('a device id that failed 5 times is locked from any address; an address with no failures is not', async () => {
+    clock += LOCKOUT_WINDOW_MS;
+    for (let i = 0; i < 5; i++) await failOnce('device-roaming-1', `198.51.100.${i + 1}`);
+    assert.equal(await status('device-roaming-1', '198.51.100.99'), 429);
+    assert.equal(await status('device-other-2', '198.51.100.99'), 200);
   });
 });

@@ -1,7 +1,8 @@
 // Multi-process, end to end: two API processes and one worker (`facegate serve --role …`, real child processes with
 // the real engine) on one Postgres schema and one S3 server (s3rver). Proves that the processes share state at once
 // (vectors, people), that a pipeline upload is processed exactly once, that a worker killed with SIGKILL mid-job is
-// retried by another worker and the run completes once, and that the outbox delivers each event once to a webhook.
+// retried by another worker and the run completes once, that the outbox delivers each event once to a webhook, and
+// that a Face Liveness session is one session whichever process takes each of its requests (single use, lockout).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -9,11 +10,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CreateCollectionCommand,
+  CreateFaceLivenessSessionCommand,
+  GetFaceLivenessSessionResultsCommand,
   IndexFacesCommand,
   ListFacesCommand,
   RekognitionClient,
   SearchFacesByImageCommand,
 } from '@aws-sdk/client-rekognition';
+import { HeadObjectCommand, ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
+import sharp from 'sharp';
 import { freshPgSchema } from '../helpers/services.ts';
 import { startS3Server, type S3Server } from '../helpers/s3.server.ts';
 import { ProcessSet, waitFor, type Served } from './process.harness.ts';
@@ -100,6 +105,8 @@ describe('two API processes and one worker on one Postgres and one S3 server', {
       FACEGATE_JOBS_BACKOFF_MS: '200',
       FACEGATE_JOBS_POLL_MS: '100',
       FACEGATE_NOTIFY_BACKOFF_MS: '200',
+      // The liveness tests post as several clients (X-Forwarded-For from loopback, as from a load balancer).
+      FACEGATE_TRUST_PROXY: 'loopback',
     });
     apiKey = (JSON.parse(procs.run(['keys', 'create', '--name', 'e2e', '--admin', '--json'])) as { key: string }).key;
     [a, b] = await Promise.all([procs.serve('api-a', 'api'), procs.serve('api-b', 'api')]);
@@ -146,6 +153,122 @@ describe('two API processes and one worker on one Postgres and one S3 server', {
     assert.equal(gone.json.unknown, true, gone.text);
     assert.deepEqual(gone.json.matches, []);
     assert.equal((await rest(a, 'GET', `/people/${personId}`)).status, 404);
+  });
+
+  // ---- Face Liveness: the session, its frames and the lockout are the deployment's, not a process's. ----
+  const frontal = image('dani_1_640.jpg');
+  const turned = image('dani_640.jpg');
+  const createSession = async (
+    p: Served,
+    Settings?: { AuditImagesLimit?: number; OutputConfig?: { S3Bucket: string } },
+  ) => (await rekognition(p).send(new CreateFaceLivenessSessionCommand({ ...(Settings && { Settings }) }))).SessionId!;
+  const page = async (
+    p: Served,
+    id: string,
+    action: 'frames' | 'complete',
+    from: string,
+    body: object = {},
+    device?: string,
+  ) => {
+    const res = await fetch(`${p.url}/liveness/sessions/${id}/${action}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-forwarded-for': from,
+        ...(device && { 'x-facegate-device': device }),
+      },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    const log = res.status >= 500 ? `\n--- ${p.name} log ---\n${p.output().slice(-4000)}` : '';
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are checked field by field
+    return { status: res.status, json: (text ? JSON.parse(text) : undefined) as any, text: text + log };
+  };
+  const postFrame = (p: Served, id: string, bytes: Buffer, from: string, device?: string) =>
+    page(p, id, 'frames', from, { image: bytes.toString('base64') }, device);
+
+  test('a liveness session created through A takes frames through both, is completed through B and read through A; a second use is refused', async () => {
+    const client = '198.51.100.20';
+    const id = await createSession(a, { AuditImagesLimit: 1, OutputConfig: { S3Bucket: 'live-out' } });
+    const mirrored = await sharp(turned).flop().jpeg({ quality: 90 }).toBuffer();
+    // Behind a load balancer each frame may reach another process: the challenge's progress spans them all.
+    const progress = [];
+    for (const [p, bytes] of [
+      [b, frontal],
+      [a, turned],
+      [b, mirrored],
+    ] as const) {
+      const r = await postFrame(p, id, bytes, client);
+      assert.equal(r.status, 200, r.text);
+      progress.push(r.json.challenge);
+    }
+    assert.deepEqual(progress.at(-1), { frontal: true, left: true, right: true });
+    assert.equal(
+      (await rekognition(a).send(new GetFaceLivenessSessionResultsCommand({ SessionId: id }))).Status,
+      'IN_PROGRESS',
+    );
+    const done = await page(b, id, 'complete', client);
+    assert.equal(done.status, 200, done.text);
+    assert.equal(done.json.status, 'SUCCEEDED');
+    const r = await rekognition(a).send(new GetFaceLivenessSessionResultsCommand({ SessionId: id }));
+    assert.equal(r.Status, 'SUCCEEDED');
+    assert.deepEqual(r.ReferenceImage?.S3Object, { Bucket: 'live-out', Name: `${id}/reference.jpg` });
+    assert.equal(r.AuditImages?.length, 1);
+    // In the one object store: the images where the results say, no frame left behind.
+    const store = new S3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    try {
+      for (const name of [r.ReferenceImage!.S3Object!.Name!, r.AuditImages![0]!.S3Object!.Name!])
+        assert.ok(
+          (await store.send(new HeadObjectCommand({ Bucket: 'facegate', Key: `live-out/${name}` }))).ContentLength,
+        );
+      const left = await store.send(new ListObjectsCommand({ Bucket: 'facegate', Prefix: `liveness/sessions/${id}/` }));
+      assert.deepEqual(left.Contents ?? [], []);
+    } finally {
+      store.destroy();
+    }
+    for (const p of [a, b]) {
+      const again = await page(p, id, 'complete', client);
+      assert.equal(again.status, 409, `${p.name}: ${again.text}`);
+      assert.equal(again.json.code, 'LIVENESS_SESSION_ENDED');
+      assert.equal((await postFrame(p, id, frontal, client)).status, 409, p.name);
+    }
+  });
+
+  test('two completions of one session racing through A and B: exactly one wins', async () => {
+    const client = '198.51.100.21';
+    for (let round = 0; round < 3; round++) {
+      const id = await createSession(b);
+      assert.equal((await postFrame(a, id, frontal, client)).status, 200);
+      const outcomes = await Promise.all([page(a, id, 'complete', client), page(b, id, 'complete', client)]);
+      assert.deepEqual(outcomes.map((o) => o.status).sort(), [200, 409], outcomes.map((o) => o.text).join(' | '));
+      assert.equal(
+        (await rekognition(a).send(new GetFaceLivenessSessionResultsCommand({ SessionId: id }))).Status,
+        'FAILED',
+      );
+    }
+  });
+
+  test('5 failed sessions through either process lock the client out of both, whatever device id it sends', async () => {
+    const attacker = '198.51.100.66';
+    for (let i = 0; i < 5; i++) {
+      const [creator, poster] = i % 2 ? [a, b] : [b, a];
+      const id = await createSession(creator);
+      assert.equal((await postFrame(poster, id, frontal, attacker, `device-rotating-${i}`)).status, 200);
+      const done = await page(creator, id, 'complete', attacker, {}, `device-rotating-${i}`);
+      assert.equal(done.json.status, 'FAILED', done.text);
+    }
+    for (const p of [a, b]) {
+      const id = await createSession(p);
+      const locked = await postFrame(p, id, frontal, attacker, `device-new-${p.name}`);
+      assert.equal(locked.status, 429, `${p.name}: ${locked.text}`);
+      assert.equal(locked.json.code, 'LIVENESS_DEVICE_LOCKED');
+      assert.equal((await postFrame(p, id, frontal, '198.51.100.67')).status, 200, 'another client is not locked');
+    }
   });
 
   test('a pipeline upload through an API process is processed once, by the worker; each event is delivered once', async () => {

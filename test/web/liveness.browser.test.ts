@@ -41,13 +41,13 @@ function headTurnClip(): string {
 
 async function runPage(h: ConsoleHarness, name: string): Promise<{ status: string; confidence?: number }> {
   const svc = await h.container.get('liveness');
-  const id = svc.create({ auditImagesLimit: 1 });
+  const id = await svc.create({ auditImagesLimit: 1 });
   await h.page.goto(`${h.url}/liveness?session=${id}`);
   await h.page.getByRole('button', { name: 'Start' }).click();
   // Set by the page once the session is completed (bounded by the page's frame cap and the default timeout).
   await h.page.waitForSelector('body[data-liveness]', { timeout: 90_000 });
   await h.shot(`liveness-${name}`);
-  const r = svc.results(id);
+  const r = await svc.results(id);
   assert.equal(await h.page.evaluate(() => document.body.dataset.liveness), r.status);
   return r;
 }

@@ -6,6 +6,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Container } from '../../app/container.ts';
 import { FacegateError } from '../../errors.ts';
+import type { LivenessClient } from '../../liveness/liveness.lockout.ts';
 import { SessionId } from '../rekognition/liveness.schemas.ts';
 
 const Params = z.object({ id: SessionId });
@@ -21,12 +22,12 @@ function parse<T>(schema: z.ZodType<T>, v: unknown): T {
 }
 
 /**
- * The lockout key of a request: the page's device id when it sends a well-formed one, else the client address
- * (so that one failing phone behind a shared NAT does not lock out everyone behind it; docs/liveness.md).
+ * What the lockout keys a request on (liveness.lockout.ts): the client address the server sees (behind a load
+ * balancer, the one FACEGATE_TRUST_PROXY lets it believe), and the page's device id as an extra key only.
  */
-function devices(request: FastifyRequest): string[] {
+function client(request: FastifyRequest): LivenessClient {
   const id = request.headers['x-facegate-device'];
-  return [typeof id === 'string' && DEVICE.test(id) ? `device:${id}` : `ip:${request.ip}`];
+  return { address: request.ip, ...(typeof id === 'string' && DEVICE.test(id) ? { device: id } : {}) };
 }
 
 export function livenessRoutes(container: Container): FastifyPluginAsync {
@@ -36,14 +37,14 @@ export function livenessRoutes(container: Container): FastifyPluginAsync {
       const { image } = parse(Frame, request.body);
       const bytes = new Uint8Array(Buffer.from(image, 'base64'));
       const svc = await container.get('liveness');
-      const r = await svc.addFrame(id, devices(request), bytes);
+      const r = await svc.addFrame(id, client(request), bytes);
       return { frame: r.frame, faces: r.score.faces, yaw: Math.round(r.score.yaw * 10) / 10, challenge: r.challenge };
     });
     app.post('/liveness/sessions/:id/complete', async (request) => {
       const { id } = parse(Params, request.params);
       const svc = await container.get('liveness');
-      const r = await svc.complete(id, devices(request));
-      return { status: r.status, confidence: r.confidence ?? 0, reason: svc.reason(id) };
+      const r = await svc.complete(id, client(request));
+      return { status: r.status, confidence: r.confidence, reason: r.reason };
     });
   };
 }

@@ -23,10 +23,11 @@ export function livenessResults(r: SessionResults) {
   };
 }
 
-export const CreateFaceLivenessSession = operation(schemas.CreateFaceLivenessSession, async (req, { container }) => {
-  const svc = await container.get('liveness');
+export const CreateFaceLivenessSession = operation(schemas.CreateFaceLivenessSession, async (req, ctx) => {
+  const svc = await ctx.container.get('liveness');
   const out = req.Settings?.OutputConfig;
-  const SessionId = svc.create({
+  const SessionId = await svc.create({
+    creator: ctx.caller ?? 'anonymous',
     ...(req.Settings?.AuditImagesLimit !== undefined && { auditImagesLimit: req.Settings.AuditImagesLimit }),
     ...(out && {
       output: { bucket: out.S3Bucket, ...(out.S3KeyPrefix !== undefined && { keyPrefix: out.S3KeyPrefix }) },
@@ -38,5 +39,5 @@ export const CreateFaceLivenessSession = operation(schemas.CreateFaceLivenessSes
 
 export const GetFaceLivenessSessionResults = operation(
   schemas.GetFaceLivenessSessionResults,
-  async (req, { container }) => livenessResults((await container.get('liveness')).results(req.SessionId)),
+  async (req, { container }) => livenessResults(await (await container.get('liveness')).results(req.SessionId)),
 );

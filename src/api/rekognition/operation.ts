@@ -7,6 +7,8 @@ import type { Logger } from '../../logger.ts';
 export interface OperationContext {
   container: Container;
   log: Logger;
+  /** Who called: `sigv4:<the permanent access key>` (also behind temporary credentials), or `anonymous` (auth off). */
+  caller?: string;
 }
 
 export interface Operation<S extends z.ZodType = z.ZodType> {

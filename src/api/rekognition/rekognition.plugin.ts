@@ -65,6 +65,7 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       let region = 'us-east-1';
       let accessKeyId: string | undefined;
+      let caller = 'anonymous';
       if (keys) {
         const who = verifySigV4({ method: request.method, url: request.url, headers: request.headers, body }, keys, {
           service: 'rekognition',
@@ -81,6 +82,7 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
           ...(who.temporary ? { principal: who.principal } : {}),
         });
         accessKeyId = who.accessKeyId;
+        caller = `sigv4:${who.principal}`;
       }
       const { name, op } = resolveOperation(header(request, 'x-amz-target'));
       // The completion and error lines (written through reply.log) then say who called which operation.
@@ -90,7 +92,7 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
       if (!parsed.success) throw new FacegateError('INVALID_PARAMETER', describeIssues(parsed.error));
       // request.log is a child of our pino root logger (server/app.ts), so it is a full pino Logger.
       const log = request.log as Logger;
-      const run = () => bounded(IMAGE_OPERATIONS.has(name), () => op.handle(parsed.data, { container, log }));
+      const run = () => bounded(IMAGE_OPERATIONS.has(name), () => op.handle(parsed.data, { container, log, caller }));
       // Biometric operations write one audit entry each, whatever their outcome (governance/audit.scope.ts).
       const describe = AUDITED_OPERATIONS[name as keyof typeof AUDITED_OPERATIONS];
       const result = describe

@@ -38,8 +38,12 @@ export function livenessRestRoutes(liveness: () => Promise<LivenessService>): An
           .optional(),
       }),
       response: z.object({ sessionId: z.string(), pageUrl: z.string() }),
-      handler: async ({ body }) => {
-        const sessionId = (await liveness()).create({
+      handler: async ({ body, request }) => {
+        const p = request.principal;
+        const sessionId = await (
+          await liveness()
+        ).create({
+          creator: p ? `${p.kind}:${p.id}` : 'anonymous',
           ...(body.auditImagesLimit !== undefined && { auditImagesLimit: body.auditImagesLimit }),
           ...(body.bucket && { output: { bucket: body.bucket, ...(body.keyPrefix && { keyPrefix: body.keyPrefix }) } }),
         });
@@ -64,7 +68,7 @@ export function livenessRestRoutes(liveness: () => Promise<LivenessService>): An
       }),
       errors: ['LIVENESS_SESSION_NOT_FOUND'],
       handler: async ({ params }) => {
-        const r = (await liveness()).results(params.sessionId);
+        const r = await (await liveness()).results(params.sessionId);
         const view = (i: NonNullable<typeof r.referenceImage>) => ({
           ...(i.bytes && { bytes: Buffer.from(i.bytes).toString('base64') }),
           ...(i.object && { object: i.object }),

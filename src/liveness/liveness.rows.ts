@@ -1,0 +1,93 @@
+// Rows of the liveness tables ↔ the port's records, the same for both drivers: times are Unix milliseconds, boxes
+// and images JSON text, descriptors raw float32 bytes.
+import type { Box } from '../vision/vision.types.ts';
+import type { FrameScore } from './liveness.challenge.ts';
+import type { SessionRow, StoredFrame, StoredImage, StoredStatus, Swept } from './liveness.store.port.ts';
+
+export type Row = Record<string, unknown>;
+
+/** Statuses in which a session takes frames and can be claimed. */
+export const OPEN = `('CREATED', 'IN_PROGRESS')`;
+
+export const descriptorBytes = (d: Float32Array): Buffer => Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+
+function descriptor(v: unknown): Float32Array | undefined {
+  if (v === null || v === undefined) return undefined;
+  const b = v as Uint8Array;
+  // Copy: the driver's Buffer may be a slice of a pooled, unaligned ArrayBuffer.
+  const copy = new Uint8Array(b.byteLength);
+  copy.set(b);
+  return new Float32Array(copy.buffer);
+}
+
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export const imagesJson = (reference: StoredImage | null, audits: readonly StoredImage[]): string =>
+  JSON.stringify({ reference, audits });
+
+/** The frame objects an `images` column names (inline result images). */
+export function imageKeys(images: unknown): string[] {
+  if (!images) return [];
+  const { reference, audits } = JSON.parse(String(images)) as { reference: StoredImage | null; audits: StoredImage[] };
+  return [reference, ...audits].flatMap((i) => (i?.frameKey ? [i.frameKey] : []));
+}
+
+/** Groups (session_id, object_key) rows and the sessions' image columns into one Swept per session. */
+export function swept(
+  ids: readonly string[],
+  frames: readonly { session_id: string; object_key: string | null }[],
+  images: ReadonlyMap<string, unknown> = new Map(),
+): Swept[] {
+  return ids.map((id) => ({
+    id,
+    objectKeys: [
+      ...frames.filter((f) => f.session_id === id && f.object_key).map((f) => f.object_key!),
+      ...imageKeys(images.get(id)),
+    ],
+  }));
+}
+
+export function toSession(r: Row): SessionRow {
+  const images = r.images
+    ? (JSON.parse(String(r.images)) as { reference: StoredImage | null; audits: StoredImage[] })
+    : { reference: null, audits: [] };
+  return {
+    id: String(r.id),
+    creator: String(r.creator),
+    createdAt: num(r.created_at),
+    auditImagesLimit: num(r.audit_images_limit),
+    output:
+      r.output_bucket === null || r.output_bucket === undefined
+        ? null
+        : { bucket: String(r.output_bucket), keyPrefix: String(r.output_prefix ?? '') },
+    status: String(r.status) as StoredStatus,
+    frameCount: num(r.frame_count),
+    confidence: numOrNull(r.confidence),
+    reason: r.reason === null || r.reason === undefined ? null : String(r.reason),
+    reference: images.reference,
+    audits: images.audits,
+  };
+}
+
+export function toFrame(r: Row): StoredFrame {
+  const d = descriptor(r.descriptor);
+  const score: FrameScore = {
+    faces: num(r.faces),
+    yaw: num(r.yaw),
+    liveness: num(r.liveness),
+    ...(r.box ? { box: JSON.parse(String(r.box)) as Box } : {}),
+    ...(d ? { descriptor: d } : {}),
+  };
+  return { seq: num(r.seq), score, objectKey: r.object_key ? String(r.object_key) : null };
+}
+
+/** The frame's columns after (session_id, seq): faces, yaw, liveness, box, descriptor, object_key. */
+export const frameValues = (f: { score: FrameScore; objectKey: string | null }): unknown[] => [
+  f.score.faces,
+  f.score.yaw,
+  f.score.liveness,
+  f.score.box ? JSON.stringify(f.score.box) : null,
+  f.score.descriptor ? descriptorBytes(f.score.descriptor) : null,
+  f.objectKey,
+];
