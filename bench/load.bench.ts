@@ -85,7 +85,7 @@ function restCall(server: BenchServer, apiKey: string): Call {
     const r = await fetch(`${server.url}/v1/search`, {
       method: 'POST',
       headers: { 'x-api-key': apiKey, 'content-type': 'image/jpeg' },
-      body: photo,
+      body: new Uint8Array(photo),
     });
     const body = await r.text();
     const ms = performance.now() - t;
@@ -110,7 +110,7 @@ async function prepare(server: BenchServer): Promise<void> {
     const r = await fetch(`${server.url}/v1/index/bench`, {
       method: 'PUT',
       headers: { 'x-api-key': server.adminKey, 'content-type': 'image/jpeg' },
-      body: photo,
+      body: new Uint8Array(photo),
     });
     if (!r.ok) throw new Error(`PUT /v1/index/bench: ${r.status} ${await r.text()}`);
     return;
