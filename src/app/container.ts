@@ -34,7 +34,6 @@ import { descriptorCipherOf, protectObjects } from '../governance/crypto/crypto.
 import type { Logger } from '../logger.ts';
 import { Metrics } from '../metrics/metrics.registry.ts';
 import { timedRuntime } from '../metrics/timed.runtime.ts';
-import { createModelRuntime } from '../vision/models/model.runtime.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import { openStateDatabase, type StateDatabase } from '../db/state.database.ts';
@@ -43,7 +42,8 @@ import { withBucketQuotas } from '../storage/quota/bucket-quota.factory.ts';
 import type { BucketQuotas } from '../storage/quota/bucket-quota.service.ts';
 import { QuotaObjectStore } from '../storage/quota/quota.object-store.ts';
 import { S3Catalog } from '../api/s3/s3.catalog.ts';
-import { createFaceEngine } from '../vision/face.engine.ts';
+import { createAdmission, openFaceEngine } from '../vision/engine.factory.ts';
+import type { Admission } from '../vision/admission/admission.control.ts';
 import type { CameraManager } from '../streams/camera.manager.ts';
 import { checkFfmpeg, openCameras } from '../streams/streams.factory.ts';
 import type { ProcessorService } from '../streams/processors/processor.service.ts';
@@ -99,6 +99,8 @@ export interface Container {
   readonly logger: Logger;
   /** Prometheus metrics (GET /metrics); parts add their gauges with metrics.gauge(). */
   readonly metrics: Metrics;
+  /** Admission control in front of the engine's slots (both APIs admit image requests here). */
+  readonly admission: Admission;
   /** The service, once loaded; waits while it loads; NOT_READY if it failed or is not in this build. */
   get<K extends PartName>(name: K): Promise<Services[K]>;
   /** Loading state of each part, for /readyz. */
@@ -131,6 +133,7 @@ type Loader<K extends PartName> = (ctx: {
   logger: Logger;
   metrics: Metrics;
   dataDir: string;
+  admission: Admission;
   get: Container['get'];
 }) => Promise<Loaded<Services[K]>>;
 
@@ -150,9 +153,10 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     }
     return { value: database, close: () => database.close() };
   },
-  engine: async ({ config, logger, metrics }) => {
-    const engine = await createFaceEngine(config, logger, {
-      runtime: timedRuntime(createModelRuntime(config), metrics),
+  engine: async ({ config, logger, metrics, admission }) => {
+    const engine = await openFaceEngine(config, logger, admission.scheduler, {
+      wrapRuntime: (runtime) => timedRuntime(runtime, metrics),
+      onInference: (model, seconds) => metrics.inferenceSeconds.labels(model).observe(seconds),
     });
     // Readiness means the models are loaded and have run once, so the first request is not the slow one.
     await engine.ready().catch(async (e: unknown) => {
@@ -428,7 +432,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
     const loading: Promise<Loaded<Services[K]>> =
       override !== undefined
         ? Promise.resolve(override as Services[K] | Promise<Services[K]>).then((value) => ({ value }))
-        : Promise.resolve().then(() => (LOADERS[name] as Loader<K>)({ config, logger, metrics, dataDir, get }));
+        : Promise.resolve().then(() => (LOADERS[name] as Loader<K>)({ config, logger, metrics, dataDir, admission, get }));
     const value = loading.then(
       (loaded) => {
         states.set(name, { status: 'ready' });
@@ -449,14 +453,21 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
     promises.set(name, value);
   };
 
+  const admission = createAdmission(config);
   for (const name of Object.keys(LOADERS) as PartName[]) start(name);
   const metrics = options.metrics ?? new Metrics();
   registerPartGauges(metrics, states, get);
+  metrics.gauge('facegate_engine_requests', 'Image requests admitted, and analyses waiting or running', ['state'], (set) => {
+    set({ state: 'admitted' }, admission.stats.admitted);
+    set({ state: 'waiting' }, admission.scheduler.waiting);
+    set({ state: 'running' }, admission.scheduler.active);
+  });
 
   return {
     config,
     logger,
     metrics,
+    admission,
     get,
     status: () =>
       Object.fromEntries(

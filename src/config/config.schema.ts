@@ -16,8 +16,15 @@ export const configSchema = z.object({
   server: z.object({
     host: z.string().default('0.0.0.0'),
     port: int(0, 65535).default(8080),
-    /** Rekognition image operations in progress at once; beyond it, ThrottlingException (the SDKs back off and retry). */
+    /**
+     * Image requests (both APIs) admitted at once, however fast the engine; beyond it, THROTTLED: 429 + Retry-After on
+     * REST, ThrottlingException on the Rekognition protocol (the SDKs back off and retry). vision/admission/.
+     */
     maxInFlight: int(1, 10_000).default(64),
+    /** Image requests one client (API key, SigV4 principal, or address) may have admitted at once. */
+    maxInFlightPerClient: int(1, 10_000).default(8),
+    /** An image request is admitted only if it can expect an engine slot within this many ms (estimated from load). */
+    maxQueueWaitMs: int(0, 600_000).default(1000),
     /** Bytes of large request bodies held at once, server-wide; beyond it, 429 + Retry-After (src/server/body.budget.ts). */
     maxBodyBytesInFlight: int(1024 * 1024, 16 * 1024 * MB).default(64 * MB),
     /** A request (headers and body) must arrive within this many seconds; slow uploads cannot hold the budget. */
@@ -58,6 +65,8 @@ export const configSchema = z.object({
     threads: int(0, 64).default(2),
     /** Busy-wait ONNX Runtime threads between operators: lower latency on an idle machine, worse when it is shared. */
     spin: bool.default(false),
+    /** ONNX Runtime's CPU memory arena per session: keeps peak intermediate buffers; off saves memory per engine. */
+    arena: bool.default(false),
     /** 'default' (the converted npm models), or a directory holding a user model pack (pack.json + ONNX files). */
     pack: z.string().default('default'),
   }),
@@ -77,7 +86,14 @@ export const configSchema = z.object({
       tiling: z.enum(['auto', 'always', 'never']).default('auto'),
       /** Long side of the working copy that detection and attributes run on (pixels). */
       maxSide: int(256, 8192).default(1280),
-      /** Faces analysed concurrently per process (each uses the models' intra-op threads). */
+      /**
+       * Worker threads that run the models, each with its own sessions and one image at a time (vision/pool/);
+       * 0 = in the main thread, `concurrency` images at once. docs/benchmarks.md "Throughput under load".
+       */
+      workers: int(0, 64).default(2),
+      /** ONNX Runtime intra-op threads per session in each worker (models.threads applies in the main thread). */
+      workerThreads: int(1, 64).default(1),
+      /** Images analysed at once in the main thread when workers = 0 (ONNX Runtime runs block the event loop). */
       concurrency: int(1, 64).default(1),
       /**
        * Face descriptor: mobilefacenet (default, fast), fusion3 (three models fused, ≈ 3× the time; docs/benchmarks.md

@@ -12,7 +12,7 @@ import { pgCandidateStore } from '../apps/proctor/candidates.pg.ts';
 import { pgPeopleStore } from '../apps/verify/people.pg.ts';
 import { openPgMetadataStore } from '../collections/pg.metadata.driver.ts';
 import { openPgNotifyStore } from '../notify/notify.pg.driver.ts';
-import type { BlobCipher } from '../collections/sqlite.metadata.driver.ts';
+import type { BlobCipher } from '../collections/metadata.port.ts';
 import { FacegateError } from '../errors.ts';
 import { isEncrypted } from '../governance/crypto/encrypted.object-store.ts';
 import { withPgTransaction } from './pg.database.ts';

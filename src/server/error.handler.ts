@@ -25,9 +25,19 @@ export function normalizeError(e: unknown): FacegateError {
   return fromFastify(e as FastifyError) ?? toFacegateError(e);
 }
 
-/** The AWS JSON protocol: 400 for every client fault, the catalogue status (500/503) for server faults. */
+/** A refusal that says when to come back (THROTTLED and quotas carry details.retryAfter, whole seconds). */
+function retryAfter(reply: FastifyReply, err: FacegateError): void {
+  const seconds = err.details?.retryAfter;
+  if (err.status === 429 && typeof seconds === 'number') reply.header('retry-after', String(seconds));
+}
+
+/**
+ * The AWS JSON protocol: 400 for every client fault, the catalogue status (500/503) for server faults. Throttling
+ * carries Retry-After, which the SDKs' retry strategies honour.
+ */
 export function sendAwsError(reply: FastifyReply, err: FacegateError): FastifyReply {
   const status = err.status >= 500 ? err.status : 400;
+  retryAfter(reply, err);
   return reply
     .code(status)
     .header('x-amzn-errortype', err.aws)
@@ -36,6 +46,7 @@ export function sendAwsError(reply: FastifyReply, err: FacegateError): FastifyRe
 }
 
 export function sendRestError(reply: FastifyReply, err: FacegateError): FastifyReply {
+  retryAfter(reply, err);
   return reply
     .code(err.status)
     .send({ code: err.code, message: publicMessage(err), ...(err.details ? { details: err.details } : {}) });

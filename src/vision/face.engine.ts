@@ -1,7 +1,8 @@
 // The FaceEngine: image bytes → faces with landmarks, pose, quality, and on request descriptors, attributes and a
 // liveness score; plus labels and moderation (labels/ and moderation/) and descriptor similarity. Models are loaded once per
-// engine (sessions are cached by the runtime) and shared by concurrent calls; a semaphore bounds how many images
-// are analysed at once so that concurrent requests queue instead of thrashing the CPU.
+// engine (sessions are cached by the runtime) and shared by concurrent calls; the slot scheduler bounds how many
+// images are analysed at once (vision.concurrency) so that concurrent requests queue instead of thrashing the CPU.
+// vision/pool/ runs the same engine in worker threads, one per slot.
 import type { Config } from '../config/config.schema.ts';
 import { logger as rootLogger, type Logger } from '../logger.ts';
 import type { InferenceRuntime } from './runtime/inference.port.ts';
@@ -26,7 +27,8 @@ import { faceCrop, faceQuality } from './quality/image.quality.ts';
 import { ATTRIBUTE_MODELS, LIVENESS_MODELS, faceAttributes, faceLiveness } from './attributes/face.attributes.ts';
 import { detectLabels, LABEL_MODEL_VERSION } from './labels/labels.detect.ts';
 import { detectModeration, MODERATION_MODEL_VERSION } from './moderation/moderation.detect.ts';
-import { Semaphore } from './engine.semaphore.ts';
+import { SlotScheduler } from './admission/slot.scheduler.ts';
+import { scheduled } from './admission/request.scope.ts';
 import { createDescriptor } from './embed/fusion.descriptor.ts';
 import { createPackDescriptor } from './embed/pack.embedder.ts';
 
@@ -37,6 +39,8 @@ export interface FaceEngineDeps {
    * face.descriptor.ts has faceres alone, with its own LFW calibration.
    */
   descriptor?: { embedder: Embedder; similarity: (a: Float32Array, b: Float32Array) => number };
+  /** The slots analyses run in (shared with the server's admission control); default: vision.concurrency slots. */
+  scheduler?: SlotScheduler;
 }
 
 /** A FaceEngine that can also be warmed up before it takes traffic. */
@@ -59,7 +63,8 @@ export async function createFaceEngine(
     (config.vision.descriptor === 'pack'
       ? await createPackDescriptor(runtime, config.models.pack)
       : createDescriptor(runtime, config.vision.descriptor));
-  const gate = new Semaphore(config.vision.concurrency);
+  const slots = deps.scheduler ?? new SlotScheduler(config.vision.concurrency);
+  const gate = { run: <T>(task: () => Promise<T>) => scheduled(slots, task) };
   let detector: Promise<FaceDetector> | undefined;
   const getDetector = () => {
     detector ??= createFaceDetector(runtime, {

@@ -40,7 +40,7 @@ export const OPERATIONS: Record<OperationName, Operation> = {
   GetFaceLivenessSessionResults: liveness.GetFaceLivenessSessionResults,
 };
 
-/** Operations that decode an image and run models: the ones server.maxInFlight bounds. */
+/** Operations that decode an image and run models: the ones admission control bounds (vision/admission/). */
 export const IMAGE_OPERATIONS: ReadonlySet<string> = new Set<OperationName>([
   'IndexFaces',
   'SearchFacesByImage',

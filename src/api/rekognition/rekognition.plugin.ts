@@ -14,6 +14,7 @@ import { IMAGE_OPERATIONS, resolveOperation } from './rekognition.operations.ts'
 import { describeIssues } from './rekognition.schemas.ts';
 import { handleSts, isStsRequest } from '../sts/sts.handler.ts';
 import { applyWireIdentity, FACE_MODEL_HEADER } from './aws.identity.ts';
+import { runAdmitted } from '../../vision/admission/request.scope.ts';
 
 export interface RekognitionPluginOptions {
   /** Undefined only with `--no-auth`. */
@@ -38,18 +39,17 @@ function parseJson(body: Buffer): unknown {
 export function rekognitionPlugin(container: Container, options: RekognitionPluginOptions) {
   const { keys } = options;
   const maxSkew = container.config.auth.maxClockSkewSeconds;
-  // Image work queues behind the engine; past maxInFlight a request is refused at once with ThrottlingException,
-  // which the SDKs retry with backoff, instead of holding more decoded images in memory.
-  const maxInFlight = container.config.server.maxInFlight;
-  let inFlight = 0;
-  const bounded = async <T>(counted: boolean, run: () => Promise<T>): Promise<T> => {
-    if (!counted) return run();
-    if (inFlight >= maxInFlight) throw new FacegateError('THROTTLED', 'Rate exceeded');
-    inFlight++;
+  // Image operations pass the admission control in front of the engine (vision/admission/): beyond capacity, or
+  // beyond one client's share, the answer is an immediate ThrottlingException with Retry-After (the SDKs back off and
+  // retry) instead of a wait of seconds. The client is the permanent key behind the signature (temporary
+  // credentials share their key's share), or the address without auth.
+  const admitted = async <T>(client: string | undefined, run: () => Promise<T>): Promise<T> => {
+    if (client === undefined) return run();
+    const ticket = container.admission.admit(client);
     try {
-      return await run();
+      return await runAdmitted(ticket, run);
     } finally {
-      inFlight--;
+      ticket.release();
     }
   };
   return async (app: FastifyInstance): Promise<void> => {
@@ -66,6 +66,7 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
       let region = 'us-east-1';
       let accessKeyId: string | undefined;
       let caller = 'anonymous';
+      let principal: string | undefined;
       if (keys) {
         const who = verifySigV4({ method: request.method, url: request.url, headers: request.headers, body }, keys, {
           service: 'rekognition',
@@ -83,6 +84,7 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
         });
         accessKeyId = who.accessKeyId;
         caller = `sigv4:${who.principal}`;
+        principal = who.principal;
       }
       const { name, op } = resolveOperation(header(request, 'x-amz-target'));
       // The completion and error lines (written through reply.log) then say who called which operation.
@@ -92,23 +94,27 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
       if (!parsed.success) throw new FacegateError('INVALID_PARAMETER', describeIssues(parsed.error));
       // request.log is a child of our pino root logger (server/app.ts), so it is a full pino Logger.
       const log = request.log as Logger;
-      const run = () => bounded(IMAGE_OPERATIONS.has(name), () => op.handle(parsed.data, { container, log, caller }));
+      const client = IMAGE_OPERATIONS.has(name) ? (principal ? `sigv4:${principal}` : `ip:${request.ip}`) : undefined;
+      const handle = () => op.handle(parsed.data, { container, log, caller });
       // Biometric operations write one audit entry each, whatever their outcome (governance/audit.scope.ts).
+      // A request refused by admission did no biometric work, so it is refused before the audit scope opens.
       const describe = AUDITED_OPERATIONS[name as keyof typeof AUDITED_OPERATIONS];
-      const result = describe
-        ? await audited(
-            (await container.get('governance')).audit,
-            {
-              api: 'rekognition',
-              operation: name,
-              actorKind: accessKeyId ? 'sigv4' : 'anonymous',
-              actorId: accessKeyId ?? 'anonymous',
-              address: request.ip,
-            },
-            run,
-            (res) => describe(parsed.data as Record<string, unknown>, res),
-          )
-        : await run();
+      const run = async () =>
+        describe
+          ? audited(
+              (await container.get('governance')).audit,
+              {
+                api: 'rekognition',
+                operation: name,
+                actorKind: accessKeyId ? 'sigv4' : 'anonymous',
+                actorId: accessKeyId ?? 'anonymous',
+                address: request.ip,
+              },
+              handle,
+              (res) => describe(parsed.data as Record<string, unknown>, res),
+            )
+          : handle();
+      const result = await admitted(client, run);
       const { accountId, faceModelVersion } = container.config.aws;
       const model = applyWireIdentity(result, { region, accountId, faceModelVersion });
       if (model) reply.header(FACE_MODEL_HEADER, model);

@@ -32,6 +32,8 @@ export interface AuthOptions {
   publicReads: boolean;
   /** The collection of each app that has one, for collection-scoped keys on routes that name no collection. */
   appCollections?: Partial<Record<AppName, string>>;
+  /** Admission of image-analysing routes (rest.admission.ts): throws THROTTLED, before the quota is counted. */
+  admit?: (request: FastifyRequest, reply: FastifyReply) => void;
 }
 
 /** The weakest role each access level admits; roles are ordered reader < operator < admin. */
@@ -107,6 +109,7 @@ export function authHook(options: AuthOptions) {
     const access = declared ?? 'write';
     if (options.disabled) {
       request.principal = { kind: 'anonymous', id: 'anonymous', name: 'anonymous', role: 'admin', scope: {} };
+      options.admit?.(request, reply);
       return;
     }
     const principal = await identify(request, options);
@@ -139,6 +142,7 @@ export function authHook(options: AuthOptions) {
         details: { retryAfter: rate.retryAfter },
       });
     }
+    options.admit?.(request, reply);
     await countQuota(principal, options);
   };
 }

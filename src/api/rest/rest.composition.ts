@@ -7,6 +7,7 @@ import { DailyCounter } from './keys/daily.counter.ts';
 import { RateLimiter } from './keys/rate.limiter.ts';
 import { restAuditDescribers } from './rest.audit.ts';
 import { restPlugin } from './rest.plugin.ts';
+import { admitAnalysis } from './rest.admission.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
 import { livenessRestRoutes } from './routes/liveness.routes.ts';
 import { privacyRoutes } from './routes/privacy.routes.ts';
@@ -41,6 +42,7 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
         keys,
         jwt: jwtFrom(config),
         limiter: new RateLimiter(config.rest.ratePerSecond, config.rest.burst),
+        admit: admitAnalysis(container.admission),
         tokenQuota: new DailyCounter(config.rest.defaultDailyQuota),
         disabled: options.noAuth || config.auth.disabled,
         publicReads: config.rest.publicReads,

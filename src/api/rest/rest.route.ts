@@ -8,6 +8,7 @@ import { audited, type AuditCaller } from '../../governance/audit.scope.ts';
 import type { AppName } from './keys/apikey.port.ts';
 import type { Principal } from './rest.auth.ts';
 import type { RestAudit } from './rest.audit.ts';
+import { withTicket } from './rest.admission.ts';
 
 /**
  * public: anyone; read: a reader (or anonymous for GETs when reads are public); write: an operator; admin: an admin.
@@ -72,6 +73,11 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
   response?: z.ZodType<R>;
   /** Error codes this route may answer with, for the document. */
   errors?: string[];
+  /**
+   * The handler runs the engine on the request's images: the request is admitted by the engine's admission control
+   * (rest.admission.ts) before the quota is counted, and refused with 429 + Retry-After beyond capacity.
+   */
+  analyses?: true;
   handler(ctx: HandlerContext<P, Q, B>): Promise<R>;
 }
 
@@ -120,6 +126,7 @@ export function registerRoute(app: FastifyInstance, spec: AnyRouteSpec, audit?: 
       access: spec.access,
       ...(spec.scope ? { scope: spec.scope } : {}),
       ...(spec.bodyKind === 'image' && spec.bodyLimit ? { rawLimit: spec.bodyLimit } : {}),
+      ...(spec.analyses ? { analyses: true } : {}),
     },
     ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
     handler: async (request, reply) => {
@@ -132,7 +139,7 @@ export function registerRoute(app: FastifyInstance, spec: AnyRouteSpec, audit?: 
           spec.body && (isJson || spec.bodyKind === undefined || spec.bodyKind === 'json')
             ? parse(spec.body, request.body ?? {}, 'body')
             : undefined;
-        const result: unknown = await spec.handler({ params, query, body, request, reply });
+        const result: unknown = await withTicket(request, () => spec.handler({ params, query, body, request, reply }));
         if (!spec.response) return reply;
         // Parsing the response strips fields the schema does not declare: nothing internal leaks by accident.
         const out = spec.response.safeParse(result);

@@ -19,6 +19,7 @@ export function createModelRuntime(config: Pick<Config, 'models'>): InferenceRun
   return new OnnxRuntime({
     threads: config.models.threads,
     spin: config.models.spin,
+    arena: config.models.arena,
     source: async (name) => {
       loaded = await getPack();
       return loaded?.model(name) ? readPackModel(loaded, name) : cache.modelPath(name);

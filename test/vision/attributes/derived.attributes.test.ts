@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { flag } from '../../../src/vision/attributes/mesh.attributes.ts';
 import { appearance } from '../../../src/vision/attributes/appearance.attributes.ts';
 import { calibrate, cosine } from '../../../src/vision/face.descriptor.ts';
-import { Semaphore } from '../../../src/vision/engine.semaphore.ts';
 import { FacegateError } from '../../../src/errors.ts';
 
 describe('derived attribute flags', () => {
@@ -57,42 +56,5 @@ describe('similarity calibration', () => {
     assert.equal(calibrate(0.5, anchors), 50);
     assert.equal(calibrate(0.75, anchors), 75);
     assert.equal(calibrate(2, anchors), 100);
-  });
-});
-
-describe('Semaphore', () => {
-  test('runs at most `limit` tasks at once, in arrival order', async () => {
-    const gate = new Semaphore(2);
-    let running = 0;
-    let peak = 0;
-    const order: number[] = [];
-    const releases: (() => void)[] = [];
-    const tasks = [0, 1, 2, 3].map((i) =>
-      gate.run(async () => {
-        running++;
-        peak = Math.max(peak, running);
-        order.push(i);
-        await new Promise<void>((r) => releases.push(r));
-        running--;
-        return i;
-      }),
-    );
-    // Release tasks as they start, one by one, until all four have run.
-    while (order.length < 4 || releases.length > 0) {
-      await new Promise((r) => setImmediate(r));
-      releases.shift()?.();
-    }
-    assert.deepEqual(await Promise.all(tasks), [0, 1, 2, 3]);
-    assert.deepEqual(order, [0, 1, 2, 3]);
-    assert.equal(peak, 2);
-  });
-
-  test('frees the slot when a task throws', async () => {
-    const gate = new Semaphore(1);
-    await assert.rejects(
-      gate.run(() => Promise.reject(new Error('boom'))),
-      /boom/,
-    );
-    assert.equal(await gate.run(() => Promise.resolve(7)), 7);
   });
 });

@@ -18,7 +18,7 @@ describe('model packs (FACEGATE_MODELS=<directory>)', () => {
     outputs: [{ name: 'Identity', shape: ['N', 7] }],
   };
   const runtimeFor = (pack: string) =>
-    createModelRuntime({ models: { pack, threads: 1, spin: false, cacheDir: defaultModelCache().dir } });
+    createModelRuntime({ models: { pack, threads: 1, spin: false, arena: false, cacheDir: defaultModelCache().dir } });
   const writePack = (models: object[]) =>
     writeFile(join(dir, 'pack.json'), JSON.stringify({ name: 'test-pack', version: '1', models }));
   const rejectsWith = (p: Promise<unknown>, code: ErrorCode, re: RegExp) =>
