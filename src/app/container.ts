@@ -31,6 +31,7 @@ import type { PrivacyService } from '../governance/privacy.service.ts';
 import { cameraHolder, cameraPlaces } from '../streams/camera.privacy.ts';
 import { doorPlaces } from '../apps/door/door.privacy.ts';
 import { descriptorCipherOf, protectObjects } from '../governance/crypto/crypto.factory.ts';
+import { storageEraser } from '../governance/erasure.storage.ts';
 import type { Logger } from '../logger.ts';
 import { Metrics } from '../metrics/metrics.registry.ts';
 import { timedRuntime } from '../metrics/timed.runtime.ts';
@@ -139,6 +140,17 @@ type Loader<K extends PartName> = (ctx: {
 
 /** The deployment's Postgres, for parts that take it as `pg` (absent on the embedded default). */
 const pgOf = (d: StateDatabase) => (d.pg ? { pg: { pool: d.pg.pool, schema: d.pg.schema } } : {});
+
+/** One storage clean-up per deployment database, shared by the erasures and the retention job (coalesced runs). */
+const erasers = new WeakMap<StateDatabase, () => Promise<void>>();
+function eraserOf(database: StateDatabase, config: Readonly<Config>, logger: Logger): () => Promise<void> {
+  let eraser = erasers.get(database);
+  if (!eraser) {
+    eraser = storageEraser(database, { rewriteMaxBytes: config.governance.erasureRewriteMaxMb * 2 ** 20, logger });
+    erasers.set(database, eraser);
+  }
+  return eraser;
+}
 
 /** Photos are written before their rows: one this young may belong to a registration still in flight. */
 const ORPHAN_GRACE_MS = 10 * 60_000;
@@ -337,7 +349,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       },
     };
   },
-  privacy: async ({ get }) => {
+  privacy: async ({ config, logger, get }) => {
     const [door, objects] = [await get('door'), await get('objects')];
     const cameras = () =>
       get('cameras').then(
@@ -352,11 +364,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
         pipeline: (await get('pipeline')).privacy,
         places: [cameraHolder(cameras, objects), door.privacy.holder()],
         linked: (subject) => door.privacy.linked(subject),
-        afterErase: (await get('database')).sqlite.erase,
+        afterErase: eraserOf(await get('database'), config, logger),
       }),
     };
   },
-  visitorPrivacy: async ({ get }) => {
+  visitorPrivacy: async ({ config, logger, get }) => {
     const [door, objects] = [await get('door'), await get('objects')];
     const cameras = () =>
       get('cameras').then(
@@ -369,7 +381,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
         camera: cameraHolder(cameras, objects),
         governance: await get('governance'),
         pipeline: (await get('pipeline')).privacy,
-        afterErase: (await get('database')).sqlite.erase,
+        afterErase: eraserOf(await get('database'), config, logger),
       }),
     };
   },
@@ -390,6 +402,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       ...{ config, governance, verify: apps.verify, privacy, pipeline },
       doors: doorPlaces(door.privacy, () => door.service.listDoors()),
       cameras: cameraPlaces(cameras, objects, async () => (await get('cameras')).list().map((c) => c.spec.id)),
+      afterPurge: eraserOf(await get('database'), config, logger),
     });
     const log = logger.child({ module: 'retention' });
     const every = config.governance.retention.everyMinutes * 60_000;

@@ -350,6 +350,11 @@ export const configSchema = z.object({
       masterKeyFile: z.string().min(1).optional(),
       /** Retention schedules (JSON): { default, collections: {id: …}, pipelines: {name: …}, everyMinutes }. */
       retention: retentionSchema.prefault({}),
+      /**
+       * Postgres, after an erasure or a purge: tables up to this size (MB, with indexes) are rewritten (VACUUM FULL,
+       * locking each briefly) so their files keep no erased row; larger ones are vacuumed in place. 0: never rewrite.
+       */
+      erasureRewriteMaxMb: int(0, 1_000_000).default(64),
     })
     .prefault({}),
   /** Upload pipelines, from the config file; each is validated again by apps/pipeline at start-up. */

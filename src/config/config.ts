@@ -138,6 +138,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_DESCRIPTOR_ONLY: 'governance.descriptorOnly',
   FACEGATE_MASTER_KEY: 'governance.masterKey',
   FACEGATE_MASTER_KEY_FILE: 'governance.masterKeyFile',
+  FACEGATE_ERASURE_REWRITE_MAX_MB: 'governance.erasureRewriteMaxMb',
   FACEGATE_CAMERAS_DATABASE_URL: 'streams.databaseUrl',
   FACEGATE_CAMERAS_SYNC_MS: 'streams.syncMs',
 };

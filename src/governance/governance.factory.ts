@@ -147,6 +147,7 @@ export function retentionService(deps: {
   pipeline: { privacy: PipelinePrivacy; service: { list(): Promise<{ name: string }[]> } };
   doors?: RetentionPlaces;
   cameras?: RetentionPlaces;
+  afterPurge?: () => Promise<void>;
   now?: () => number;
 }): RetentionService {
   const { verify, privacy } = deps;
@@ -166,7 +167,8 @@ export function retentionService(deps: {
           after = { name: last.name, personId: last.personId };
         }
       },
-      erase: (id) => privacy.erasePerson(id),
+      // The storage clean-up runs once, after the whole run (afterPurge).
+      erase: (id) => privacy.erasePerson(id, { deferCleanup: !!deps.afterPurge }),
     },
     pipeline: {
       names: async () => (await deps.pipeline.service.list()).map((p) => p.name),
@@ -174,6 +176,7 @@ export function retentionService(deps: {
     },
     ...(deps.doors ? { doors: deps.doors } : {}),
     ...(deps.cameras ? { cameras: deps.cameras } : {}),
+    ...(deps.afterPurge ? { afterPurge: deps.afterPurge } : {}),
     now: deps.now ?? Date.now,
   });
 }

@@ -29,7 +29,10 @@ export class PrivacyService {
       holders: PersonalDataHolder[];
       audit: AuditService;
       now?: () => Date;
-      /** After an erasure: leave no old page image of the deleted rows (SQLite: checkpoint the WAL, TRUNCATE). */
+      /**
+       * After an erasure: leave no old page image of the deleted rows (SQLite: checkpoint the WAL, TRUNCATE;
+       * Postgres: vacuum the personal tables). Runs outside the erasure's transactions.
+       */
       afterErase?: () => void | Promise<void>;
     },
   ) {}
@@ -54,7 +57,8 @@ export class PrivacyService {
     };
   }
 
-  async erasePerson(personId: string): Promise<ErasureReport> {
+  /** `deferCleanup`: the caller runs `afterErase` itself, once for many erasures (the retention job). */
+  async erasePerson(personId: string, options: { deferCleanup?: boolean } = {}): Promise<ErasureReport> {
     const subject = await this.deps.resolve(personId);
     const removed: Record<string, number> = {};
     const failures: string[] = [];
@@ -68,7 +72,7 @@ export class PrivacyService {
     removed.audit = await this.deps.audit.redact([
       ...new Set([subject.personId, ...subject.faceIds, ...subject.externalIds]),
     ]);
-    await this.deps.afterErase?.();
+    if (!options.deferCleanup) await this.deps.afterErase?.();
     if (failures.length) {
       throw new FacegateError('INTERNAL', `Erasure of ${personId} is incomplete; retry it`, {
         cause: new Error(failures.join('; ')),

@@ -47,6 +47,8 @@ export class RetentionService {
       pipeline?: RetentionPipeline;
       doors?: RetentionPlaces;
       cameras?: RetentionPlaces;
+      /** After a run that removed anything: leave no old page image of the rows (governance/erasure.storage.ts). */
+      afterPurge?: () => Promise<void>;
       now: () => number;
     },
   ) {}
@@ -144,6 +146,7 @@ export class RetentionService {
     }
     const auditMs = this.auditMs();
     if (auditMs !== undefined) removed.audit = await audit.purgeOlderThan(auditMs, now);
+    if (Object.values(removed).some((n) => n > 0)) await this.deps.afterPurge?.();
     return { ranAt: new Date(now).toISOString(), removed };
   }
 }

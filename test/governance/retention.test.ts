@@ -155,9 +155,12 @@ test('the purge removes exactly what is due under each schedule', async () => {
         },
       },
       pipeline: { names: async () => ['default', 'door'], purge: (c, p) => w.privacy.purge(c, p) },
+      afterPurge: async () => void cleanups++,
       now: () => T,
     });
+    let cleanups = 0;
     const report = await retention.run();
+    assert.equal(cleanups, 1, 'the storage clean-up runs once after a run that removed anything');
     assert.deepEqual(report.removed, {
       people: 1,
       'pipeline:default.faces': 1,
@@ -187,6 +190,7 @@ test('the purge removes exactly what is due under each schedule', async () => {
     assert.equal((await w.audit.verify()).ok, true);
 
     const again = await retention.run();
+    assert.equal(cleanups, 1, 'and not after a run that removed nothing');
     assert.ok(
       Object.values(again.removed).every((n) => n === 0),
       'a second run finds nothing due',
