@@ -65,6 +65,25 @@ function rss(p: Served): { rss: number; hwm: number } {
 interface Measure {
   facesPerS: number;
   runsPerS?: number;
+  /** What the round did, for the log: seconds, runs by outcome. */
+  detail?: string;
+}
+
+/** A process start can fail on this loaded machine (a Postgres connection timing out at start): try again. */
+async function serve(
+  procs: ProcessSet,
+  name: string,
+  role: 'api' | 'worker' | 'all',
+  dataDir?: string,
+): Promise<Served> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await procs.serve(`${name}${attempt > 1 ? `-${attempt}` : ''}`, role, {}, ...(dataDir ? [dataDir] : []));
+    } catch (e) {
+      if (attempt === 3) throw e;
+      console.log(`  (${name} did not start: ${(e as Error).message.split('\n')[0]!.slice(0, 160)}; retrying)`);
+    }
+  }
 }
 
 /** IndexFaces of every photo into a fresh collection, CONCURRENCY in flight, round robin over the API processes. */
@@ -82,7 +101,8 @@ async function indexFaces(apis: Served[], collection: string): Promise<Measure> 
       );
       faces += out.FaceRecords?.length ?? 0;
     });
-    return { facesPerS: faces / ((performance.now() - t0) / 1000) };
+    const seconds = (performance.now() - t0) / 1000;
+    return { facesPerS: faces / seconds, detail: `${seconds.toFixed(1)} s, ${faces} faces` };
   } finally {
     for (const c of clients) c.destroy();
   }
@@ -123,13 +143,17 @@ async function pipelineRound(api: Served, key: string, name: string): Promise<Me
   const last = Math.max(...runs.map((r) => Date.parse(r.finishedAt!)));
   const seconds = (last - t0) / 1000;
   const ok = runs.filter((r) => r.state === 'succeeded').length;
-  return { facesPerS: ok / seconds, runsPerS: runs.length / seconds };
+  const detail = `${seconds.toFixed(1)} s, ${ok} succeeded, ${runs.length - ok} refused`;
+  return { facesPerS: ok / seconds, runsPerS: runs.length / seconds, detail };
 }
 
 async function rounds(label: string, measure: (round: number) => Promise<Measure>): Promise<Measure> {
   await measure(-1); // warm-up, not counted (first requests, JIT, connection pools)
   const got: Measure[] = [];
-  for (let r = 0; r < ROUNDS; r++) got.push(await measure(r));
+  for (let r = 0; r < ROUNDS; r++) {
+    got.push(await measure(r));
+    console.log(`    round ${r + 1}: ${got[r]!.detail} (load ${loadavg()[0]!.toFixed(1)})`);
+  }
   const out: Measure = { facesPerS: median(got.map((m) => m.facesPerS)) };
   if (got[0]?.runsPerS !== undefined) out.runsPerS = median(got.map((m) => m.runsPerS!));
   const all = got.map((m) => fmt(m.facesPerS)).join(', ');
@@ -150,7 +174,11 @@ function memory(procs: Served[]): void {
 
 console.log(`IndexFaces throughput: ${photos.length} LFW photos, ${ROUNDS} rounds, ${CONCURRENCY} requests in flight`);
 console.log(`machine: ${cpus().length}× ${cpus()[0]?.model}, ${mib(totalmem() / 1024)}, node ${process.version}`);
-console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (shared machine)\n`);
+console.log(
+  `load average at start: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} (shared machine)\n`,
+);
 
 const results: Record<string, Measure> = {};
 
@@ -159,10 +187,12 @@ const results: Record<string, Measure> = {};
   const procs = new ProcessSet(sigv4Env);
   try {
     const dataDir = procs.dataDir('embedded');
-    const key = (JSON.parse(procs.run(['keys', 'create', '--name', 'b', '--admin', '--json'], { dataDir })) as {
-      key: string;
-    }).key;
-    const all = await procs.serve('embedded', 'all', {}, dataDir);
+    const key = (
+      JSON.parse(procs.run(['keys', 'create', '--name', 'b', '--admin', '--json'], { dataDir })) as {
+        key: string;
+      }
+    ).key;
+    const all = await serve(procs, 'embedded', 'all', dataDir);
     console.log('embedded default (SQLite, local objects, one --role all process)');
     results.embIndex = await rounds('  IndexFaces, 1 process', (r) => indexFaces([all], `emb-${r + 1}`));
     results.embPipe = await rounds('  pipeline uploads, 1 process', (r) => pipelineRound(all, key, `emb-p${r + 1}`));
@@ -196,15 +226,15 @@ const procs = new ProcessSet({
 });
 try {
   const key = (JSON.parse(procs.run(['keys', 'create', '--name', 'b', '--admin', '--json'])) as { key: string }).key;
-  const api1 = await procs.serve('api-1', 'api');
-  const w1 = await procs.serve('worker-1', 'worker');
+  const api1 = await serve(procs, 'api-1', 'api');
+  const w1 = await serve(procs, 'worker-1', 'worker');
   console.log('\nPostgres + S3 (s3rver), in-memory vectors kept in step');
   results.pgIndex1 = await rounds('  IndexFaces, 1 API process', (r) => indexFaces([api1], `pg1-${r + 1}`));
   results.pgPipe1 = await rounds('  pipeline uploads, 1 worker', (r) => pipelineRound(api1, key, `pg-w1-${r + 1}`));
   memory([api1, w1]);
-  const w2 = await procs.serve('worker-2', 'worker');
+  const w2 = await serve(procs, 'worker-2', 'worker');
   results.pgPipe2 = await rounds('  pipeline uploads, 2 workers', (r) => pipelineRound(api1, key, `pg-w2-${r + 1}`));
-  const api2 = await procs.serve('api-2', 'api');
+  const api2 = await serve(procs, 'api-2', 'api');
   results.pgIndex2 = await rounds('  IndexFaces, 2 API processes', (r) => indexFaces([api1, api2], `pg2-${r + 1}`));
   memory([api1, api2, w1, w2]);
 } finally {
@@ -219,4 +249,8 @@ console.log(`  IndexFaces: Postgres 1 API / embedded ${ratio(results.pgIndex1, r
 console.log(`  IndexFaces: 2 API / 1 API ${ratio(results.pgIndex2, results.pgIndex1)}`);
 console.log(`  pipeline: Postgres 1 worker / embedded ${ratio(results.pgPipe1, results.embPipe)}`);
 console.log(`  pipeline: 2 workers / 1 worker ${ratio(results.pgPipe2, results.pgPipe1)}`);
-console.log(`load average at end: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `load average at end: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);

@@ -3,7 +3,7 @@
 // effect of hnsw.ef_search. pgvector runs in PGlite (single-threaded WebAssembly) served over the wire by
 // pglite-socket, so the figures are a floor: a native Postgres is faster. Synthetic 192-d faces (10 per identity at
 // cosine ≈ 0.85, bench/collections.data.ts); probes are unseen faces of indexed identities.
-// Run: nice -n 10 node --import tsx bench/pgvector.bench.ts [-- --faces 100000 --queries 200 --ef 20,40,100,200]
+// Run: nice -n 10 node --import tsx bench/pgvector.bench.ts [-- --faces 100000 --queries 200 --ef 20,40,80,100,160]
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { MemoryVectorIndex } from '../src/collections/memory.vector.driver.ts';
@@ -16,7 +16,7 @@ const { values: args } = parseArgs({
   options: {
     faces: { type: 'string', default: '100000' },
     queries: { type: 'string', default: '200' },
-    ef: { type: 'string', default: '20,40,100,200' },
+    ef: { type: 'string', default: '20,40,80,100,160' },
     dim: { type: 'string', default: '192' },
   },
 });

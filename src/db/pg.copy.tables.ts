@@ -2,36 +2,12 @@
 // and how every column maps. Kinds say how a value is converted and compared: `ms` SQLite epoch milliseconds that
 // Postgres keeps as TIMESTAMPTZ (`ts`) or BIGINT (`ms`), JSON text → JSONB, 0/1 → BOOLEAN, BLOB → BYTEA. Parents
 // come before children (foreign keys). The job queue is not copied: pg-boss has its own tables (drain it first).
+// Every part's tables are here: collections, keys, people, proctor, pipeline, events and notifications, the door,
+// cameras and stream processors, the audit log and consent.
+import { CAMERAS, DOOR, GOVERNANCE } from './pg.copy.apps.ts';
+import { col as c, type TableCopy } from './pg.copy.types.ts';
 
-export type Kind = 'text' | 'int' | 'real' | 'json' | 'ts' | 'ms' | 'bool' | 'blob';
-
-export interface Column {
-  /** SQLite column (or expression, e.g. rowid). */
-  from: string;
-  /** Postgres column. */
-  to: string;
-  kind: Kind;
-  /** Left out of the comparison (a value Postgres derives, e.g. an insertion order). */
-  uncompared?: boolean;
-  /**
-   * A BLOB that SQLite may hold sealed (encryption at rest, governance/crypto), bound to the string this returns:
-   * it is opened before the copy and the comparison, since the Postgres store keeps it as is.
-   */
-  sealedBy?: (row: Record<string, unknown>) => string;
-}
-
-export interface TableCopy {
-  table: string;
-  /** Postgres table when its name differs. */
-  pgTable?: string;
-  /** Postgres key for ON CONFLICT (resumable copies skip rows already there). */
-  key: string[];
-  /** A Postgres identity column copied as is (OVERRIDING SYSTEM VALUE), its sequence moved past the maximum after. */
-  identity?: string;
-  columns: Column[];
-}
-
-const c = (name: string, kind: Kind, to = name): Column => ({ from: name, to, kind });
+export type { Column, Kind, TableCopy } from './pg.copy.types.ts';
 
 export const TABLES: TableCopy[] = [
   {
@@ -235,4 +211,7 @@ export const TABLES: TableCopy[] = [
     key: ['id'],
     columns: [...['id', 'recipient', 'body', 'event_id'].map((n) => c(n, 'text')), c('created_at', 'ms')],
   },
+  ...DOOR,
+  ...CAMERAS,
+  ...GOVERNANCE,
 ];

@@ -12,6 +12,10 @@ import { pgCandidateStore } from '../apps/proctor/candidates.pg.ts';
 import { pgPeopleStore } from '../apps/verify/people.pg.ts';
 import { openPgMetadataStore } from '../collections/pg.metadata.driver.ts';
 import { openPgNotifyStore } from '../notify/notify.pg.driver.ts';
+import { pgDoorStore } from '../apps/door/door.pg.driver.ts';
+import { pgGovernanceStores } from '../governance/governance.factory.ts';
+import { pgCameraStore } from '../streams/camera.pg.ts';
+import { pgProcessorStore } from '../streams/processors/processor.pg.ts';
 import type { BlobCipher } from '../collections/metadata.port.ts';
 import { FacegateError } from '../errors.ts';
 import { isEncrypted } from '../governance/crypto/encrypted.object-store.ts';
@@ -41,6 +45,10 @@ export async function preparePgSchema(pool: Pool, schema: string): Promise<void>
   await pgCandidateStore(pool, schema);
   await openPgPipelineStore(pool, schema);
   await openPgNotifyStore(pool, schema);
+  await pgDoorStore(pool, schema);
+  await pgCameraStore(pool, schema);
+  await pgProcessorStore(pool, schema);
+  await pgGovernanceStores(pool, schema);
 }
 
 type Value = string | number | boolean | null;

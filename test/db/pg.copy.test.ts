@@ -18,6 +18,16 @@ import { SqliteMetadataStore } from '../../src/collections/sqlite.metadata.drive
 import { comparePg, copyToPg } from '../../src/db/pg.copy.ts';
 import { openDeploymentDatabase } from '../../src/db/sqlite.database.ts';
 import { SqliteNotifyStore } from '../../src/notify/notify.sqlite.driver.ts';
+import { pgDoorStore } from '../../src/apps/door/door.pg.driver.ts';
+import { sqliteDoorStore } from '../../src/apps/door/door.sqlite.driver.ts';
+import { draftOf } from '../../src/governance/audit.scope.ts';
+import { AuditService } from '../../src/governance/audit.service.ts';
+import { pgGovernanceStores, sqliteGovernanceStores } from '../../src/governance/governance.factory.ts';
+import { pgCameraStore } from '../../src/streams/camera.pg.ts';
+import { sqliteCameraStore } from '../../src/streams/camera.sqlite.ts';
+import { cameraInputSchema } from '../../src/streams/camera.types.ts';
+import { pgProcessorStore } from '../../src/streams/processors/processor.pg.ts';
+import { sqliteProcessorStore } from '../../src/streams/processors/processor.sqlite.ts';
 import { faceRow } from '../contract/metadata.contract.ts';
 import { freshPgSchema } from '../helpers/services.ts';
 
@@ -114,7 +124,70 @@ async function fill(dataDir: string): Promise<void> {
     'pending',
   );
   await notify.addSms({ to: '+1', body: 'hi', eventId: null });
+  await fillApps(d.db);
   d.close();
+}
+
+const T = new Date(1_780_000_000_000);
+
+/** The door, cameras, stream processors, the audit chain and consent. */
+async function fillApps(db: ReturnType<typeof openDeploymentDatabase>['db']): Promise<void> {
+  const door = sqliteDoorStore(db);
+  await door.secret(() => 'door-secret');
+  await door.putDoor({
+    id: 'front',
+    name: 'Front',
+    collectionId: 'door-front',
+    threshold: 80,
+    owner: { sms: '+15550000001' },
+    unlock: { mqttPayload: 'UNLOCK' },
+    secondFactorSeconds: 0,
+    createdAt: T,
+  });
+  const photos = [{ bucket: 'door', key: 'visitors/v1/0.jpg', createdAt: T }];
+  const visitor = { id: 'v1', doorId: 'front', name: 'Vi', phone: '+1555', faceIds: ['fv1'], photos, createdAt: T };
+  await door.commit(
+    {
+      visitor,
+      passcode: {
+        ...{ id: 'pc1', visitorId: 'v1', doorId: 'front', codeHash: 'h', createdAt: T },
+        ...{ expiresAt: new Date(T.getTime() + 300_000), usedAt: null, sentAt: T },
+      },
+      pending: {
+        ...{ id: 'q1', doorId: 'front', visitId: 'vis1', state: 'pending', photos, createdAt: T },
+        ...{ descriptor: Float32Array.from([0.6, 0.8, 0, 0]), decidedAt: null, visitorId: null },
+      },
+      events: [{ type: 'door.unknown', collectionId: 'door-front', data: { pendingId: 'q1' } }],
+    },
+    T,
+  );
+  await door.recordAttempt({ at: T, doorId: 'front', outcome: 'wrong', address: '10.0.0.1', visitorId: null });
+  const cameras = sqliteCameraStore(db);
+  await cameras.create(cameraInputSchema.parse({ id: 'gate', source: { kind: 'push' }, collectionId: 'door' }), T);
+  await cameras.addVisit({
+    ...{ id: 'cv1', cameraId: 'gate', doorId: 'front', collectionId: 'door', trackId: 't1', kind: 'known' },
+    ...{ faceId: 'fv1', userId: null, externalImageId: 'Vi', similarity: 91.5, firstSeenAt: T, decidedAt: T },
+    ...{
+      leftAt: null,
+      framesSeen: 4,
+      snapshot: { bucket: 'camera-visits', key: 'gate/x.jpg', box: { left: 0.1, top: 0.1, width: 0.2, height: 0.2 } },
+    },
+  });
+  await sqliteProcessorStore(db).create({
+    ...{ name: 'watch', arn: 'arn:aws:rekognition:local:0:streamprocessor/watch', status: 'STOPPED' },
+    ...{ statusMessage: null, createdAt: T, updatedAt: T, inputArn: 'arn:aws:kinesisvideo:local:0:stream/gate' },
+    ...{ cameraId: 'gate', outputArn: 'arn:aws:kinesis:local:0:stream/out', target: 'out', roleArn: 'r' },
+    ...{ collectionId: 'door', faceMatchThreshold: 80, regionsOfInterest: null, dataSharingOptIn: null },
+    ...{ notificationTopicArn: null, kmsKeyId: null, tags: { a: 'b' }, sessionId: null },
+  });
+  const gov = sqliteGovernanceStores(db);
+  const audit = new AuditService(gov.audit, () => T.getTime());
+  const caller = { api: 'rest' as const, operation: 'registerPerson', actorKind: 'key', actorId: 'k1', address: null };
+  for (const id of ['p1', 'p2', 'p3']) await audit.record(draftOf(caller, { personIds: [id] }, 'ok', []));
+  await gov.consent.put({
+    ...{ collectionId: 'people', subjectId: 'p1', purpose: 'access', method: 'written', givenBy: 'p1' },
+    ...{ givenAt: T, textVersion: 'v1', recordedBy: 'k1', recordedAt: T },
+  });
 }
 
 test(
@@ -137,7 +210,10 @@ test(
       const rows = Object.fromEntries(first.map((r) => [r.table, r.pgRows]));
       assert.equal(rows.faces, 1200);
       assert.equal(rows.delivery_attempts, 1);
-      assert.equal(rows.events, 1);
+      assert.equal(rows.events, 2);
+      for (const t of ['doors', 'door_visitors', 'door_passcodes', 'door_pending', 'door_attempts', 'cameras'])
+        assert.equal(rows[t], 1, t);
+      assert.deepEqual([rows.camera_visits, rows.stream_processors, rows.audit_log, rows.consents], [1, 1, 3, 1]);
 
       // Run again (as after an interruption): nothing is duplicated, everything still matches.
       const again = await copyToPg(d.db, pg.pool, pg.schema);
@@ -150,6 +226,28 @@ test(
       assert.deepEqual(
         await (await pgPeopleStore(pg.pool, pg.schema)).get('p1'),
         await sqlitePeopleStore(d.db).get('p1'),
+      );
+
+      // The door, cameras, processors, the audit chain (still verifying) and consent read back on Postgres.
+      const [pgDoor, sqDoor] = [await pgDoorStore(pg.pool, pg.schema), sqliteDoorStore(d.db)];
+      assert.deepEqual(await pgDoor.getVisitor('v1'), await sqDoor.getVisitor('v1'));
+      assert.deepEqual(await pgDoor.listAttempts('front'), await sqDoor.listAttempts('front'));
+      assert.equal(await pgDoor.secret(() => 'another'), 'door-secret');
+      assert.deepEqual(await (await pgCameraStore(pg.pool, pg.schema)).list(), await sqliteCameraStore(d.db).list());
+      assert.deepEqual(
+        await (await pgCameraStore(pg.pool, pg.schema)).getVisit('cv1'),
+        await sqliteCameraStore(d.db).getVisit('cv1'),
+      );
+      assert.deepEqual(
+        await (await pgProcessorStore(pg.pool, pg.schema)).get('watch'),
+        await sqliteProcessorStore(d.db).get('watch'),
+      );
+      const pgGov = await pgGovernanceStores(pg.pool, pg.schema);
+      const verified = await new AuditService(pgGov.audit).verify();
+      assert.deepEqual([verified.ok, verified.checked], [true, 3]);
+      assert.deepEqual(
+        await pgGov.consent.get('people', 'p1'),
+        await sqliteGovernanceStores(d.db).consent.get('people', 'p1'),
       );
 
       // --check sees a change on either side.

@@ -106,10 +106,15 @@ export class ProcessSet {
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const served: Served = { name, url: '', child, dataDir, output: () => out };
     this.children.push(served);
-    served.url = await waitFor(`${name} to print its address`, async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${out}`);
-      return /(http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(out)?.[1];
-    });
+    // Start-up imports the whole server: on a loaded shared machine that alone can take a minute.
+    served.url = await waitFor(
+      `${name} to print its address`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: ${out}`);
+        return /(http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(out)?.[1];
+      },
+      120_000,
+    );
     await waitFor(
       `${name} to be ready`,
       async () => {

@@ -1,0 +1,123 @@
+// The tables of the door, the cameras and governance for `facegate migrate` (see pg.copy.tables.ts).
+import { col as c, type TableCopy } from './pg.copy.types.ts';
+
+/** The door's tables: the same columns in both dialects (door.migrations.ts), times as epoch ms in both. */
+export const DOOR: TableCopy[] = [
+  { table: 'door_secrets', key: ['name'], columns: [c('name', 'text'), c('value', 'text')] },
+  {
+    table: 'doors',
+    key: ['id'],
+    columns: [...['id', 'name', 'collection_id', 'definition'].map((n) => c(n, 'text')), c('created_at', 'ms')],
+  },
+  {
+    table: 'door_visitors',
+    key: ['id'],
+    columns: [
+      ...['id', 'door_id', 'name', 'phone', 'face_ids', 'photos'].map((n) => c(n, 'text')),
+      c('created_at', 'ms'),
+    ],
+  },
+  {
+    table: 'door_visitor_faces',
+    key: ['door_id', 'face_id'],
+    columns: ['door_id', 'face_id', 'visitor_id'].map((n) => c(n, 'text')),
+  },
+  {
+    table: 'door_passcodes',
+    key: ['id'],
+    columns: [
+      ...['id', 'visitor_id', 'door_id', 'code_hash'].map((n) => c(n, 'text')),
+      ...['created_at', 'expires_at', 'used_at', 'sent_at'].map((n) => c(n, 'ms')),
+    ],
+  },
+  {
+    table: 'door_pending',
+    key: ['id'],
+    columns: [
+      ...['id', 'door_id', 'visit_id', 'state', 'photos'].map((n) => c(n, 'text')),
+      c('descriptor', 'blob'),
+      c('created_at', 'ms'),
+      c('decided_at', 'ms'),
+      c('visitor_id', 'text'),
+    ],
+  },
+  {
+    table: 'door_denials',
+    key: ['id'],
+    columns: [
+      ...['id', 'door_id', 'pending_id'].map((n) => c(n, 'text')),
+      c('descriptor', 'blob'),
+      c('denied_at', 'ms'),
+      c('until_at', 'ms'),
+    ],
+  },
+  {
+    table: 'door_visits',
+    key: ['id'],
+    columns: [
+      ...['id', 'door_id', 'kind', 'visitor_id'].map((n) => c(n, 'text')),
+      c('similarity', 'real'),
+      c('snapshot', 'text'),
+      c('at', 'ms'),
+    ],
+  },
+  {
+    table: 'door_attempts',
+    key: ['seq'],
+    identity: 'seq',
+    columns: [
+      c('seq', 'int'),
+      c('at', 'ms'),
+      ...['door_id', 'outcome', 'address', 'visitor_id'].map((n) => c(n, 'text')),
+    ],
+  },
+];
+
+/** Cameras, their visits and stream processors (camera.sqlite.ts / camera.pg.ts, processor.*.ts). */
+export const CAMERAS: TableCopy[] = [
+  {
+    table: 'cameras',
+    key: ['id'],
+    columns: [c('id', 'text'), c('spec', 'json'), c('created_at', 'ts'), c('updated_at', 'ts')],
+  },
+  {
+    table: 'camera_visits',
+    key: ['id'],
+    columns: [c('id', 'text'), c('camera_id', 'text'), c('decided_at', 'ts'), c('left_at', 'ts'), c('body', 'json')],
+  },
+  { table: 'stream_processors', key: ['name'], columns: [c('name', 'text'), c('body', 'json')] },
+];
+
+/**
+ * Governance: the audit chain (rows as they are, so verification still holds), its subjects and retention anchor,
+ * and consent records.
+ */
+export const GOVERNANCE: TableCopy[] = [
+  {
+    table: 'audit_log',
+    key: ['seq'],
+    columns: [
+      c('seq', 'int'),
+      c('at', 'ms'),
+      ...['api', 'operation', 'actor_kind', 'actor_id', 'address', 'collection_id', 'outcome', 'decision'].map((n) =>
+        c(n, 'text'),
+      ),
+      c('similarity', 'real'),
+      ...['personal', 'salt', 'commitment', 'prev_hash', 'hash'].map((n) => c(n, 'text')),
+      c('redacted_at', 'ms'),
+    ],
+  },
+  { table: 'audit_subjects', key: ['subject', 'seq'], columns: [c('subject', 'text'), c('seq', 'int')] },
+  { table: 'audit_anchor', key: ['id'], columns: [c('id', 'int'), c('seq', 'int'), c('hash', 'text')] },
+  {
+    table: 'consents',
+    key: ['collection_id', 'subject_id'],
+    columns: [
+      ...['collection_id', 'subject_id', 'purpose', 'method', 'given_by'].map((n) => c(n, 'text')),
+      c('given_at', 'ms'),
+      c('text_version', 'text'),
+      c('recorded_by', 'text'),
+      c('recorded_at', 'ms'),
+    ],
+  },
+];
