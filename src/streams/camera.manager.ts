@@ -191,6 +191,11 @@ export class CameraManager {
     return this.deps.store.recentVisits(filter);
   }
 
+  /** One visit's record (the REST scope check reads its collection). */
+  visitRecord(visitId: string): Promise<VisitRecord | undefined> {
+    return this.deps.store.getVisit(visitId);
+  }
+
   async visitSnapshot(visitId: string): Promise<Uint8Array | undefined> {
     const v = await this.deps.store.getVisit(visitId);
     if (!v) return undefined;

@@ -34,6 +34,8 @@ export interface AuthOptions {
   appCollections?: Partial<Record<AppName, string>>;
   /** Admission of image-analysing routes (rest.admission.ts): throws THROTTLED, before the quota is counted. */
   admit?: (request: FastifyRequest, reply: FastifyReply) => void;
+  /** The apps using a collection beyond those (doors', pipelines'), for consent routes of app-scoped keys. */
+  collectionApps?: (collectionId: string) => Promise<AppName[]>;
 }
 
 /** The weakest role each access level admits; roles are ordered reader < operator < admin. */
@@ -54,34 +56,64 @@ export function checkRole(role: Role, access: Access): void {
   }
 }
 
+/** Where a scoped key's limits are looked up: the apps' own collections, and who owns any other collection. */
+export interface ScopeLookups {
+  /** The collection of each app that has one, for collection-scoped keys on routes that name no collection. */
+  appCollections?: Partial<Record<AppName, string>>;
+  /** The apps using a collection beyond those (a door's, a pipeline's), for routes that belong to its owners. */
+  collectionApps?: (collectionId: string) => Promise<AppName[]>;
+}
+
+const listOf = (app: RouteScope['app']): readonly AppName[] =>
+  app === undefined ? [] : typeof app === 'string' ? [app] : app;
+
+/** The apps owning a collection: the apps whose own collection it is, and those the lookup names. */
+async function ownersOf(collection: string | undefined, lookups: ScopeLookups): Promise<AppName[]> {
+  if (!collection) return [];
+  const own = Object.entries(lookups.appCollections ?? {})
+    .filter(([, c]) => c === collection)
+    .map(([a]) => a as AppName);
+  return [...new Set([...own, ...((await lookups.collectionApps?.(collection)) ?? [])])];
+}
+
 /** SCOPE_DENIED when a scoped principal reaches an app or collection outside its lists. */
-export function checkScope(
+export async function checkScope(
   scope: KeyScope,
   route: RouteScope | undefined,
   url: { params: Record<string, unknown>; query: Record<string, unknown> },
-  appCollections: Partial<Record<AppName, string>> = {},
-): void {
+  lookups: ScopeLookups = {},
+): Promise<void> {
   if (route?.unscoped || (!scope.apps && !scope.collections)) return;
-  const app = route?.app;
-  if (scope.apps && (!app || !scope.apps.includes(app))) {
+  // Looked up only when needed: a resolver may read the resource (a door, a pipeline) the URL names.
+  const needsCollection = route?.ownerApps || (scope.collections && !route?.listing && !route?.noCollection);
+  const named = route?.collection && needsCollection ? await route.collection(url) : undefined;
+  const apps = route?.ownerApps ? await ownersOf(named, lookups) : listOf(route?.app);
+  if (scope.apps && !apps.some((a) => scope.apps!.includes(a))) {
+    const belongs = apps.length ? apps.join(', ') : 'no app';
     throw new FacegateError(
       'SCOPE_DENIED',
-      `This key is limited to the apps ${scope.apps.join(', ')}; this operation belongs to ${app ?? 'no app'}`,
-      { details: { apps: scope.apps, app: app ?? null } },
+      `This key is limited to the apps ${scope.apps.join(', ')}; this operation belongs to ${belongs}`,
+      { details: { apps: scope.apps, app: apps.length === 1 ? apps[0] : apps.length ? apps : null } },
     );
   }
-  if (scope.collections) {
-    const collection = route?.collection ? route.collection(url) : app ? appCollections[app] : undefined;
-    if (!collection || !scope.collections.includes(collection)) {
-      throw new FacegateError(
-        'SCOPE_DENIED',
-        collection
-          ? `This key is limited to the collections ${scope.collections.join(', ')}, not ${collection}`
-          : `This key is limited to the collections ${scope.collections.join(', ')}; this operation is not bound to one`,
-        { details: { collections: scope.collections, collection: collection ?? null } },
-      );
-    }
+  if (!scope.collections || route?.listing || route?.noCollection) return;
+  const only = apps.length === 1 ? apps[0] : undefined;
+  const collection = route?.collection ? named : only ? lookups.appCollections?.[only] : undefined;
+  if (!collection || !scope.collections.includes(collection)) {
+    throw new FacegateError(
+      'SCOPE_DENIED',
+      collection
+        ? `This key is limited to the collections ${scope.collections.join(', ')}, not ${collection}`
+        : `This key is limited to the collections ${scope.collections.join(', ')}; this operation is not bound to one`,
+      { details: { collections: scope.collections, collection: collection ?? null } },
+    );
   }
+}
+
+/** Whether a listing shows an item of this collection to the caller (scoped keys see their collections only). */
+export function seesCollection(principal: Principal | undefined, collectionId: string): boolean {
+  const allowed = principal?.scope.collections;
+  return !allowed || allowed.includes(collectionId);
 }
 
 /** Who presented what; nothing is counted here (a request refused later must not use up the quota). */
@@ -127,7 +159,7 @@ export function authHook(options: AuthOptions) {
         params: (request.params ?? {}) as Record<string, unknown>,
         query: (request.query ?? {}) as Record<string, unknown>,
       };
-      checkScope(principal.scope, request.routeOptions.config.scope, url, options.appCollections);
+      await checkScope(principal.scope, request.routeOptions.config.scope, url, options);
     }
     request.principal = principal ?? {
       kind: 'anonymous',

@@ -51,6 +51,23 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           proctor: config.apps.proctorCollection,
           uploads: 'uploads',
         },
+        collectionApps: async (collectionId) => {
+          // Doors and pipelines name their collections; a part that is not loaded owns nothing (yet).
+          const [doors, pipelines] = await Promise.all([
+            container
+              .get('door')
+              .then((d) => d.service.listDoors())
+              .catch(() => []),
+            container
+              .get('pipeline')
+              .then((p) => p.service.list())
+              .catch(() => []),
+          ]);
+          return [
+            ...(doors.some((d) => d.collectionId === collectionId) ? (['door'] as const) : []),
+            ...(pipelines.some((p) => p.collectionId === collectionId) ? (['pipeline'] as const) : []),
+          ];
+        },
         maxImageBytes: max,
         audit: {
           recorder: async () => (await container.get('governance')).audit,

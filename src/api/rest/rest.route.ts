@@ -18,13 +18,23 @@ export type Access = 'public' | 'read' | 'write' | 'admin';
 
 /**
  * What a route reaches, for scoped keys (checked in rest.auth.ts before the body is read).
- * `app`: the app the route belongs to. `collection`: the collection it touches, from the URL (params and query);
- * absent with an app whose collection is known (verify, proctor, uploads), that collection. `unscoped`: the route
- * touches no app or collection data (whoAmI), so every scoped key may call it.
+ * `app`: the app (or apps) the route belongs to. `collection`: the collection it touches, from the URL (params and
+ * query), or looked up from the resource the URL names (a door's, a pipeline's collection); absent with an app
+ * whose collection is known (verify, proctor, uploads), that collection. `ownerApps`: the route belongs to the apps
+ * owning its collection (consent of a subject). `listing`: the handler shows only the key's collections (every item
+ * names its collection), so collection-scoped keys are let through. `noCollection`: the route touches no
+ * collection's data (liveness sessions). `unscoped`: the route touches no app or collection data (whoAmI), so every
+ * scoped key may call it.
  */
 export interface RouteScope {
-  app?: AppName;
-  collection?: (url: { params: Record<string, unknown>; query: Record<string, unknown> }) => string | undefined;
+  app?: AppName | readonly AppName[];
+  collection?: (url: {
+    params: Record<string, unknown>;
+    query: Record<string, unknown>;
+  }) => string | undefined | Promise<string | undefined>;
+  ownerApps?: true;
+  listing?: true;
+  noCollection?: true;
   unscoped?: true;
 }
 

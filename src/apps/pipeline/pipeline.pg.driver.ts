@@ -144,8 +144,9 @@ export class PgPipelineStore implements PipelineStore {
     const { rows } = await this.pool.query<RunRow>(
       `SELECT * FROM ${this.t}.pipeline_runs WHERE ($1::text IS NULL OR pipeline = $1) AND ($2::text IS NULL OR state = $2)
          AND ($3::text IS NULL OR seq < (SELECT seq FROM ${this.t}.pipeline_runs WHERE id = $3))
+         AND ($5::text[] IS NULL OR pipeline = ANY($5::text[]))
        ORDER BY seq DESC LIMIT $4`,
-      [f.pipeline ?? null, f.state ?? null, f.before ?? null, Math.min(f.limit ?? 50, 500)],
+      [f.pipeline ?? null, f.state ?? null, f.before ?? null, Math.min(f.limit ?? 50, 500), f.pipelines ?? null],
     );
     return this.withSteps(rows);
   }

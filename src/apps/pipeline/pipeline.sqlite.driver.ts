@@ -146,11 +146,13 @@ export class SqlitePipelineStore implements PipelineStore {
     const rows = this.db
       .prepare(
         `SELECT * FROM pipeline_runs WHERE (@p IS NULL OR pipeline = @p) AND (@s IS NULL OR state = @s)
+           AND (@ps IS NULL OR pipeline IN (SELECT value FROM json_each(@ps)))
            AND (@b IS NULL OR seq < (SELECT seq FROM pipeline_runs WHERE id = @b))
          ORDER BY seq DESC LIMIT @limit`,
       )
       .all({
         p: f.pipeline ?? null,
+        ps: f.pipelines ? JSON.stringify(f.pipelines) : null,
         s: f.state ?? null,
         b: f.before ?? null,
         limit: Math.min(f.limit ?? 50, 500),

@@ -122,6 +122,8 @@ export type RunOutcome = { state: 'succeeded'; result: Record<string, unknown> }
 
 export interface RunFilter {
   pipeline?: string;
+  /** Runs of these pipelines only (a collection-scoped caller's); an empty list matches none. */
+  pipelines?: readonly string[];
   state?: RunState;
   /** Runs created before this run (pagination, newest first). */
   before?: string;

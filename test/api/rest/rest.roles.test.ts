@@ -178,13 +178,16 @@ describe('REST key scopes', () => {
       assert.ok(passes((await send(call('POST', '/v1/identify', IMAGE))).statusCode), 'identify in people');
       assert.ok(passes((await send(call('GET', '/v1/collections/people/faces'))).statusCode));
       assert.ok(passes((await send(call('GET', `/v1/consents/people/s1`))).statusCode));
+      // Listings are let through and filtered by their handlers (test/api/rest/scoped.listings.test.ts).
+      for (const url of ['/v1/collections', '/v1/runs', '/v1/pipelines', '/v1/doors', '/v1/cameras', '/v1/visits']) {
+        assert.ok(passes((await send(call('GET', url))).statusCode), url);
+      }
       for (const c of [
         call('POST', '/v1/search', IMAGE), // the uploads collection
         call('POST', '/v1/proctor/process', IMAGE), // the proctor collection
         call('GET', '/v1/collections/staff/faces'),
         call('GET', '/v1/consents/staff/s1'),
-        call('GET', '/v1/collections'), // every collection: not bound to one
-        call('GET', '/v1/runs'), // pipelines index into collections of their own
+        call('GET', '/v1/events'), // events span every app and collection
       ]) {
         const r = await send(c);
         assert.equal(r.statusCode, 403, `${c.method} ${c.url}`);
@@ -218,6 +221,9 @@ describe('REST key scopes', () => {
         assert.equal(r.statusCode, 403, `${c.method} ${c.url}`);
         assert.equal(r.json().code, 'SCOPE_DENIED');
       }
+      // Consent of the proctor's own subjects is the proctor's; consent of verify's people is not.
+      assert.ok(passes((await send(call('GET', '/v1/consents/proctor/s1'))).statusCode));
+      assert.equal((await send(call('GET', '/v1/consents/people/s1'))).json().code, 'SCOPE_DENIED');
       // The role still applies inside the scope.
       const write = await send(call('POST', '/v1/proctor/faces', { externalImageId: 'x', ...IMAGE }));
       assert.equal(write.json().code, 'ACCESS_DENIED');

@@ -7,8 +7,10 @@ import { FacegateError } from '../../../errors.ts';
 import type { CameraManager, CameraView } from '../../../streams/camera.manager.ts';
 import { cameraInputSchema, type VisitRecord } from '../../../streams/camera.types.ts';
 import { redactUrl } from '../../../streams/sources/redact.ts';
-import { route, type AnyRouteSpec } from '../rest.route.ts';
+import { seesCollection, type Principal } from '../rest.auth.ts';
+import { route, type AnyRouteSpec, type RouteScope } from '../rest.route.ts';
 import { json } from './pipeline.views.ts';
+import { collectionOf } from './route.helpers.ts';
 
 const id = z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/);
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -56,8 +58,37 @@ const visitJson = (v: VisitRecord) => ({
   box: { ...v.snapshot.box },
 });
 
+/**
+ * Recent visits as the caller may see them: a collection-scoped key gets the newest `limit` visits of its
+ * collections, read camera by camera (so that other collections' visits do not crowd them out of the page).
+ */
+async function scopedVisits(
+  manager: CameraManager,
+  query: { cameraId?: string; limit: number },
+  principal: Principal | undefined,
+): Promise<VisitRecord[]> {
+  if (!principal?.scope.collections) return manager.recentVisits(query);
+  const ids = query.cameraId ? [query.cameraId] : manager.list().map((c) => c.spec.id);
+  const pages = await Promise.all(ids.map((cameraId) => manager.recentVisits({ cameraId, limit: query.limit })));
+  return pages
+    .flat()
+    .filter((v) => seesCollection(principal, v.collectionId))
+    .sort((a, b) => b.decidedAt.getTime() - a.decidedAt.getTime())
+    .slice(0, query.limit);
+}
+
 export function camerasRoutes(cameras: () => Promise<CameraManager>, maxImageBytes: number): AnyRouteSpec[] {
   const tag = 'Cameras';
+  // Routes on one camera (or visit) reach its collection: collection-scoped keys may use their collections' cameras.
+  const cameraScope = {
+    app: 'cameras',
+    collection: ({ params }) => collectionOf(async () => (await cameras()).get(String(params.id)).spec.collectionId),
+  } satisfies RouteScope;
+  const visitScope = {
+    app: 'cameras',
+    collection: ({ params }) =>
+      collectionOf(async () => (await (await cameras()).visitRecord(String(params.id)))?.collectionId),
+  } satisfies RouteScope;
   const params = z.object({ id });
   return [
     route({
@@ -84,9 +115,14 @@ export function camerasRoutes(cameras: () => Promise<CameraManager>, maxImageByt
       summary: 'Cameras with their status (state, fps achieved, frames dropped, last frame, last error)',
       tag,
       access: 'read',
-      scope: { app: 'cameras' },
+      scope: { app: 'cameras', listing: true },
       response: z.object({ cameras: z.array(cameraView) }),
-      handler: async () => ({ cameras: (await cameras()).list().map(cameraJson) }),
+      handler: async ({ request }) => ({
+        cameras: (await cameras())
+          .list()
+          .filter((c) => seesCollection(request.principal, c.spec.collectionId))
+          .map(cameraJson),
+      }),
     }),
     route({
       method: 'GET',
@@ -95,7 +131,7 @@ export function camerasRoutes(cameras: () => Promise<CameraManager>, maxImageByt
       summary: 'One camera and its status',
       tag,
       access: 'read',
-      scope: { app: 'cameras' },
+      scope: cameraScope,
       params,
       errors: ['NOT_FOUND'],
       response: cameraView,
@@ -124,7 +160,7 @@ export function camerasRoutes(cameras: () => Promise<CameraManager>, maxImageByt
       summary: 'Stop and delete a camera created through the API',
       tag,
       access: 'admin',
-      scope: { app: 'cameras' },
+      scope: cameraScope,
       params,
       errors: ['NOT_FOUND', 'CONFLICT'],
       response: z.object({ deleted: z.boolean() }),
@@ -140,7 +176,7 @@ export function camerasRoutes(cameras: () => Promise<CameraManager>, maxImageByt
       summary: 'A camera status alone',
       tag,
       access: 'read',
-      scope: { app: 'cameras' },
+      scope: cameraScope,
       params,
       errors: ['NOT_FOUND'],
       response: json,
@@ -153,7 +189,7 @@ export function camerasRoutes(cameras: () => Promise<CameraManager>, maxImageByt
       summary: 'The latest analysed frame with face boxes and names (JPEG); 404 before the first frame',
       tag,
       access: 'read',
-      scope: { app: 'cameras' },
+      scope: cameraScope,
       params,
       errors: ['NOT_FOUND'],
       handler: async ({ params, reply }) => {
@@ -170,7 +206,7 @@ export function camerasRoutes(cameras: () => Promise<CameraManager>, maxImageByt
         'The live view as an MJPEG stream (multipart/x-mixed-replace) at the camera rate, until the client leaves',
       tag,
       access: 'read',
-      scope: { app: 'cameras' },
+      scope: cameraScope,
       params,
       errors: ['NOT_FOUND'],
       handler: async ({ params, reply, request }) => {
@@ -209,7 +245,7 @@ export function camerasRoutes(cameras: () => Promise<CameraManager>, maxImageByt
       summary: 'Push one JPEG frame to a camera whose source is `push` (a browser acting as the camera)',
       tag,
       access: 'write',
-      scope: { app: 'cameras' },
+      scope: cameraScope,
       params,
       bodyKind: 'image',
       bodyLimit: maxImageBytes,
@@ -230,11 +266,11 @@ export function camerasRoutes(cameras: () => Promise<CameraManager>, maxImageByt
       summary: 'Recent visits (one per tracked face decision), newest first',
       tag,
       access: 'read',
-      scope: { app: 'cameras' },
+      scope: { app: 'cameras', listing: true },
       query: z.object({ cameraId: id.optional(), limit: z.coerce.number().int().min(1).max(1000).default(50) }),
       response: z.object({ visits: z.array(visitView) }),
-      handler: async ({ query }) => ({
-        visits: (await (await cameras()).recentVisits(query)).map(visitJson),
+      handler: async ({ query, request }) => ({
+        visits: (await scopedVisits(await cameras(), query, request.principal)).map(visitJson),
       }),
     }),
     route({
@@ -244,7 +280,7 @@ export function camerasRoutes(cameras: () => Promise<CameraManager>, maxImageByt
       summary: "A visit's best frame with the face box drawn (JPEG)",
       tag,
       access: 'read',
-      scope: { app: 'cameras' },
+      scope: visitScope,
       params: z.object({ id: z.string().max(64) }),
       errors: ['NOT_FOUND'],
       handler: async ({ params, reply }) => {

@@ -5,6 +5,7 @@ import type { AppServices } from '../../../apps/apps.factory.ts';
 import type { CollectionService } from '../../../collections/collection.service.ts';
 import type { Thumbnailer } from '../../../apps/verify/thumbnail.port.ts';
 import { FacegateError } from '../../../errors.ts';
+import { seesCollection } from '../rest.auth.ts';
 import { route, type AnyRouteSpec } from '../rest.route.ts';
 import { boxSchema, sendImage } from './route.helpers.ts';
 
@@ -24,7 +25,7 @@ export function collectionsRoutes(
       summary: 'Collections with their face counts',
       tag,
       access: 'read',
-      scope: { app: 'collections' },
+      scope: { app: 'collections', listing: true },
       response: z.object({
         collections: z.array(
           z.object({
@@ -36,13 +37,13 @@ export function collectionsRoutes(
           }),
         ),
       }),
-      handler: async () => {
+      handler: async ({ request }) => {
         const svc = await collections();
         const ids: string[] = [];
         let nextToken: string | undefined;
         do {
           const page = await svc.listCollections({ maxResults: 1000, nextToken });
-          ids.push(...page.collectionIds);
+          ids.push(...page.collectionIds.filter((id) => seesCollection(request.principal, id)));
           nextToken = page.nextToken;
         } while (nextToken && ids.length < 10_000);
         const described = await Promise.all(ids.map((id) => svc.describeCollection(id)));

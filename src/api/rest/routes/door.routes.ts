@@ -6,8 +6,9 @@ import type { OpenedDoor } from '../../../apps/door/door.factory.ts';
 import type { PrivacyService } from '../../../governance/privacy.service.ts';
 import type { Door, DoorVisit, PendingVisit, Visitor } from '../../../apps/door/door.types.ts';
 import { FacegateError } from '../../../errors.ts';
-import { route, type AnyRouteSpec } from '../rest.route.ts';
-import { sendImage } from './route.helpers.ts';
+import { seesCollection } from '../rest.auth.ts';
+import { route, type AnyRouteSpec, type RouteScope } from '../rest.route.ts';
+import { collectionOf, sendImage } from './route.helpers.ts';
 
 const tag = 'Door (visitors, passcodes, approvals)';
 const id = z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/);
@@ -104,6 +105,12 @@ export function doorRoutes(
     if (found.door.id !== doorId) throw new FacegateError('NOT_FOUND', `Request ${pendingId} does not exist`);
     return found;
   };
+  // Routes on one door reach its collection: collection-scoped keys may use the doors of their collections.
+  const doorScope = {
+    app: 'door',
+    collection: ({ params }) =>
+      collectionOf(async () => (await (await svc()).getDoor(String(params.doorId))).collectionId),
+  } satisfies RouteScope;
   return [
     route({
       method: 'GET',
@@ -112,9 +119,13 @@ export function doorRoutes(
       summary: 'Doors',
       tag,
       access: 'read',
-      scope: { app: 'door' },
+      scope: { app: 'door', listing: true },
       response: z.object({ doors: z.array(doorView) }),
-      handler: async () => ({ doors: (await (await svc()).listDoors()).map(doorJson) }),
+      handler: async ({ request }) => ({
+        doors: (await (await svc()).listDoors())
+          .filter((d) => seesCollection(request.principal, d.collectionId))
+          .map(doorJson),
+      }),
     }),
     route({
       method: 'POST',
@@ -138,7 +149,7 @@ export function doorRoutes(
       summary: 'A door',
       tag,
       access: 'read',
-      scope: { app: 'door' },
+      scope: doorScope,
       params: doorParams,
       response: doorView,
       errors: ['NOT_FOUND'],
@@ -166,7 +177,7 @@ export function doorRoutes(
       summary: 'Delete a door (its audit stays)',
       tag,
       access: 'admin',
-      scope: { app: 'door' },
+      scope: doorScope,
       params: doorParams,
       response: z.object({ deleted: z.boolean() }),
       errors: ['NOT_FOUND'],
@@ -179,7 +190,7 @@ export function doorRoutes(
       summary: 'Visitors of a door',
       tag,
       access: 'read',
-      scope: { app: 'door' },
+      scope: doorScope,
       params: doorParams,
       response: z.object({ visitors: z.array(visitorView) }),
       handler: async ({ params }) => ({
@@ -192,7 +203,7 @@ export function doorRoutes(
       operationId: 'deleteDoorVisitor',
       tag,
       access: 'admin',
-      scope: { app: 'door' },
+      scope: doorScope,
       summary:
         'Erase a visitor: their record, passcodes, photos, faces, visits and snapshots, events and SMS naming them',
       params: z.object({ doorId: id, visitorId: z.string().max(64) }),
@@ -210,7 +221,7 @@ export function doorRoutes(
       operationId: 'exportDoorVisitor',
       tag,
       access: 'admin',
-      scope: { app: 'door' },
+      scope: doorScope,
       summary: 'Everything held about a visitor (subject access): record, photos, visits, snapshots, events, audit',
       params: z.object({ doorId: id, visitorId: z.string().max(64) }),
       errors: ['NOT_FOUND'],
@@ -231,7 +242,7 @@ export function doorRoutes(
       summary: 'Recent visits, newest first',
       tag,
       access: 'read',
-      scope: { app: 'door' },
+      scope: doorScope,
       params: doorParams,
       query: limit,
       response: z.object({ visits: z.array(visitView) }),
@@ -245,7 +256,7 @@ export function doorRoutes(
       operationId: 'getDoorVisitSnapshot',
       tag,
       access: 'read',
-      scope: { app: 'door' },
+      scope: doorScope,
       summary: 'The best frame of a visit (JPEG)',
       params: z.object({ doorId: id, visitId: z.string().max(64) }),
       errors: ['NOT_FOUND'],
@@ -264,7 +275,7 @@ export function doorRoutes(
       summary: 'Strangers waiting for a decision',
       tag,
       access: 'read',
-      scope: { app: 'door' },
+      scope: doorScope,
       params: doorParams,
       query: z.object({ state: z.enum(['pending', 'approved', 'denied']).optional(), limit: limit.shape.limit }),
       response: z.object({ pending: z.array(pendingView) }),
@@ -280,7 +291,7 @@ export function doorRoutes(
       operationId: 'getDoorPendingPhoto',
       tag,
       access: 'read',
-      scope: { app: 'door' },
+      scope: doorScope,
       summary: 'A best frame of a waiting stranger (JPEG)',
       params: pendingParams.extend({ n: z.coerce.number().int().min(0).max(9) }),
       errors: ['NOT_FOUND'],
@@ -295,7 +306,7 @@ export function doorRoutes(
       operationId: 'approveDoorVisitor',
       tag,
       access: 'write',
-      scope: { app: 'door' },
+      scope: doorScope,
       summary: 'Approve a stranger: register their face, create the visitor, text them a passcode',
       params: pendingParams,
       body: z.object({ name: z.string(), phone: z.string() }),
@@ -314,7 +325,7 @@ export function doorRoutes(
       operationId: 'denyDoorVisitor',
       tag,
       access: 'write',
-      scope: { app: 'door' },
+      scope: doorScope,
       summary: 'Deny a stranger: they do not page the owner again within the cool-down',
       params: pendingParams,
       response: decisionView,
@@ -332,7 +343,7 @@ export function doorRoutes(
       summary: 'The passcode attempts audit, newest first',
       tag,
       access: 'admin',
-      scope: { app: 'door' },
+      scope: doorScope,
       params: doorParams,
       query: limit,
       response: z.object({ attempts: z.array(attemptView) }),

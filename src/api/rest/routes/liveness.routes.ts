@@ -3,13 +3,19 @@
 import { z } from 'zod';
 import type { LivenessService } from '../../../liveness/liveness.service.ts';
 import { SessionId } from '../../rekognition/liveness.schemas.ts';
-import { route, type AnyRouteSpec } from '../rest.route.ts';
+import { route, type AnyRouteSpec, type RouteScope } from '../rest.route.ts';
 
 const imageView = z.object({
   bytes: z.string().optional().describe('base64 JPEG, when the session has no output bucket'),
   object: z.object({ bucket: z.string(), name: z.string() }).optional(),
   box: z.object({ left: z.number(), top: z.number(), width: z.number(), height: z.number() }),
 });
+
+/**
+ * Liveness belongs to the apps that send their users to the liveness page (the proctor before an exam, the door
+ * before it opens); a session holds no collection's data, so a collection-scoped key is not limited here.
+ */
+const livenessScope = { app: ['proctor', 'door'], noCollection: true } satisfies RouteScope;
 
 export function livenessRestRoutes(liveness: () => Promise<LivenessService>): AnyRouteSpec[] {
   const tag = 'Liveness';
@@ -21,6 +27,7 @@ export function livenessRestRoutes(liveness: () => Promise<LivenessService>): An
       summary: 'A single-use liveness session (3 minutes) and the page that records it',
       tag,
       access: 'write',
+      scope: livenessScope,
       status: 201,
       body: z.object({
         auditImagesLimit: z.number().int().min(0).max(4).optional(),
@@ -58,6 +65,7 @@ export function livenessRestRoutes(liveness: () => Promise<LivenessService>): An
       summary: 'Status (CREATED, IN_PROGRESS, SUCCEEDED, FAILED, EXPIRED), confidence 0–100 and images',
       tag,
       access: 'read',
+      scope: livenessScope,
       params: z.object({ sessionId: SessionId }),
       response: z.object({
         sessionId: z.string(),

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import type { OpenedPipeline } from '../../../apps/pipeline/pipeline.factory.ts';
 import { FacegateError } from '../../../errors.ts';
 import { base64BodyLimit, base64Image } from '../image.input.ts';
-import { route, type AnyRouteSpec } from '../rest.route.ts';
+import { seesCollection } from '../rest.auth.ts';
+import { route, type AnyRouteSpec, type RouteScope } from '../rest.route.ts';
 import { notifyRoutes } from './notify.routes.ts';
 import { eventView, json, name, runJson, runView, userId } from './pipeline.views.ts';
-import { oneImage } from './route.helpers.ts';
+import { collectionOf, oneImage } from './route.helpers.ts';
 
 /** `maxObjectBytes`: bucket PUTs take what Image.S3Object reads (15 MB), not only the inline-image limit. */
 export function pipelineRoutes(
@@ -18,6 +19,19 @@ export function pipelineRoutes(
 ): AnyRouteSpec[] {
   const tag = 'Pipeline (uploads, runs, events, notifications)';
   const runs = z.object({ runs: z.array(runView) });
+  // Routes on one pipeline (or one of its runs) reach its collection: collection-scoped keys may use theirs.
+  const pipelineCollection = async (name: string) => (await (await pipeline()).service.get(name)).collectionId;
+  const pipelineScope = {
+    app: 'pipeline',
+    collection: ({ params }) => collectionOf(() => pipelineCollection(String(params.name))),
+  } satisfies RouteScope;
+  const runScope = {
+    app: 'pipeline',
+    collection: ({ params }) =>
+      collectionOf(async () =>
+        pipelineCollection((await (await pipeline()).service.run(String(params.runId))).pipeline),
+      ),
+  } satisfies RouteScope;
   return [
     route({
       method: 'GET',
@@ -26,9 +40,13 @@ export function pipelineRoutes(
       summary: 'List pipeline definitions',
       tag,
       access: 'read',
-      scope: { app: 'pipeline' },
+      scope: { app: 'pipeline', listing: true },
       response: z.object({ pipelines: z.array(json) }),
-      handler: async () => ({ pipelines: await (await pipeline()).service.list() }),
+      handler: async ({ request }) => ({
+        pipelines: (await (await pipeline()).service.list()).filter((d) =>
+          seesCollection(request.principal, d.collectionId),
+        ),
+      }),
     }),
     route({
       method: 'PUT',
@@ -52,7 +70,7 @@ export function pipelineRoutes(
       summary: 'A pipeline definition',
       tag,
       access: 'read',
-      scope: { app: 'pipeline' },
+      scope: pipelineScope,
       params: z.object({ name }),
       response: json,
       errors: ['NOT_FOUND'],
@@ -66,7 +84,7 @@ export function pipelineRoutes(
         'Upload a photo (raw body, multipart file or JSON base64 "image"); starts a run. `userId` becomes the ExternalImageId',
       tag,
       access: 'write',
-      scope: { app: 'pipeline' },
+      scope: pipelineScope,
       status: 202,
       bodyKind: 'image-or-json',
       bodyLimit: base64BodyLimit(maxImageBytes),
@@ -127,7 +145,7 @@ export function pipelineRoutes(
       summary: 'S3 / MinIO event notification for one pipeline',
       tag,
       access: 'write',
-      scope: { app: 'pipeline' },
+      scope: pipelineScope,
       status: 202,
       params: z.object({ name }),
       body: json,
@@ -145,7 +163,7 @@ export function pipelineRoutes(
       summary: 'Pipeline runs, newest first',
       tag,
       access: 'read',
-      scope: { app: 'pipeline' },
+      scope: { app: 'pipeline', listing: true },
       query: z.object({
         pipeline: name.optional(),
         state: z.enum(['running', 'succeeded', 'failed']).optional(),
@@ -153,7 +171,14 @@ export function pipelineRoutes(
         limit: z.coerce.number().int().min(1).max(500).default(50),
       }),
       response: runs,
-      handler: async ({ query }) => ({ runs: (await (await pipeline()).service.runs(query)).map(runJson) }),
+      handler: async ({ query, request }) => {
+        const p = await pipeline();
+        // A collection-scoped key sees the runs of its collections' pipelines, filtered in the query (full pages).
+        const pipelines = request.principal?.scope.collections
+          ? (await p.service.list()).filter((d) => seesCollection(request.principal, d.collectionId)).map((d) => d.name)
+          : undefined;
+        return { runs: (await p.service.runs({ ...query, ...(pipelines ? { pipelines } : {}) })).map(runJson) };
+      },
     }),
     route({
       method: 'GET',
@@ -162,7 +187,7 @@ export function pipelineRoutes(
       summary: 'One run: its steps (state, attempts, timings, errors), persisted record and events',
       tag,
       access: 'read',
-      scope: { app: 'pipeline' },
+      scope: runScope,
       params: z.object({ runId: z.string().max(64) }),
       errors: ['NOT_FOUND'],
       response: runView.extend({ record: json.nullable(), events: z.array(eventView) }),
@@ -185,7 +210,7 @@ export function pipelineRoutes(
       summary: 'Start a new run on the same photo as a finished run (the old run is kept)',
       tag,
       access: 'write',
-      scope: { app: 'pipeline' },
+      scope: runScope,
       status: 202,
       params: z.object({ runId: z.string().max(64) }),
       response: runView,

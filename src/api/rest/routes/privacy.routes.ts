@@ -6,7 +6,7 @@ import { FacegateError } from '../../../errors.ts';
 import type { ConsentService } from '../../../governance/consent.service.ts';
 import { consentInputSchema, type ConsentRecord } from '../../../governance/consent.types.ts';
 import type { PrivacyService } from '../../../governance/privacy.service.ts';
-import { route, type AnyRouteSpec } from '../rest.route.ts';
+import { route, type AnyRouteSpec, type RouteScope } from '../rest.route.ts';
 
 const personParams = z.object({ personId: z.string().regex(/^[0-9a-f-]{36}$/, 'must be a lowercase UUID') });
 const subjectParams = z.object({
@@ -30,6 +30,15 @@ export const consentJson = (c: ConsentRecord): z.infer<typeof consentView> => ({
   recordedAt: c.recordedAt.toISOString(),
 });
 const erasureView = z.object({ personId: z.string(), removed: z.record(z.string(), z.number()) });
+
+/**
+ * A subject's consent belongs to their collection and to the apps that keep that collection (verify's people,
+ * uploads, a door's visitors, a pipeline's collection): an app-scoped key reaches the consent of its apps' subjects.
+ */
+const subjectScope = {
+  collection: ({ params }) => String(params.collectionId),
+  ownerApps: true,
+} satisfies RouteScope;
 
 export function privacyRoutes(deps: {
   privacy: () => Promise<PrivacyService>;
@@ -91,7 +100,7 @@ export function privacyRoutes(deps: {
       summary: 'Record consent for a subject of a collection (the ExternalImageId its faces are indexed with)',
       tag,
       access: 'write',
-      scope: { collection: ({ params }) => String(params.collectionId) },
+      scope: subjectScope,
       params: subjectParams,
       body: consentInputSchema,
       response: consentView,
@@ -107,7 +116,7 @@ export function privacyRoutes(deps: {
       summary: 'The consent record of a subject of a collection',
       tag,
       access: 'read',
-      scope: { collection: ({ params }) => String(params.collectionId) },
+      scope: subjectScope,
       params: subjectParams,
       response: consentView,
       errors: ['NOT_FOUND'],

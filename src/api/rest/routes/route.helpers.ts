@@ -53,3 +53,16 @@ export function sendImage(reply: FastifyReply, bytes: Uint8Array): FastifyReply 
 
 export const boxSchema = z.object({ left: z.number(), top: z.number(), width: z.number(), height: z.number() });
 export const thresholdQuery = z.coerce.number().min(0).max(100).optional().describe('similarity 0–100');
+
+/**
+ * The collection of the resource a URL names, for a route's scope: a resource that does not exist reaches no
+ * collection (a scoped key is refused, and learns nothing of what exists); other failures (NOT_READY) stand.
+ */
+export async function collectionOf(find: () => Promise<string | undefined>): Promise<string | undefined> {
+  try {
+    return await find();
+  } catch (e) {
+    if (e instanceof FacegateError && e.code === 'NOT_FOUND') return undefined;
+    throw e;
+  }
+}
