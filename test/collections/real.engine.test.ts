@@ -12,7 +12,7 @@ import { createFaceEngine, type LocalFaceEngine } from '../../src/vision/face.en
 import { fixtureBytes, visionRuntime } from '../vision/vision.helper.ts';
 import { withCode } from './harness.ts';
 
-const MODELS = ['blazeface', 'facemesh', 'faceres', 'emotion', 'iris', 'antispoof', 'liveness'];
+const MODELS = ['blazeface', 'facemesh', 'faceres', 'emotion', 'iris', 'antispoof', 'liveness', 'deeptree-antispoof'];
 let engine: LocalFaceEngine;
 let store: OpenedCollections;
 let dir: string;

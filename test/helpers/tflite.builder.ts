@@ -175,17 +175,15 @@ export function buildTflite(spec: {
       ],
     };
   });
-  const operators = spec.operators.map(
-    (o): Table => ({
-      fields: [
-        { kind: 'u32', v: codes.indexOf(o.op) },
-        { kind: 'i32s', v: o.inputs },
-        { kind: 'i32s', v: o.outputs },
-        o.options ? i8(1) : undefined,
-        o.options ? { kind: 'table', t: { fields: o.options } } : undefined,
-      ],
-    }),
-  );
+  const operators = spec.operators.map((o): Table => ({
+    fields: [
+      { kind: 'u32', v: codes.indexOf(o.op) },
+      { kind: 'i32s', v: o.inputs },
+      { kind: 'i32s', v: o.outputs },
+      o.options ? i8(1) : undefined,
+      o.options ? { kind: 'table', t: { fields: o.options } } : undefined,
+    ],
+  }));
   const model: Table = {
     fields: [
       { kind: 'u32', v: 3 },

@@ -41,7 +41,14 @@ let turnedA: Buffer;
 let turnedB: Buffer;
 
 before(async () => {
-  const runtime = await preparedRuntime(['blazeface', 'facemesh', 'mobilefacenet', 'antispoof', 'liveness']);
+  const runtime = await preparedRuntime([
+    'blazeface',
+    'facemesh',
+    'mobilefacenet',
+    'antispoof',
+    'liveness',
+    'deeptree-antispoof',
+  ]);
   engine = await createFaceEngine(loadConfig({}), createLogger('silent'), { runtime });
   objectsDir = mkdtempSync(join(tmpdir(), 'facegate-liveness-'));
   objects = new LocalObjectStore(objectsDir);

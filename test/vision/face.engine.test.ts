@@ -17,6 +17,7 @@ const MODELS = [
   'iris',
   'antispoof',
   'liveness',
+  'deeptree-antispoof',
   'centernet',
   'nsfw',
 ];

@@ -5,7 +5,8 @@ import type { InferenceRuntime } from '../runtime/inference.port.ts';
 import type { FaceAttributes } from '../vision.types.ts';
 import type { RgbImage } from '../embed/embedder.port.ts';
 import type { MeshFace } from '../detect/face.detector.ts';
-import { ageGender, emotions, livenessScore } from './model.attributes.ts';
+import { ageGender, emotions } from './model.attributes.ts';
+import { LIVENESS_MODELS, livenessScore } from './liveness.attributes.ts';
 import { irisAndGaze, type IrisResult } from './iris.attributes.ts';
 import { eyesOpen, flag, mouthOpen, smile } from './mesh.attributes.ts';
 import { appearance, appearanceFeatures } from './appearance.attributes.ts';
@@ -13,7 +14,7 @@ import { uprightCrop } from './face.crops.ts';
 import { headPose } from '../quality/pose.quality.ts';
 
 export const ATTRIBUTE_MODELS = ['emotion', 'faceres', 'iris'] as const;
-export const LIVENESS_MODELS = ['antispoof', 'liveness'] as const;
+export { LIVENESS_MODELS } from './liveness.attributes.ts';
 
 export interface AttributeResult {
   attributes: FaceAttributes;
@@ -74,6 +75,6 @@ function gazeConfidence(mesh: Float32Array, eyesAreOpen: boolean): number {
 }
 
 export async function faceLiveness(runtime: InferenceRuntime, image: RgbImage, face: MeshFace): Promise<number> {
-  const [a, l] = await Promise.all(LIVENESS_MODELS.map((m) => runtime.session(m)));
-  return (await livenessScore(a!, l!, image, face.roi)).score;
+  const sessions = await Promise.all(LIVENESS_MODELS.map((m) => runtime.session(m)));
+  return (await livenessScore(sessions, image, face.roi)).score;
 }

@@ -1,10 +1,10 @@
 // Attributes that come from trained models: emotion (FER-2013 mini-Xception, 7 classes), age and gender (faceres'
-// heads), presentation-attack scores (human's antispoof and liveness). Each function runs one model on one face.
+// heads). Each function runs one model on one face; the presentation-attack scores are in liveness.attributes.ts.
 import type { InferenceSession } from '../runtime/inference.port.ts';
 import type { EmotionType } from '../vision.types.ts';
 import type { RgbImage, FaceGeometry } from '../embed/embedder.port.ts';
 import { FACERES } from '../embed/descriptor.models.ts';
-import { toTensor, warpAffineAntialiased } from '../geometry/affine.warp.ts';
+import { toTensor } from '../geometry/affine.warp.ts';
 import type { FaceRoi } from '../detect/facemesh.refiner.ts';
 import { uprightCrop } from './face.crops.ts';
 
@@ -114,28 +114,4 @@ export function genderConfidence(male: number): number {
     if (m <= m1) return Math.round((c0 + ((m - m0) / (m1 - m0)) * (c1 - c0)) * 10) / 10;
   }
   return 99.6;
-}
-
-/**
- * Presentation-attack score, 0 (spoof) to 100 (live): the mean of human's antispoof (128×128, "real" probability)
- * and liveness (32×32, first output = live probability) models on the face ROI. Neither is validated on attack data
- * here (none is available): treat the score as a weak signal.
- */
-export async function livenessScore(
-  antispoof: InferenceSession,
-  liveness: InferenceSession,
-  image: RgbImage,
-  roi: FaceRoi,
-): Promise<{ score: number; antispoof: number; liveness: number }> {
-  const crop128 = uprightCrop(image, roi, 128, 1 / 1.07).image;
-  const a = (
-    Object.values(await first(antispoof, toTensor(crop128, { scale: 1 / 255 }), [1, 128, 128, 3]))[0]!
-      .data as Float32Array
-  )[0]!;
-  const crop32 = warpAffineAntialiased(crop128, [4, 0, 0, 0, 4, 0], 32, 32, 0.25);
-  const l = (
-    Object.values(await first(liveness, toTensor(crop32, { scale: 1 / 255 }), [1, 32, 32, 3]))[0]!.data as Float32Array
-  )[0]!;
-  const clamp = (v: number) => Math.min(1, Math.max(0, v));
-  return { score: Math.round(((clamp(a) + clamp(l)) / 2) * 1000) / 10, antispoof: clamp(a), liveness: clamp(l) };
 }

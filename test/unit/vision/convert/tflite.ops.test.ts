@@ -7,7 +7,15 @@ import { runTfliteReference } from '../../../../src/vision/convert/tflite.refere
 import { halfToFloat } from '../../../../src/vision/convert/tflite-reference.ops.ts';
 import { TFLITE_OP, TFLITE_TYPE } from '../../../../src/vision/convert/tflite.reader.ts';
 import { OnnxRuntime } from '../../../../src/vision/runtime/onnx.runtime.ts';
-import { bool, buildTflite, f32, i32, i8, type OperatorSpec, type TensorSpec } from '../../../helpers/tflite.builder.ts';
+import {
+  bool,
+  buildTflite,
+  f32,
+  i32,
+  i8,
+  type OperatorSpec,
+  type TensorSpec,
+} from '../../../helpers/tflite.builder.ts';
 
 const F16 = TFLITE_TYPE.FLOAT16;
 const INT = TFLITE_TYPE.INT32;
