@@ -46,6 +46,7 @@ const ALPHA = 0.2;
 
 export class Admission {
   private admitted = 0;
+  private refused = 0;
   private readonly byClient = new Map<string, number>();
   private requestMs: number;
 
@@ -78,9 +79,10 @@ export class Admission {
     return (Math.max(0, ahead + 1 - slots) / slots) * this.requestMs;
   }
 
-  get stats(): { admitted: number; clients: number; requestMs: number; expectedWaitMs: number } {
+  get stats(): { admitted: number; refused: number; clients: number; requestMs: number; expectedWaitMs: number } {
     return {
       admitted: this.admitted,
+      refused: this.refused,
       clients: this.byClient.size,
       requestMs: Math.round(this.requestMs * 10) / 10,
       expectedWaitMs: Math.round(this.expectedWaitMs()),
@@ -97,6 +99,7 @@ export class Admission {
   }
 
   private refuse(reason: string, waitMs: number): FacegateError {
+    this.refused++;
     const retryAfter = Math.min(60, Math.max(1, Math.ceil(waitMs / 1000)));
     return new FacegateError('THROTTLED', `${reason}; retry after ${retryAfter} s`, { details: { retryAfter } });
   }
