@@ -112,7 +112,8 @@ export async function createEnginePool(
   const plain = structuredClone(config) as Config;
   const workers = Array.from(
     { length: o.workers },
-    (_, index) => new PoolWorker({ config: plain, threads: o.threads, index }, logger, o.onInference),
+    (_, index) =>
+      new PoolWorker({ config: plain, threads: o.threads, index, logLevel: logger.level }, logger, o.onInference),
   );
 
   /** Runs one call on a free worker; the scheduler admits at most one call per worker, so one is always free. */

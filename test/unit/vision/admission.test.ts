@@ -125,6 +125,17 @@ describe('Admission', () => {
     assert.equal(e.details?.retryAfter, 1);
   });
 
+  test('a flooding client’s backlog does not push a new client past the wait bound', () => {
+    // 1 slot, 100 ms per request, 250 ms wait bound: the flood gets 3 in (waits 0, 100, 200), then is refused; a client
+    // with nothing in progress waits only for the flood's next turn (100 ms) and is admitted, but not twice.
+    const a = admission({ maxWaitMs: 250 }, 1);
+    for (let i = 0; i < 3; i++) a.admit('key:flood');
+    throttled(() => a.admit('key:flood'));
+    assert.equal(a.expectedWaitMs('key:polite'), 100);
+    a.admit('key:polite');
+    throttled(() => a.admit('key:polite'));
+  });
+
   test('background analyses count as work ahead but are never refused', async () => {
     const a = admission({ maxWaitMs: 50 }, 1);
     const log: string[] = [];
