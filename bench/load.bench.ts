@@ -206,7 +206,9 @@ async function main(): Promise<void> {
       .join(' ');
     console.log(`op ${op}, ${durationMs / 1000} s per level, server settings: ${settings || 'defaults'}`);
     console.log(`RSS after warm-up ${mb(server.memory().rss)}`);
-    console.log('| clients | served/s | vs 1 client | p50 | p95 | p99 | throttled (answer time) | failed | server cores | RSS |');
+    console.log(
+      '| clients | served/s | vs 1 client | p50 | p95 | p99 | throttled (answer time) | failed | server cores | RSS |',
+    );
     console.log('|---|---|---|---|---|---|---|---|---|---|');
     let base = 0;
     for (const n of levels) {

@@ -35,6 +35,7 @@ import { storageEraser } from '../governance/erasure.storage.ts';
 import type { Logger } from '../logger.ts';
 import { Metrics } from '../metrics/metrics.registry.ts';
 import { timedRuntime } from '../metrics/timed.runtime.ts';
+import { registerAdmissionGauge } from '../metrics/admission.gauge.ts';
 import { LocalObjectStore } from '../storage/local.object-store.driver.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
 import { openStateDatabase, type StateDatabase } from '../db/state.database.ts';
@@ -445,7 +446,9 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
     const loading: Promise<Loaded<Services[K]>> =
       override !== undefined
         ? Promise.resolve(override as Services[K] | Promise<Services[K]>).then((value) => ({ value }))
-        : Promise.resolve().then(() => (LOADERS[name] as Loader<K>)({ config, logger, metrics, dataDir, admission, get }));
+        : Promise.resolve().then(() =>
+            (LOADERS[name] as Loader<K>)({ config, logger, metrics, dataDir, admission, get }),
+          );
     const value = loading.then(
       (loaded) => {
         states.set(name, { status: 'ready' });
@@ -470,11 +473,7 @@ export function createContainer(config: Readonly<Config>, logger: Logger, option
   for (const name of Object.keys(LOADERS) as PartName[]) start(name);
   const metrics = options.metrics ?? new Metrics();
   registerPartGauges(metrics, states, get);
-  metrics.gauge('facegate_engine_requests', 'Image requests admitted, and analyses waiting or running', ['state'], (set) => {
-    set({ state: 'admitted' }, admission.stats.admitted);
-    set({ state: 'waiting' }, admission.scheduler.waiting);
-    set({ state: 'running' }, admission.scheduler.active);
-  });
+  registerAdmissionGauge(metrics, admission);
 
   return {
     config,

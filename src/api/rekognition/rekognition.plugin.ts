@@ -43,15 +43,6 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
   // beyond one client's share, the answer is an immediate ThrottlingException with Retry-After (the SDKs back off and
   // retry) instead of a wait of seconds. The client is the permanent key behind the signature (temporary
   // credentials share their key's share), or the address without auth.
-  const admitted = async <T>(client: string | undefined, run: () => Promise<T>): Promise<T> => {
-    if (client === undefined) return run();
-    const ticket = container.admission.admit(client);
-    try {
-      return await runAdmitted(ticket, run);
-    } finally {
-      ticket.release();
-    }
-  };
   return async (app: FastifyInstance): Promise<void> => {
     // The signature covers the exact bytes, so every body on this route is read raw, whatever its content type.
     app.removeAllContentTypeParsers();
@@ -90,36 +81,43 @@ export function rekognitionPlugin(container: Container, options: RekognitionPlug
       // The completion and error lines (written through reply.log) then say who called which operation.
       request.log = request.log.child({ operation: name });
       reply.log = request.log;
-      const parsed = op.schema.safeParse(parseJson(body));
-      if (!parsed.success) throw new FacegateError('INVALID_PARAMETER', describeIssues(parsed.error));
-      // request.log is a child of our pino root logger (server/app.ts), so it is a full pino Logger.
-      const log = request.log as Logger;
-      const client = IMAGE_OPERATIONS.has(name) ? (principal ? `sigv4:${principal}` : `ip:${request.ip}`) : undefined;
-      const handle = () => op.handle(parsed.data, { container, log, caller });
-      // Biometric operations write one audit entry each, whatever their outcome (governance/audit.scope.ts).
-      // A request refused by admission did no biometric work, so it is refused before the audit scope opens.
-      const describe = AUDITED_OPERATIONS[name as keyof typeof AUDITED_OPERATIONS];
-      const run = async () =>
-        describe
-          ? audited(
-              (await container.get('governance')).audit,
-              {
-                api: 'rekognition',
-                operation: name,
-                actorKind: accessKeyId ? 'sigv4' : 'anonymous',
-                actorId: accessKeyId ?? 'anonymous',
-                address: request.ip,
-              },
-              handle,
-              (res) => describe(parsed.data as Record<string, unknown>, res),
-            )
-          : handle();
-      const result = await admitted(client, run);
-      const { accountId, faceModelVersion } = container.config.aws;
-      const model = applyWireIdentity(result, { region, accountId, faceModelVersion });
-      if (model) reply.header(FACE_MODEL_HEADER, model);
-      // A Buffer, so the content type goes out exactly as AWS sends it (no charset suffix).
-      return reply.header('content-type', 'application/x-amz-json-1.1').send(Buffer.from(JSON.stringify(result)));
+      // Image operations are admitted (or refused at once) before the body is parsed, and before the audit scope opens:
+      // a refused request did no biometric work and costs the server next to nothing.
+      const ticket = IMAGE_OPERATIONS.has(name)
+        ? container.admission.admit(principal ? `sigv4:${principal}` : `ip:${request.ip}`)
+        : undefined;
+      try {
+        const parsed = op.schema.safeParse(parseJson(body));
+        if (!parsed.success) throw new FacegateError('INVALID_PARAMETER', describeIssues(parsed.error));
+        // request.log is a child of our pino root logger (server/app.ts), so it is a full pino Logger.
+        const log = request.log as Logger;
+        const handle = () => op.handle(parsed.data, { container, log, caller });
+        // Biometric operations write one audit entry each, whatever their outcome (governance/audit.scope.ts).
+        const describe = AUDITED_OPERATIONS[name as keyof typeof AUDITED_OPERATIONS];
+        const run = async () =>
+          describe
+            ? audited(
+                (await container.get('governance')).audit,
+                {
+                  api: 'rekognition',
+                  operation: name,
+                  actorKind: accessKeyId ? 'sigv4' : 'anonymous',
+                  actorId: accessKeyId ?? 'anonymous',
+                  address: request.ip,
+                },
+                handle,
+                (res) => describe(parsed.data as Record<string, unknown>, res),
+              )
+            : handle();
+        const result = ticket ? await runAdmitted(ticket, run) : await run();
+        const { accountId, faceModelVersion } = container.config.aws;
+        const model = applyWireIdentity(result, { region, accountId, faceModelVersion });
+        if (model) reply.header(FACE_MODEL_HEADER, model);
+        // A Buffer, so the content type goes out exactly as AWS sends it (no charset suffix).
+        return reply.header('content-type', 'application/x-amz-json-1.1').send(Buffer.from(JSON.stringify(result)));
+      } finally {
+        ticket?.release();
+      }
     });
   };
 }

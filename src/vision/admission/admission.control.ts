@@ -1,9 +1,10 @@
-// Admission in front of the engine: an image request is let in only if it can expect a slot within `maxWaitMs`,
-// its client has fewer than `perClient` requests admitted, and fewer than `maxAdmitted` are admitted in all.
+// Admission in front of the engine: an image request is let in only if it can expect a slot within `maxWaitMs`
+// (in its client's turn), its client has fewer than `perClient` requests admitted, and fewer than `maxAdmitted` are
+// admitted in all.
 // Otherwise it is refused at once with THROTTLED and a Retry-After, instead of queueing for seconds: ThrottlingException
 // on the Rekognition protocol (the SDKs back off and retry), 429 + Retry-After on REST. The expected wait is the work
-// ahead (admitted requests and background analyses) spread over the slots, at the engine time a request has taken
-// recently (a moving average, so the bound follows the machine's actual speed, shared or not).
+// ahead of the client's next turn (admitted requests and background analyses) spread over the slots, at the engine
+// time a request has taken recently (a moving average, so the bound follows the machine's actual speed, shared or not).
 import { FacegateError } from '../../errors.ts';
 import { BACKGROUND_CLIENT } from './request.scope.ts';
 import type { SlotScheduler } from './slot.scheduler.ts';
@@ -46,6 +47,7 @@ const ALPHA = 0.2;
 
 export class Admission {
   private admitted = 0;
+  private refused = 0;
   private readonly byClient = new Map<string, number>();
   private requestMs: number;
 
@@ -59,7 +61,7 @@ export class Admission {
   /** Admits a request of `client` or throws THROTTLED (details.retryAfter in whole seconds). */
   admit(client: string): Ticket {
     const mine = this.byClient.get(client) ?? 0;
-    const wait = this.expectedWaitMs();
+    const wait = this.expectedWaitMs(client);
     if (mine >= this.o.perClient) {
       throw this.refuse(`This client already has ${mine} image requests in progress`, wait);
     }
@@ -71,16 +73,24 @@ export class Admission {
     return new Ticket(client, (t) => this.release(t));
   }
 
-  /** What a request admitted now can expect to wait for a slot (ms). */
-  expectedWaitMs(): number {
-    const ahead = this.admitted + this.scheduler.loadOf(BACKGROUND_CLIENT);
+  /**
+   * What a request of `client` admitted now can expect to wait for a slot (ms). Clients take turns (slot.scheduler.ts),
+   * so ahead of a client's next request are its own admitted ones and, of every other client, at most one more than
+   * that: a flooding client waits behind its own backlog, a client with nothing in progress only behind one turn of
+   * each active client.
+   */
+  expectedWaitMs(client = ''): number {
+    const mine = this.byClient.get(client) ?? 0;
+    let ahead = Math.min(this.scheduler.loadOf(BACKGROUND_CLIENT), mine + 1);
+    for (const n of this.byClient.values()) ahead += Math.min(n, mine + 1);
     const slots = this.scheduler.slots;
     return (Math.max(0, ahead + 1 - slots) / slots) * this.requestMs;
   }
 
-  get stats(): { admitted: number; clients: number; requestMs: number; expectedWaitMs: number } {
+  get stats(): { admitted: number; refused: number; clients: number; requestMs: number; expectedWaitMs: number } {
     return {
       admitted: this.admitted,
+      refused: this.refused,
       clients: this.byClient.size,
       requestMs: Math.round(this.requestMs * 10) / 10,
       expectedWaitMs: Math.round(this.expectedWaitMs()),
@@ -97,6 +107,7 @@ export class Admission {
   }
 
   private refuse(reason: string, waitMs: number): FacegateError {
+    this.refused++;
     const retryAfter = Math.min(60, Math.max(1, Math.ceil(waitMs / 1000)));
     return new FacegateError('THROTTLED', `${reason}; retry after ${retryAfter} s`, { details: { retryAfter } });
   }

@@ -84,7 +84,8 @@ class PoolWorker {
       const lost = [...this.pending.values()];
       this.pending.clear();
       if (lost.length) this.log.error({ worker: this.init.index, code }, 'engine worker stopped during an analysis');
-      for (const p of lost) p.reject(new FacegateError('INTERNAL', undefined, { cause: new Error(`worker exit ${code}`) }));
+      for (const p of lost)
+        p.reject(new FacegateError('INTERNAL', undefined, { cause: new Error(`worker exit ${code}`) }));
     });
     return worker;
   }
@@ -106,11 +107,13 @@ export async function createEnginePool(
       ? await createPackDescriptor(NO_RUNTIME, config.models.pack)
       : createDescriptor(NO_RUNTIME, config.vision.descriptor);
   const slots = o.scheduler ?? new SlotScheduler(o.workers);
-  if (slots.slots !== o.workers) throw new RangeError(`the scheduler has ${slots.slots} slots for ${o.workers} workers`);
+  if (slots.slots !== o.workers)
+    throw new RangeError(`the scheduler has ${slots.slots} slots for ${o.workers} workers`);
   const plain = structuredClone(config) as Config;
   const workers = Array.from(
     { length: o.workers },
-    (_, index) => new PoolWorker({ config: plain, threads: o.threads, index }, logger, o.onInference),
+    (_, index) =>
+      new PoolWorker({ config: plain, threads: o.threads, index, logLevel: logger.level }, logger, o.onInference),
   );
 
   /** Runs one call on a free worker; the scheduler admits at most one call per worker, so one is always free. */
@@ -146,7 +149,10 @@ export async function createEnginePool(
     async ready() {
       const started = performance.now();
       await Promise.all(workers.map((w) => w.call({ kind: 'ready' })));
-      logger.info({ workers: o.workers, threads: o.threads, ms: Math.round(performance.now() - started) }, 'engine pool ready');
+      logger.info(
+        { workers: o.workers, threads: o.threads, ms: Math.round(performance.now() - started) },
+        'engine pool ready',
+      );
     },
     close: async () => {
       await Promise.all(workers.map((w) => w.close()));

@@ -46,7 +46,7 @@ const config = {
   models: { ...init.config.models, threads: init.threads },
   vision: { ...init.config.vision, concurrency: 1 },
 };
-const logger = createLogger(config.logLevel).child({ module: 'engine.worker', worker: init.index });
+const logger = createLogger(init.logLevel).child({ worker: init.index });
 const engine = await createFaceEngine(config, logger, { runtime: timed(createModelRuntime(config)) });
 
 async function handle(m: PoolRequest): Promise<unknown> {

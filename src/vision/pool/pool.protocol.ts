@@ -10,6 +10,8 @@ export interface WorkerInit {
   /** Intra-op threads of this worker's ONNX Runtime sessions. */
   threads: number;
   index: number;
+  /** The pool's logger level, so that a silent pool (tests, the CLI) has silent workers. */
+  logLevel: string;
 }
 
 export type PoolRequest =
