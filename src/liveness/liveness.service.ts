@@ -124,7 +124,9 @@ export class LivenessService {
     s.pending.add(work);
     let score: FrameScore;
     try {
-      const { faces } = await work;
+      // A face seen only in profile has no descriptor or anti-spoof score: such a frame is judged as one without a
+      // face, as it was before the engine reported profiles.
+      const faces = (await work).faces.filter((x) => !x.profile);
       const f = faces.length === 1 ? faces[0]! : undefined;
       score = f
         ? {
