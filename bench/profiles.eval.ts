@@ -77,14 +77,18 @@ for (const row of rows) {
     if (face && (kind === 'frontal' || yawClass.endsWith(side))) t.sideRight++;
     if (args.verbose || !right) {
       const what = faces.map((f) => `${f.profile ? 'profile' : 'mesh'} yaw ${f.pose.yaw} [${indexReasons(f, 'AUTO')}]`);
-      console.log(`  ${right ? 'ok  ' : 'MISS'} ${view} ${yawClass} ${row.path}: ${faces.length} face(s) ${what.join('; ')}`);
+      console.log(
+        `  ${right ? 'ok  ' : 'MISS'} ${view} ${yawClass} ${row.path}: ${faces.length} face(s) ${what.join('; ')}`,
+      );
     }
   }
 }
 await engine.close();
 
 times.sort((a, b) => a - b);
-console.log(`profiles on bench/profiles.list.csv (${rows.length} photos, each also mirrored), ${new Date().toISOString()}`);
+console.log(
+  `profiles on bench/profiles.list.csv (${rows.length} photos, each also mirrored), ${new Date().toISOString()}`,
+);
 for (const kind of ['profile', 'turned', 'frontal'])
   for (const view of ['original', 'mirrored'])
     for (const part of ['choose', 'confirm']) {

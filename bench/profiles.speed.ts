@@ -64,12 +64,12 @@ for (const [name, bytes] of photos) {
 }
 for (const e of engines) await e.close();
 for (const m of modes) {
-  const child = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--rss', m],
-    { encoding: 'utf8' },
-  );
+  const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--rss', m], {
+    encoding: 'utf8',
+  });
   const line = child.stdout.trim().split('\n').pop() ?? '';
-  console.log(`RSS after ready() and one profile photo, profiles=${m}: ${line.startsWith('{') ? JSON.parse(line).rssMb : '?'} MB`);
+  console.log(
+    `RSS after ready() and one profile photo, profiles=${m}: ${line.startsWith('{') ? JSON.parse(line).rssMb : '?'} MB`,
+  );
 }
 console.log('(shared 2-core CPU: timings are upper bounds; compare the two modes, measured in the same minutes)');

@@ -42,7 +42,10 @@ describe('FaceDetector profile pass (face-api SSD + 68 landmarks)', () => {
   });
 
   test('photo6 mirrored: the same profile, now at yaw −90', async () => {
-    const mirrored = await sharp(await fixtureBytes('photo6.jpeg')).flop().png().toBuffer();
+    const mirrored = await sharp(await fixtureBytes('photo6.jpeg'))
+      .flop()
+      .png()
+      .toBuffer();
     const faces = await detector.detectAll(await rgbOf(new Uint8Array(mirrored)));
     assert.equal(faces.length, 1);
     assert.equal(faces[0]!.kind, 'profile');

@@ -64,6 +64,9 @@ describe('profile-pass model converters', () => {
     const ref = out.dataSync() as Float32Array;
     t.dispose();
     assert.ok(maxAbsDiff(onnx.landmarks!, ref) < 1e-4);
-    assert.ok(ref.every((v) => v > 0 && v < 1), 'the reference points lie inside the crop');
+    assert.ok(
+      ref.every((v) => v > 0 && v < 1),
+      'the reference points lie inside the crop',
+    );
   });
 });

@@ -85,7 +85,8 @@ describe('IndexFaces reasons for a face without a descriptor', () => {
   test('a profile (yaw 90) is EXTREME_POSE under every filter, NONE included, and only that', () => {
     const profile = face({ pose: { roll: 0, yaw: -90, pitch: 0 }, profile: true });
     assert.equal(noDescriptorReason(profile), 'EXTREME_POSE');
-    for (const filter of ['NONE', 'AUTO', 'LOW'] as const) assert.deepEqual(indexReasons(profile, filter), ['EXTREME_POSE']);
+    for (const filter of ['NONE', 'AUTO', 'LOW'] as const)
+      assert.deepEqual(indexReasons(profile, filter), ['EXTREME_POSE']);
   });
 
   test('a frontal face without a descriptor is LOW_FACE_QUALITY; with one it passes AUTO', () => {
