@@ -22,7 +22,8 @@ export function register(program: Command): void {
         const faces = tgt.faces.map((f) => ({
           box: f.box,
           confidence: f.confidence,
-          similarity: engine.similarity(probe.descriptor!, f.descriptor!),
+          // A face without a descriptor (seen only in profile) cannot match.
+          similarity: f.descriptor ? engine.similarity(probe.descriptor!, f.descriptor) : 0,
         }));
         return {
           faceModelVersion: engine.faceModelVersion,

@@ -17,7 +17,7 @@ import type {
   UnindexedReason,
 } from './collection.types.ts';
 import type { FaceRow } from './metadata.port.ts';
-import { qualityReasons } from './quality.filter.ts';
+import { indexReasons, qualityReasons } from './quality.filter.ts';
 import {
   areaPx,
   imageBytes,
@@ -69,8 +69,7 @@ export async function prepareIndexFaces(ctx: Ctx, input: IndexFacesRequest): Pro
         `The face engine returned an invalid ${f.descriptor.length}-value descriptor`,
       );
     }
-    const reasons: UnindexedReason[] = qualityReasons(f, filter);
-    if (!f.descriptor) reasons.push('LOW_FACE_QUALITY');
+    const reasons: UnindexedReason[] = indexReasons(f, filter);
     if (reasons.length === 0 && kept.length >= maxFaces) reasons.push('EXCEEDS_MAX_FACES');
     if (reasons.length) unindexed.push({ reasons, faceDetail: toDetail(f) });
     else kept.push(f);

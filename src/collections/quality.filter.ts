@@ -77,3 +77,24 @@ export function qualityReasons(face: DetectedFace, filter: QualityFilter): Unind
   if (faceQualityScore(face) < t.minFaceQuality) reasons.push('LOW_FACE_QUALITY');
   return reasons;
 }
+
+/**
+ * Why a face without a descriptor cannot be indexed: EXTREME_POSE when its pose is past even LOW's limits (a profile
+ * the engine saw only with its profile detector), otherwise LOW_FACE_QUALITY. Applies whatever the filter, NONE too.
+ */
+export function noDescriptorReason(face: Pick<DetectedFace, 'pose'>): UnindexedReason {
+  const t = QUALITY_THRESHOLDS.LOW;
+  return Math.abs(face.pose.yaw) > t.maxYaw || Math.abs(face.pose.pitch) > t.maxPitch
+    ? 'EXTREME_POSE'
+    : 'LOW_FACE_QUALITY';
+}
+
+/** The reasons IndexFaces leaves `face` out (before EXCEEDS_MAX_FACES): the filter's, and why a face has no descriptor. */
+export function indexReasons(face: DetectedFace, filter: QualityFilter): UnindexedReason[] {
+  const reasons = qualityReasons(face, filter);
+  if (!face.descriptor) {
+    const why = noDescriptorReason(face);
+    if (!reasons.includes(why)) reasons.push(why);
+  }
+  return reasons;
+}

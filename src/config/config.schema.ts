@@ -84,6 +84,12 @@ export const configSchema = z.object({
       minFaceScore: z.coerce.number().min(0).max(1).default(0.5),
       /** Small-face tiles: auto (skipped for portraits), always, never (fastest; faces < 1/8 of the image are missed). */
       tiling: z.enum(['auto', 'always', 'never']).default('auto'),
+      /**
+       * Profile pass (a second detector that sees heads turned up to 90°, reported with a profile pose and no
+       * descriptor): when-none (only on images where no face was found; the default), always (≈ 10× a BlazeFace pass
+       * on every image), off.
+       */
+      profiles: z.enum(['when-none', 'always', 'off']).default('when-none'),
       /** Long side of the working copy that detection and attributes run on (pixels). */
       maxSide: int(256, 8192).default(1280),
       /**

@@ -34,6 +34,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_MODELS: 'models.pack',
   FACEGATE_FACE_MIN_SCORE: 'vision.minFaceScore',
   FACEGATE_DETECT_TILING: 'vision.tiling',
+  FACEGATE_DETECT_PROFILES: 'vision.profiles',
   FACEGATE_DESCRIPTOR: 'vision.descriptor',
   FACEGATE_LIVENESS_PASS_CONFIDENCE: 'liveness.passConfidence',
   FACEGATE_DETECT_MAX_SIDE: 'vision.maxSide',

@@ -119,7 +119,9 @@ export class LivenessService {
     await this.lockout.check(keys);
     this.mustBeOpen(s);
     if (s.frameCount >= MAX_FRAMES) throw this.full();
-    const { faces } = await this.deps.engine.analyze(bytes, { liveness: true, descriptors: true });
+    // A face seen only in profile has no descriptor or anti-spoof score: such a frame is judged as one without a face.
+    const { faces: all } = await this.deps.engine.analyze(bytes, { liveness: true, descriptors: true });
+    const faces = all.filter((x) => !x.profile);
     const f = faces.length === 1 ? faces[0]! : undefined;
     const score: FrameScore = f
       ? {

@@ -20,7 +20,9 @@ import { createModelRuntime } from './models/model.runtime.ts';
 import { decodeImage } from './image/decode.ts';
 import { createFaceDetector } from './detect/detector.factory.ts';
 import type { FaceDetector, MeshFace } from './detect/face.detector.ts';
+import type { ProfileFace } from './detect/profile.pass.ts';
 import { rekognitionLandmarks } from './detect/mesh.landmarks.ts';
+import { rekognitionLandmarks68 } from './detect/profile.landmarks.ts';
 import { toRatioBox } from './geometry/box.geometry.ts';
 import { headPose } from './quality/pose.quality.ts';
 import { faceCrop, faceQuality } from './quality/image.quality.ts';
@@ -70,6 +72,7 @@ export async function createFaceEngine(
     detector ??= createFaceDetector(runtime, {
       minFaceScore: config.vision.minFaceScore,
       tiling: config.vision.tiling,
+      profilePass: config.vision.profiles,
     });
     // A failed load (models not prepared) is retried on the next call.
     detector.catch(() => (detector = undefined));
@@ -110,6 +113,25 @@ export async function createFaceEngine(
     return result;
   }
 
+  /**
+   * A face only the profile pass saw: box, confidence, the 68-point landmarks, the profile pose and quality. No
+   * descriptor, attributes or liveness: those models need the mesh's alignment, and a descriptor of a profile
+   * would match nobody (IndexFaces reports such a face as EXTREME_POSE).
+   */
+  function describeProfile(rgb: RgbImage, info: ImageInfo, face: ProfileFace): DetectedFace {
+    const scale = info.width / rgb.width;
+    return {
+      box: toRatioBox(face.rect, rgb.width, rgb.height),
+      confidence: Math.round(face.score * 1e4) / 100,
+      landmarks: rekognitionLandmarks68(face.points68, rgb.width, rgb.height),
+      pose: face.pose,
+      quality: (({ brightness, sharpness }) => ({ brightness, sharpness }))(faceQuality(faceCrop(rgb, face.roi))),
+      widthPx: Math.round(face.rect.width * scale),
+      heightPx: Math.round(face.rect.height * scale),
+      profile: true,
+    };
+  }
+
   const engine: LocalFaceEngine = {
     faceModelVersion: descriptor.embedder.version,
     descriptorSize: descriptor.embedder.size,
@@ -119,10 +141,11 @@ export async function createFaceEngine(
     analyze: (bytes, options = {}) =>
       gate.run(async (): Promise<ImageAnalysis> => {
         const { rgb, info } = await decode(bytes, options.source);
-        const found = await (await getDetector()).detect(rgb);
+        const found = await (await getDetector()).detectAll(rgb);
         const kept = options.maxFaces === undefined ? found : found.slice(0, Math.max(0, options.maxFaces));
         const faces: DetectedFace[] = [];
-        for (const f of kept) faces.push(await describe(rgb, info, f, options));
+        for (const f of kept)
+          faces.push(f.kind === 'mesh' ? await describe(rgb, info, f, options) : describeProfile(rgb, info, f));
         logger.debug({ faces: faces.length, width: info.width, height: info.height }, 'image analysed');
         return { image: info, faces };
       }),
@@ -152,7 +175,8 @@ export async function createFaceEngine(
       const started = performance.now();
       const det = await getDetector();
       const blank: RgbImage = { data: new Uint8Array(256 * 256 * 3).fill(128), width: 256, height: 256 };
-      await det.detect(blank);
+      // No face on a blank image: the profile pass runs too, so its models are loaded here as well.
+      await det.detectAll(blank);
       await descriptor.embedder.embed(blank, {
         box: { x: 64, y: 64, width: 128, height: 128 },
         points5: [

@@ -68,6 +68,11 @@ export interface DetectedFace {
   attributes?: FaceAttributes;
   /** Presentation-attack score, 0 (spoof) to 100 (live), when requested. */
   liveness?: number;
+  /**
+   * True for a face seen only by the profile detector (a head turned too far for the landmark mesh): its pose is
+   * the class "profile" (yaw ±90), its landmarks are rough, and it never has a descriptor, attributes or liveness.
+   */
+  profile?: boolean;
 }
 
 export interface ImageInfo {

@@ -12,7 +12,18 @@ import { createFaceEngine, type LocalFaceEngine } from '../../src/vision/face.en
 import { fixtureBytes, visionRuntime } from '../vision/vision.helper.ts';
 import { withCode } from './harness.ts';
 
-const MODELS = ['blazeface', 'facemesh', 'faceres', 'emotion', 'iris', 'antispoof', 'liveness', 'deeptree-antispoof'];
+const MODELS = [
+  'blazeface',
+  'facemesh',
+  'faceres',
+  'emotion',
+  'iris',
+  'antispoof',
+  'liveness',
+  'deeptree-antispoof',
+  'faceapi-ssd',
+  'faceapi-landmarks',
+];
 let engine: LocalFaceEngine;
 let store: OpenedCollections;
 let dir: string;
@@ -102,6 +113,22 @@ describe('collections with the real engine', () => {
       qualityFilter: 'MEDIUM',
     });
     assert.deepEqual(medium.unindexedFaces[0]?.reasons, ['LOW_BRIGHTNESS']);
+  });
+
+  test('a full profile (photo6) is not indexed: UnindexedFaces gives EXTREME_POSE, under AUTO and NONE alike', async () => {
+    const svc = store.service;
+    await svc.createCollection({ collectionId: 'profiles' });
+    for (const qualityFilter of ['AUTO', 'NONE'] as const) {
+      const r = await svc.indexFaces({ collectionId: 'profiles', image: await image('photo6.jpeg'), qualityFilter });
+      assert.equal(r.faceRecords.length, 0, qualityFilter);
+      assert.equal(r.unindexedFaces.length, 1, qualityFilter);
+      assert.deepEqual(r.unindexedFaces[0]!.reasons, ['EXTREME_POSE'], qualityFilter);
+      assert.equal(r.unindexedFaces[0]!.faceDetail.pose.yaw, 90);
+    }
+    await assert.rejects(
+      svc.searchFacesByImage({ collectionId: 'profiles', image: await image('photo6.jpeg') }),
+      withCode('NO_FACE'),
+    );
   });
 
   test('a user built from one photo is found from another; a stranger’s face does not join it', async () => {

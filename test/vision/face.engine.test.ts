@@ -20,6 +20,8 @@ const MODELS = [
   'deeptree-antispoof',
   'centernet',
   'nsfw',
+  'faceapi-ssd',
+  'faceapi-landmarks',
 ];
 let engine: LocalFaceEngine;
 
@@ -120,6 +122,21 @@ describe('FaceEngine.analyze: pose and quality', () => {
     assert.ok((await analyze('photo7.jpeg')).faces[0]!.pose.yaw < -25);
     const frontal = (await analyze('photo1.jpeg')).faces[0]!.pose;
     assert.ok(Math.abs(frontal.yaw) < 10 && Math.abs(frontal.pitch) < 10 && Math.abs(frontal.roll) < 10);
+  });
+
+  test('a full profile (photo6) is reported with yaw +90, rough landmarks, quality, and no descriptor or attributes', async () => {
+    const { faces } = await analyze('photo6.jpeg', { descriptors: true, attributes: true, liveness: true });
+    assert.equal(faces.length, 1);
+    const f = faces[0]!;
+    assert.equal(f.profile, true);
+    assert.deepEqual(f.pose, { yaw: 90, pitch: 0, roll: 0 });
+    assert.ok(f.confidence >= 50 && f.confidence <= 100, `confidence ${f.confidence}`);
+    assert.equal(f.landmarks.length, 30);
+    assert.ok(f.landmarks.every((l) => l.x >= 0 && l.x <= 1 && l.y >= 0 && l.y <= 1));
+    assert.ok(f.quality.brightness > 0 && f.quality.sharpness > 0);
+    assert.equal(f.descriptor, undefined);
+    assert.equal(f.attributes, undefined);
+    assert.equal(f.liveness, undefined);
   });
 
   test('a blurred copy is less sharp and a dark photo is less bright', async () => {

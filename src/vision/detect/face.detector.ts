@@ -1,15 +1,18 @@
 // Image → faces with a 468-point mesh: BlazeFace proposes, FaceMesh confirms and locates. Each proposal is meshed
 // once from the detector's box and once more from the first mesh's own box (MediaPipe's tracking ROI), which makes
 // the result independent of how good the proposal was (tiles can propose half a face). Proposals that fall inside
-// an accepted face are skipped, and the confirmed faces go through a final NMS.
+// an accepted face are skipped, and the confirmed faces go through a final NMS. detectAll adds the profile pass
+// (profile.pass.ts) for heads turned too far for BlazeFace.
 import type { RgbImage } from '../embed/embedder.port.ts';
 import { boundingRect, enlargeRect, nms, type Rect } from '../geometry/box.geometry.ts';
 import { fullRegion, tileRegions, type BlazefaceDetector } from './blazeface.detector.ts';
 import type { BlazeCandidate } from './blazeface.decode.ts';
 import { roiFromEyes, type FaceRoi, type FacemeshRefiner } from './facemesh.refiner.ts';
 import { MESH, fivePoints, pt } from './mesh.landmarks.ts';
+import type { ProfileFace, ProfilePass } from './profile.pass.ts';
 
 export interface MeshFace {
+  kind: 'mesh';
   /** The mesh's bounding box in image pixels (forehead to chin, cheek to cheek). */
   rect: Rect;
   /** Face presence from the mesh model, 0–1: the confidence reported to clients. */
@@ -57,11 +60,15 @@ export function roiFromMesh(mesh: Float32Array, scale = 1.5): FaceRoi {
 
 const inside = (x: number, y: number, r: Rect) => x >= r.x && x <= r.x + r.width && y >= r.y && y <= r.y + r.height;
 
+/** Every face detectAll reports: fitted by the mesh, or seen only by the profile pass. */
+export type FoundFace = MeshFace | ProfileFace;
+
 export class FaceDetector {
   constructor(
     private readonly blazeface: BlazefaceDetector,
     private readonly facemesh: FacemeshRefiner,
     private readonly options: FaceDetectorOptions = DEFAULT_FACE_DETECTOR_OPTIONS,
+    private readonly profiles?: ProfilePass,
   ) {}
 
   /**
@@ -70,6 +77,32 @@ export class FaceDetector {
    * portrait rather than a group photo.
    */
   async detect(image: RgbImage): Promise<MeshFace[]> {
+    return this.finish(await this.meshPass(image));
+  }
+
+  /**
+   * detect, then the profile pass where its options say so (by default: when the mesh pass found no face). Faces
+   * the SSD detector finds are offered to the mesh first; only those it cannot fit are returned as profile faces.
+   * Largest first.
+   */
+  async detectAll(image: RgbImage): Promise<FoundFace[]> {
+    const faces = await this.meshPass(image);
+    if (!this.profiles?.runsOn(faces.length)) return this.finish(faces);
+    const profiles = await this.profiles.find(
+      image,
+      () => faces.map((f) => f.rect),
+      async (roi, score) => {
+        const before = faces.length;
+        await this.meshFrom(image, roi, score, faces);
+        return faces.length > before;
+      },
+    );
+    const all: FoundFace[] = [...this.finish(faces), ...profiles];
+    return all.sort((a, b) => b.rect.width * b.rect.height - a.rect.width * a.rect.height);
+  }
+
+  /** The mesh pass: the whole image, the zoomed-out view when that found nothing, then (unless a portrait) tiles. */
+  private async meshPass(image: RgbImage): Promise<MeshFace[]> {
     const faces: MeshFace[] = [];
     const full = fullRegion(image.width, image.height);
     await this.confirm(image, await this.blazeface.detectRegions(image, [full]), faces);
@@ -85,6 +118,11 @@ export class FaceDetector {
     if (tiles.length > 0 && (this.options.tiling === 'always' || (this.options.tiling === 'auto' && !portrait))) {
       await this.confirm(image, await this.blazeface.detectRegions(image, tiles), faces);
     }
+    return faces;
+  }
+
+  /** Final NMS over the confirmed faces, largest first. */
+  private finish(faces: MeshFace[]): MeshFace[] {
     const kept = nms(
       faces.map((f) => ({ ...f, score: f.score + f.detectorScore })),
       this.options.nmsIou,
@@ -99,20 +137,26 @@ export class FaceDetector {
       const cy = p.rect.y + p.rect.height / 2;
       if (faces.some((f) => inside(cx, cy, f.rect))) continue;
       const kp = p.keypoints;
-      const first = await this.facemesh.run(image, roiFromEyes(p.rect, [kp[0]!, kp[1]!], [kp[2]!, kp[3]!]));
-      if (first.score < this.options.minFaceScore) continue;
-      const roi = roiFromMesh(first.mesh);
-      const second = await this.facemesh.run(image, roi);
-      // A face that only the rough first crop "saw" is not trusted.
-      if (second.score < this.options.minFaceScore) continue;
-      faces.push({
-        rect: meshRect(second.mesh),
-        score: Math.min(first.score, second.score),
-        detectorScore: p.score,
-        mesh: second.mesh,
-        points5: fivePoints(second.mesh),
-        roi,
-      });
+      await this.meshFrom(image, roiFromEyes(p.rect, [kp[0]!, kp[1]!], [kp[2]!, kp[3]!]), p.score, faces);
     }
+  }
+
+  /** Meshes one proposal's ROI twice (its own crop, then the first mesh's); appends the face if both agree. */
+  private async meshFrom(image: RgbImage, start: FaceRoi, detectorScore: number, faces: MeshFace[]): Promise<void> {
+    const first = await this.facemesh.run(image, start);
+    if (first.score < this.options.minFaceScore) return;
+    const roi = roiFromMesh(first.mesh);
+    const second = await this.facemesh.run(image, roi);
+    // A face that only the rough first crop "saw" is not trusted.
+    if (second.score < this.options.minFaceScore) return;
+    faces.push({
+      kind: 'mesh',
+      rect: meshRect(second.mesh),
+      score: Math.min(first.score, second.score),
+      detectorScore,
+      mesh: second.mesh,
+      points5: fivePoints(second.mesh),
+      roi,
+    });
   }
 }

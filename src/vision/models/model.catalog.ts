@@ -4,6 +4,7 @@
 import { deeptreeEntry } from './deeptree.entry.ts';
 import { DESCRIPTOR_ENTRIES } from './descriptor.entries.ts';
 import { DETECTOR_ENTRIES } from './detector.entries.ts';
+import { faceApiAgeGenderEntry } from './attribute.entries.ts';
 import { nsfwEntry } from './nsfwjs.entry.ts';
 import type { ModelEntry } from './model.entry.ts';
 import { tfjsEntry } from './tfjs.entry.ts';
@@ -115,6 +116,7 @@ export const CATALOG: ModelEntry[] = [
   nsfwEntry,
   ...DESCRIPTOR_ENTRIES,
   ...DETECTOR_ENTRIES,
+  faceApiAgeGenderEntry,
 ];
 
 export function catalogEntry(name: string): ModelEntry | undefined {
