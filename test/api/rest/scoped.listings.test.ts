@@ -20,7 +20,7 @@ async function rest(path: string, init: { method?: string; body?: unknown; raw?:
       ...(init.raw ? { 'content-type': 'image/jpeg' } : {}),
       ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
     },
-    ...(init.raw ? { body: init.raw } : {}),
+    ...(init.raw ? { body: new Uint8Array(init.raw) } : {}),
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   return { status: r.status, body: (await r.json()) as Record<string, unknown> & { code?: string } };
