@@ -176,7 +176,10 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       await engine.close();
       throw e;
     });
-    return { value: engine, close: () => engine.close() };
+    // /readyz shows where the models run and the load admission sees (vision/admission/).
+    const where = config.vision.workers > 0 ? `${config.vision.workers} worker threads` : 'main thread';
+    const detail = () => ({ runs: where, slots: admission.scheduler.slots, ...admission.stats });
+    return { value: engine, close: () => engine.close(), detail };
   },
   // Embedded default: a local directory (temporary files a crash left mid-write are removed in the background, only
   // those older than any write in flight); the S3-compatible driver when a bucket is configured. Encrypted at rest
