@@ -3,8 +3,9 @@
 //   - embedded: one `--role all` process (SQLite, local objects): IndexFaces through @aws-sdk/client-rekognition,
 //     and the same photos uploaded to a pipeline (checks → duplicate → index ∥ thumbnail → persist);
 //   - Postgres (the machine's 127.0.0.1:5432, a fresh schema; vectors on the in-memory index kept in step, as this
-//     Postgres has no pgvector) + S3 (s3rver in this process): pipeline uploads through one `--role api` process run
-//     by 1, then 2 `--role worker` processes; IndexFaces through 1, then 2 `--role api` processes (round robin).
+//     Postgres has no pgvector) + S3 (s3rver in this process): IndexFaces through 1, then 2 `--role api` processes
+//     (round robin; both up, no worker yet); then pipeline uploads through one API process run by 1, then 2
+//     `--role worker` processes. Every setting at its default (jobs poll 250 ms, 2 steps at a time per worker).
 // Faces/s counts faces indexed (FaceRecords; succeeded runs); runs/s counts every finished run. Each measurement is
 // repeated (--rounds) into a fresh collection and the median printed. RSS: VmRSS and VmHWM of /proc/<pid>/status.
 // The machine has 2 cores shared with other work: figures are upper bounds on latency, lower bounds on throughput.
@@ -222,20 +223,19 @@ const procs = new ProcessSet({
   FACEGATE_S3_ACCESS_KEY_ID: s3.accessKeyId,
   FACEGATE_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
   FACEGATE_S3_PORT: '0',
-  FACEGATE_JOBS_POLL_MS: '100',
 });
 try {
   const key = (JSON.parse(procs.run(['keys', 'create', '--name', 'b', '--admin', '--json'])) as { key: string }).key;
-  const api1 = await serve(procs, 'api-1', 'api');
-  const w1 = await serve(procs, 'worker-1', 'worker');
+  // IndexFaces first, with both API processes up and no worker: 1 vs 2 differ only in where requests go.
+  const [api1, api2] = [await serve(procs, 'api-1', 'api'), await serve(procs, 'api-2', 'api')];
   console.log('\nPostgres + S3 (s3rver), in-memory vectors kept in step');
   results.pgIndex1 = await rounds('  IndexFaces, 1 API process', (r) => indexFaces([api1], `pg1-${r + 1}`));
+  results.pgIndex2 = await rounds('  IndexFaces, 2 API processes', (r) => indexFaces([api1, api2], `pg2-${r + 1}`));
+  // Then the pipeline: uploads through api-1, run by 1, then 2 workers.
+  const w1 = await serve(procs, 'worker-1', 'worker');
   results.pgPipe1 = await rounds('  pipeline uploads, 1 worker', (r) => pipelineRound(api1, key, `pg-w1-${r + 1}`));
-  memory([api1, w1]);
   const w2 = await serve(procs, 'worker-2', 'worker');
   results.pgPipe2 = await rounds('  pipeline uploads, 2 workers', (r) => pipelineRound(api1, key, `pg-w2-${r + 1}`));
-  const api2 = await serve(procs, 'api-2', 'api');
-  results.pgIndex2 = await rounds('  IndexFaces, 2 API processes', (r) => indexFaces([api1, api2], `pg2-${r + 1}`));
   memory([api1, api2, w1, w2]);
 } finally {
   await procs.stopAll();
