@@ -67,7 +67,8 @@ async function load(path: string): Promise<RgbImage> {
   return (await decodeImage(new Uint8Array(readFileSync(path)), config.images)).rgb;
 }
 
-type Row = LivenessScores & { path: string };
+/** `side`: the face's mesh box side in image pixels (the deep tree network's crop before scaling to 256). */
+type Row = LivenessScores & { path: string; side: number };
 const sets = new Map<string, Row[]>();
 const add = (set: string, r: Row) => sets.set(set, [...(sets.get(set) ?? []), r]);
 
@@ -75,7 +76,11 @@ async function scoreLargest(set: string, path: string): Promise<{ image: RgbImag
   const image = await load(path);
   const [face] = await detector.detect(image);
   if (!face) return undefined;
-  add(set, { path, ...(await livenessScore(sessions, image, face.roi)) });
+  add(set, {
+    path,
+    side: face.roi.side / 1.5,
+    ...(await livenessScore(sessions, image, face.roi, { alwaysRunDeeptree: true })),
+  });
   return { image, roi: face.roi };
 }
 
@@ -90,7 +95,9 @@ for (const p of PORTRAITS) {
     ['simulated RGB-stripe screen', screenStripes(found.image)],
     ['4× down-and-up resample', await downUp(found.image, 4)],
   ];
-  for (const [set, img] of made) add(set, { path: p, ...(await livenessScore(sessions, img, found.roi)) });
+  const side = found.roi.side / 1.5;
+  for (const [set, img] of made)
+    add(set, { path: p, side, ...(await livenessScore(sessions, img, found.roi, { alwaysRunDeeptree: true })) });
 }
 for (const [set, list] of [
   ['LFW sample', LFW],
@@ -113,7 +120,7 @@ console.log(`| set | n | antispoof | live | liveness | live | deeptree spoof sco
 console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
 for (const [set, rows] of sets) {
   const n = rows.length;
-  const col = (k: keyof LivenessScores) => rows.map((r) => r[k]);
+  const col = (k: Exclude<keyof LivenessScores, 'deeptreeUsed'>) => rows.map((r) => r[k]);
   console.log(
     `| ${set} | ${n} | ${fmt(col('antispoof'))} | ${pct(rows.filter((r) => r.antispoof >= 0.5).length, n)} | ` +
       `${fmt(col('liveness'))} | ${pct(rows.filter((r) => r.liveness >= 0.5).length, n)} | ` +
@@ -131,6 +138,28 @@ for (const set of [...sets.keys()].filter((s) => /copy|simulated|resample/.test(
   console.log(
     `  ${set}: antispoof ${lower('antispoof')}/${rows.length}, liveness ${lower('liveness')}/${rows.length}, ` +
       `deeptree ${higherSpoof}/${rows.length}, combined ${lower('score')}/${rows.length}`,
+  );
+}
+// The deep tree network against face size, over every genuine photo.
+const genuine = ['fixture portraits', 'LFW sample', 'identities.csv photos', 'proctor photos'].flatMap(
+  (s) => sets.get(s) ?? [],
+);
+console.log('\ngenuine photos by face size (mesh box side, px): share live by the deep tree network / combined median');
+for (const [lo, hi] of [
+  [0, 100],
+  [100, 150],
+  [150, 200],
+  [200, 300],
+  [300, Infinity],
+]) {
+  const rows = genuine.filter((r) => r.side >= lo! && r.side < hi!);
+  if (!rows.length) continue;
+  const live = rows.filter((r) => r.deeptreeSpoof < 0.2).length;
+  console.log(
+    `  ${lo}–${hi} px: ${rows.length} faces, deeptree live ${pct(live, rows.length)}, combined median ${q(
+      rows.map((r) => r.score),
+      0.5,
+    ).toFixed(1)}`,
   );
 }
 const leaves = new Map<number, number>();
