@@ -282,6 +282,9 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       worker: rolePlan(config.server.role).workers,
       dropFace,
       keepsImages: (collectionId: string) => keepsImagesIn(config, collectionId),
+      // A door.unknown reaches the door's owner with its approval link, which the stored event does not carry.
+      copyFor: async (event, sub) =>
+        event.type === 'door.unknown' ? (await get('door')).service.ownerCopy(event, sub) : event,
     });
     return { value: opened, close: () => opened.close() };
   },

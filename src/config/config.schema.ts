@@ -32,9 +32,9 @@ export const configSchema = z.object({
     /** api: HTTP, no job workers; worker: job workers + outbox, health endpoints only; all: both (app/deployment.ts). */
     role: z.enum(['api', 'worker', 'all']).default('all'),
     /**
-     * The load balancers whose X-Forwarded-For is believed: addresses, CIDR ranges or loopback / linklocal /
-     * uniquelocal, comma-separated. Unset: the client address is the peer's (a proxy in front then looks like one
-     * client to the liveness lockout, the rate limits and the audit log).
+     * Whose X-Forwarded-For is believed: the proxies' addresses, CIDR ranges or loopback / linklocal / uniquelocal,
+     * comma-separated. Unset: the client address is the peer's, so a proxy in front looks like one client to the
+     * liveness lockout, the rate limits and the audit log.
      */
     trustProxy: z.string().min(1).optional(),
   }),

@@ -24,8 +24,11 @@ export function renderSubject(e: DomainEvent): string {
       return `Facegate: object ${str(d.bucket) ?? '?'}/${who} stored`;
     case 'door.known':
       return `Facegate: ${str(d.visitorName) ?? 'a visitor'} is at ${str(d.doorName) ?? 'the door'}`;
-    case 'door.unknown':
-      return `Facegate: a stranger is at ${str(d.doorName) ?? 'the door'}. Approve or deny: ${str(d.approvalUrl) ?? '(no link)'}`;
+    case 'door.unknown': {
+      // The link is only in the copy delivered to the door's owner (src/apps/door/owner.link.ts).
+      const link = str(d.approvalUrl);
+      return `Facegate: a stranger is at ${str(d.doorName) ?? 'the door'}${link ? `. Approve or deny: ${link}` : ''}`;
+    }
     case 'door.approved':
       return `Facegate: ${str(d.visitorName) ?? 'a visitor'} was approved at ${str(d.doorName) ?? 'the door'}`;
     case 'door.denied':

@@ -41,6 +41,11 @@ export interface NotificationServiceDeps {
   concurrency?: number;
   /** A send that has not settled after this long counts as failed (its slot is freed; the queue retries). */
   sendTimeoutMs?: number;
+  /**
+   * The copy of an event one subscriber receives, when it may see more than the stored event carries (the door
+   * owner's approval link, src/apps/door/owner.link.ts). Default: the event as stored.
+   */
+  copyFor?: (event: DomainEvent, sub: Subscription) => Promise<DomainEvent>;
 }
 
 /** Rejects after `ms`: a channel that never answers (a broker that vanished) must not hold a delivery slot forever. */
@@ -196,7 +201,8 @@ export class NotificationService {
       return;
     }
     try {
-      const sending = notifier.send(await this.render(event, sub), sub);
+      const copy = this.deps.copyFor ? await this.deps.copyFor(event, sub) : event;
+      const sending = notifier.send(await this.render(copy, sub), sub);
       const receipt = await within(sending, this.deps.sendTimeoutMs ?? 30_000, `the ${sub.channel} channel`);
       const ms = Date.now() - started;
       await store.recordAttempt(

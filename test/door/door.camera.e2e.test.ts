@@ -60,6 +60,8 @@ test(
       maxAttempts: 3,
       backoffMs: 10,
       pollMs: 50,
+      // As the container wires it: the owner's copy of door.unknown carries the approval link.
+      copyFor: (event, sub) => door.ownerCopy(event, sub),
     });
     notifications.register();
     await queue.start();

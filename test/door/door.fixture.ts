@@ -98,7 +98,7 @@ export async function doorFixture(
   const queue = new SqliteJobQueue({ db, logger, pollMs: 20, maxAttempts: 3, backoffMs: 10 });
   const sms = new SmsNotifier({}, notifyStore);
   const objects = new LocalObjectStore(join(dir, 'door-objects'));
-  const notifications = new NotificationService({
+  const notifications: NotificationService = new NotificationService({
     store: notifyStore,
     outbox,
     queue,
@@ -108,12 +108,14 @@ export async function doorFixture(
     maxAttempts: 3,
     backoffMs: 10,
     pollMs: 50,
+    // As the container wires it: the owner's copy of door.unknown carries the approval link.
+    copyFor: (event, sub) => service.ownerCopy(event, sub),
   });
   notifications.register();
   await queue.start();
   const clock = new TestClock();
   const sender = new FlakySender(new SmsPasscodeSender(sms));
-  const service = new DoorService({
+  const service: DoorService = new DoorService({
     store,
     collections: collections.service,
     objects,

@@ -1,6 +1,7 @@
 // The owner hears about a stranger on every configured channel, through the real notification service: an SMS with
 // the approval link (SMS outbox), an e-mail with the snapshot attached (a local SMTP server), a signed webhook (a
-// local HTTP server) and an MQTT message (the real broker).
+// local HTTP server) and an MQTT message (the real broker). The link is in those copies only: the stored event and
+// another subscriber's webhook of the same event do not carry it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { MqttClient } from 'mqtt';
@@ -54,8 +55,16 @@ test(
         mqtt: prefix,
       },
     });
+    // Someone else's subscription to the door's events (an admin's audit webhook, say).
+    await f.notifications.subscribe({
+      channel: 'webhook',
+      target: `${http.url}/other`,
+      eventTypes: ['door.unknown'],
+      collectionId: 'door-front',
+    });
     const mail = smtp.next();
     const hook = http.next('/hook');
+    const otherHook = http.next('/other');
     const message = new Promise<{ topic: string; body: string }>((resolve) =>
       probe.once('message', (topic, payload) => resolve({ topic, body: payload.toString() })),
     );
@@ -64,13 +73,16 @@ test(
     const [event] = await f.outbox.list({ type: 'door.unknown' });
     await f.notifications.dispatch();
     const deliveries = await f.notifyStore.listDeliveries({ eventId: event!.id });
-    assert.deepEqual(deliveries.map((d) => d.channel).sort(), ['email', 'mqtt', 'sms', 'webhook']);
+    assert.deepEqual(deliveries.map((d) => d.channel).sort(), ['email', 'mqtt', 'sms', 'webhook', 'webhook']);
     for (const d of deliveries)
       assert.equal((await f.notifications.waitForDelivery(d.id)).state, 'delivered', d.channel);
 
-    const link = String(event!.data.approvalUrl);
+    assert.equal(event!.data.approvalUrl, undefined, 'the stored event carries no link');
     const [sms] = (await f.notifyStore.listSms()).filter((m) => m.to === '+15550000001');
-    assert.ok(sms?.body.includes(link));
+    const link = /(https?:\/\/\S+\/approve\?token=\S+)/.exec(sms?.body ?? '')?.[1];
+    assert.ok(link, `the owner SMS carries the approval link: ${sms?.body}`);
+    const token = new URL(link).searchParams.get('token')!;
+    assert.equal((await f.service.approvals.byToken(token)).pending.id, outcome.pendingId);
 
     const raw = await mail;
     assert.match(raw, /Subject: Facegate: a stranger is at Front door/);
@@ -84,6 +96,11 @@ test(
       'the webhook is signed with the owner key',
     );
     assert.equal((JSON.parse(received.body) as { type: string }).type, 'door.unknown');
+    assert.equal((JSON.parse(received.body) as { data: { approvalUrl: string } }).data.approvalUrl, link);
+    const other = JSON.parse((await otherHook).body) as { type: string; data: Record<string, unknown> };
+    assert.equal(other.type, 'door.unknown');
+    assert.equal(other.data.pendingId, outcome.pendingId);
+    assert.equal(other.data.approvalUrl, undefined, "another subscriber's copy carries no link");
 
     const m = await message;
     assert.equal(m.topic, `${prefix}/door-front/door.unknown`);

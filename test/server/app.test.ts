@@ -193,4 +193,27 @@ describe('access keys', () => {
     const half = loadConfig({ FACEGATE_ACCESS_KEY_ID: 'AKIDEXAMPLE12345' });
     assert.throws(() => loadKeyRing(half.auth, dataDir), /must be set together/);
   });
+
+  test('X-Forwarded-For sets the client address only when it comes from a proxy FACEGATE_TRUST_PROXY names', async () => {
+    const cases: [string | undefined, string][] = [
+      [undefined, '127.0.0.1'],
+      // The client sent 203.0.113.9 itself; the proxy on loopback appended the address it saw, 198.51.100.4.
+      ['loopback', '198.51.100.4'],
+      ['10.0.0.0/8, 192.168.0.0/16', '127.0.0.1'],
+    ];
+    for (const [trust, expected] of cases) {
+      const env = trust ? { FACEGATE_TRUST_PROXY: trust } : {};
+      const container = createContainer(loadConfig(env, { dataDir }), logger, { overrides: stubs() });
+      const app = await buildApp(container, { noAuth: true });
+      app.get('/client-address', async (request) => ({ ip: request.ip }));
+      const r = await app.inject({
+        method: 'GET',
+        url: '/client-address',
+        headers: { 'x-forwarded-for': '203.0.113.9, 198.51.100.4' },
+      });
+      assert.equal(r.json().ip, expected, String(trust));
+      await app.close();
+      await container.close();
+    }
+  });
 });

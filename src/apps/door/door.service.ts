@@ -1,10 +1,13 @@
 // The door: doors, what their cameras decide (a VisitSink), the owner's approvals, and the passcode entry.
 // Known visitor (combined similarity ≥ the door's threshold, and registered at this door): a passcode by SMS and
-// door.known. Stranger: the best frames are kept, door.unknown goes out with a signed, expiring approval link (the
-// owner's subscriptions page them), unless the same stranger is already waiting or was denied within the cool-down.
+// door.known. Stranger: the best frames are kept and door.unknown goes out (the owner's subscriptions page them with a
+// signed, expiring approval link, which the stored event does not carry: owner.link.ts), unless the same stranger is
+// already waiting or was denied within the cool-down.
 import type { CollectionService } from '../../collections/collection.service.ts';
 import type { Clock, IdGenerator } from '../../collections/clock.port.ts';
 import { FacegateError } from '../../errors.ts';
+import type { DomainEvent } from '../../events/event.types.ts';
+import type { Subscription } from '../../notify/notify.types.ts';
 import type { Logger } from '../../logger.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
 import type { Visit, VisitLeft, VisitSink } from '../../streams/visit.types.ts';
@@ -13,9 +16,9 @@ import { DoorApprovals } from './door.approvals.ts';
 import { DoorEntry } from './door.entry.ts';
 import type { DoorObserver, DoorSettings, OwnerSubscriptions, PasscodeSender, UnlockAction } from './door.ports.ts';
 import type { DoorStore } from './door.store.port.ts';
+import { ownerCopy } from './owner.link.ts';
 import { doorInputSchema, type Door, type DoorVisit, type Photo, type VisitKind } from './door.types.ts';
 import { PasscodeIssuer } from './passcode.issuer.ts';
-import { signApproval } from './passcode.crypto.ts';
 
 export type DoorCollections = Pick<
   CollectionService,
@@ -49,6 +52,8 @@ export class DoorService implements VisitSink {
   readonly entry: DoorEntry;
   readonly approvals: DoorApprovals;
   readonly passcodes: PasscodeIssuer;
+  /** What a subscriber receives of a door event: door.unknown with its approval link on the owner's channels. */
+  readonly ownerCopy: (event: DomainEvent, sub: Subscription) => Promise<DomainEvent>;
   private readonly log: Logger;
 
   constructor(private readonly deps: DoorServiceDeps) {
@@ -56,6 +61,7 @@ export class DoorService implements VisitSink {
     this.passcodes = new PasscodeIssuer({ ...deps, logger: this.log, generate: deps.generatePasscode });
     this.entry = new DoorEntry({ ...deps, logger: this.log });
     this.approvals = new DoorApprovals({ ...deps, passcodes: this.passcodes, logger: this.log });
+    this.ownerCopy = ownerCopy({ store: deps.store, key: deps.key, publicUrl: deps.settings.publicUrl });
   }
 
   async defineDoor(input: unknown): Promise<Door> {
@@ -190,9 +196,8 @@ export class DoorService implements VisitSink {
       await this.deps.objects.put(this.deps.settings.bucket, key, s.jpeg);
       photos.push({ bucket: this.deps.settings.bucket, key, createdAt: now });
     }
+    // Also the approval link's expiry: the link is computed from the event when it is delivered to the owner.
     const expiresAt = new Date(now.getTime() + this.deps.settings.approvalTtlSeconds * 1000);
-    const token = signApproval(this.deps.key, pendingId, expiresAt);
-    const approvalUrl = `${this.deps.settings.publicUrl}/approve?token=${encodeURIComponent(token)}`;
     const [event] = await this.deps.store.commit(
       {
         visit: { ...base, kind: 'unknown', snapshot: photos[0] ?? null },
@@ -216,7 +221,6 @@ export class DoorService implements VisitSink {
               doorName: door.name,
               visitId: visit.id,
               pendingId,
-              approvalUrl,
               expiresAt: expiresAt.toISOString(),
               ...(photos[0]
                 ? { bucket: photos[0].bucket, thumbnailKey: photos[0].key, snapshotUrl: this.snapshotUrl(door, visit) }

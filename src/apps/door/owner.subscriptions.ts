@@ -5,6 +5,17 @@ import type { Channel, NotifyStore } from '../../notify/notify.types.ts';
 import type { OwnerSubscriptions } from './door.ports.ts';
 import type { Door } from './door.types.ts';
 
+/** The door's owner channels that are set, as (channel, target) pairs. */
+export function ownerChannels(door: Door): [Channel, string][] {
+  const all: [Channel, string | undefined][] = [
+    ['sms', door.owner.sms],
+    ['email', door.owner.email],
+    ['webhook', door.owner.webhook],
+    ['mqtt', door.owner.mqtt],
+  ];
+  return all.flatMap(([channel, target]) => (target ? [[channel, target] as [Channel, string]] : []));
+}
+
 export class NotifyOwnerSubscriptions implements OwnerSubscriptions {
   constructor(
     private readonly notifications: Pick<NotificationService, 'subscribe'>,
@@ -12,15 +23,8 @@ export class NotifyOwnerSubscriptions implements OwnerSubscriptions {
   ) {}
 
   async ensure(door: Door): Promise<void> {
-    const wanted: [Channel, string | undefined][] = [
-      ['sms', door.owner.sms],
-      ['email', door.owner.email],
-      ['webhook', door.owner.webhook],
-      ['mqtt', door.owner.mqtt],
-    ];
     const existing = await this.store.listSubscriptions();
-    for (const [channel, target] of wanted) {
-      if (!target) continue;
+    for (const [channel, target] of ownerChannels(door)) {
       const have = existing.some(
         (s) =>
           s.channel === channel &&

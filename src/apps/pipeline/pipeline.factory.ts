@@ -16,7 +16,7 @@ import { PgPipelinePrivacy } from './pipeline.privacy.pg.ts';
 import type { Logger } from '../../logger.ts';
 import { EmailNotifier } from '../../notify/email.notifier.ts';
 import { MqttNotifier } from '../../notify/mqtt.notifier.ts';
-import { NotificationService } from '../../notify/notification.service.ts';
+import { NotificationService, type NotificationServiceDeps } from '../../notify/notification.service.ts';
 import { SqliteNotifyStore } from '../../notify/notify.sqlite.driver.ts';
 import type { Channel, Notifier, NotifyStore } from '../../notify/notify.types.ts';
 import { openPgNotifyStore } from '../../notify/notify.pg.driver.ts';
@@ -54,6 +54,8 @@ export interface OpenPipelineOptions {
   dropFace?: FaceDropper;
   /** False for descriptor-only collections (governance/policy.ts): pipelines into them are refused. */
   keepsImages?: (collectionId: string) => boolean;
+  /** The copy of an event a subscriber receives (NotificationServiceDeps.copyFor: the door owner's approval link). */
+  copyFor?: NotificationServiceDeps['copyFor'];
 }
 
 export interface OpenedPipeline {
@@ -134,6 +136,7 @@ export async function openPipeline(opts: OpenPipelineOptions): Promise<OpenedPip
     maxAttempts: config.notify.maxAttempts,
     backoffMs: config.notify.backoffMs,
     pollMs: config.jobs.pollMs * 4,
+    ...(opts.copyFor ? { copyFor: opts.copyFor } : {}),
   });
   const engine = new WorkflowEngine({
     store,

@@ -1,7 +1,10 @@
 // The door's REST routes in the real server (stub engine: no face work here): admin-only door definitions with clear
 // 400s, the public door and approval routes without a key, and their refusals: 403 Permission denied, 429 with
-// Retry-After while locked out, 403 for a forged link, 404 for an unknown door.
+// Retry-After while locked out, 403 for a forged link, 404 for an unknown door. A stranger's door.unknown is listed by
+// GET /v1/events without its approval link, which reaches the owner's SMS only.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { startServer, type Harness } from '../rekognition/rekognition.harness.ts';
 import { stubEngine } from '../rekognition/stub.engine.ts';
@@ -79,6 +82,46 @@ describe('door REST routes', { timeout: 120_000 }, () => {
       ['locked', 'wrong', 'wrong', 'wrong'],
     );
     assert.equal((await call('GET', '/v1/doors/front/attempts', undefined, user)).status, 403);
+  });
+
+  test('GET /v1/events lists a stranger without the approval link; the owner SMS carries it', async () => {
+    const owner = '+15550000003';
+    assert.equal((await call('POST', '/v1/doors', { id: 'side', owner: { sms: owner } }, admin)).status, 201);
+    const jpeg = new Uint8Array(readFileSync(new URL('../../fixtures/images/identity.jpg', import.meta.url)));
+    const now = new Date();
+    const outcome = await (
+      await h.container.get('door')
+    ).service.handleVisit({
+      id: randomUUID(),
+      cameraId: 'cam-side',
+      doorId: 'side',
+      collectionId: 'door-side',
+      trackId: randomUUID(),
+      verdict: { kind: 'unknown', bestSimilarity: null },
+      firstSeenAt: now,
+      decidedAt: now,
+      framesSeen: 3,
+      snapshots: [{ jpeg, box: { left: 0.2, top: 0.2, width: 0.5, height: 0.5 }, quality: 90 }],
+      descriptor: Float32Array.from([1, 0, 0, 0]),
+    });
+    assert.equal(outcome.kind, 'unknown');
+    const listed = await call('GET', '/v1/events?type=door.unknown', undefined, user);
+    assert.equal(listed.status, 200);
+    const [event] = listed.body.events as { id: string; data: Record<string, unknown> }[];
+    assert.equal(event?.data.pendingId, outcome.pendingId);
+    assert.equal(event?.data.approvalUrl, undefined);
+    assert.doesNotMatch(JSON.stringify(listed.body), /approve\?token=/);
+    // The in-process worker delivers it to the owner's SMS subscription, link included.
+    let sms: { to: string; body: string } | undefined;
+    for (let i = 0; i < 100 && !sms; i++) {
+      const out = await call('GET', '/v1/sms-outbox', undefined, admin);
+      sms = (out.body.messages as { to: string; body: string }[]).find((m) => m.to === owner);
+      if (!sms) await new Promise((r) => setTimeout(r, 100));
+    }
+    const link = /https?:\/\/\S+\/approve\?token=(\S+)/.exec(sms?.body ?? '');
+    assert.ok(link, `the owner SMS carries the link: ${sms?.body}`);
+    const page = await call('GET', `/v1/approvals/${link[1]}`);
+    assert.equal(page.status, 200, JSON.stringify(page.body));
   });
 
   test('a forged approval link is refused, and the routes are in the OpenAPI document', async () => {

@@ -89,7 +89,12 @@ export const runJson = (r: Run): z.infer<typeof runView> => ({
   finishedAt: iso(r.finishedAt),
   steps: r.steps.map((s) => ({ ...s, startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt) })),
 });
-export const eventJson = (e: StoredEvent) => e;
+/** Events as listed. A door.unknown written by an older version carried the approval link: it is never listed. */
+export const eventJson = (e: StoredEvent): StoredEvent => {
+  if (e.type !== 'door.unknown' || !('approvalUrl' in e.data)) return e;
+  const { approvalUrl: _link, ...data } = e.data;
+  return { ...e, data };
+};
 export const subJson = (s: Subscription) => ({ ...s, createdAt: s.createdAt.toISOString() });
 export const deliveryJson = (d: Delivery) => ({
   ...d,
