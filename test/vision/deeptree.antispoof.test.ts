@@ -3,18 +3,40 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFaceDetector } from '../../src/vision/detect/detector.factory.ts';
-import { deeptreeInput, deeptreeScore } from '../../src/vision/attributes/deeptree.liveness.ts';
+import {
+  DEEPTREE_MIN_FACE_PX,
+  deeptreeFaceSide,
+  deeptreeInput,
+  deeptreeScore,
+} from '../../src/vision/attributes/deeptree.liveness.ts';
+import { LIVENESS_MODELS, livenessScore } from '../../src/vision/attributes/liveness.attributes.ts';
+import type { RgbImage } from '../../src/vision/embed/embedder.port.ts';
 import type { OnnxRuntime } from '../../src/vision/runtime/onnx.runtime.ts';
 import { fixtureRgb, preparedRuntime } from '../helpers/models.helper.ts';
 
 let rt: OnnxRuntime;
 before(async () => {
-  rt = await preparedRuntime(['blazeface', 'facemesh', 'deeptree-antispoof']);
+  rt = await preparedRuntime(['blazeface', 'facemesh', ...LIVENESS_MODELS]);
 });
 after(() => rt.close());
 
-async function face(file: string) {
-  const image = await fixtureRgb(file);
+/** Every other pixel in each direction, `times` times: the same photo at a lower resolution. */
+function halve(img: RgbImage, times: number): RgbImage {
+  let cur = img;
+  for (let t = 0; t < times; t++) {
+    const w = Math.floor(cur.width / 2);
+    const h = Math.floor(cur.height / 2);
+    const data = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++)
+        for (let c = 0; c < 3; c++) data[(y * w + x) * 3 + c] = cur.data[(2 * y * cur.width + 2 * x) * 3 + c]!;
+    cur = { data, width: w, height: h };
+  }
+  return cur;
+}
+
+async function face(file: string, halvings = 0) {
+  const image = halve(await fixtureRgb(file), halvings);
   const [f] = await (await createFaceDetector(rt)).detect(image);
   assert.ok(f, `a face in ${file}`);
   return { image, roi: f.roi };
@@ -60,5 +82,20 @@ describe('deeptree-antispoof on real faces', () => {
       assert.ok(Math.abs(v - scores![i]!) < 1e-4, `score ${i}: ${v} vs ${scores![i]}`),
     );
     assert.notDeepEqual(sa, sb, 'two faces, two different leaf score vectors');
+  });
+
+  test('the combined score uses the deep tree network for big faces only', async () => {
+    const sessions = await Promise.all(LIVENESS_MODELS.map((m) => rt.session(m)));
+    const big = await face('identity.jpg');
+    const small = await face('identity.jpg', 2);
+    assert.ok(deeptreeFaceSide(big.roi) >= DEEPTREE_MIN_FACE_PX, `big face ${deeptreeFaceSide(big.roi)} px`);
+    assert.ok(deeptreeFaceSide(small.roi) < DEEPTREE_MIN_FACE_PX, `small face ${deeptreeFaceSide(small.roi)} px`);
+    const b = await livenessScore(sessions, big.image, big.roi);
+    assert.equal(b.deeptreeUsed, true);
+    assert.ok(Math.abs(b.score - ((b.antispoof + b.liveness + b.deeptree) / 3) * 100) <= 0.05);
+    const s = await livenessScore(sessions, small.image, small.roi);
+    assert.equal(s.deeptreeUsed, false);
+    assert.ok(Number.isNaN(s.deeptreeSpoof), 'not run for a small face');
+    assert.ok(Math.abs(s.score - ((s.antispoof + s.liveness) / 2) * 100) <= 0.05);
   });
 });
