@@ -97,6 +97,7 @@ export async function openApps(deps: {
     thumbnails: sharpThumbnailer(),
     collectionId: config.apps.verifyCollection,
     threshold: config.apps.verifyThreshold,
+    ...(config.apps.identifyThreshold !== undefined && { identifyThreshold: config.apps.identifyThreshold }),
     uuid: randomUUID,
     now,
     ...(deps.consent ? { consent: deps.consent } : {}),

@@ -200,6 +200,12 @@ export const configSchema = z.object({
         .regex(/^[a-zA-Z0-9_.-]+$/)
         .default('people'),
       verifyThreshold: z.coerce.number().min(0).max(100).default(80),
+      /**
+       * 1:N identify's default threshold: a number, or `auto` for the people collection's size-aware level
+       * (70 + 10·log10(faces), never below verifyThreshold, at most 95), which keeps a stranger's chance of being
+       * accepted per search near 1e-3 as the gallery grows. Unset: verifyThreshold.
+       */
+      identifyThreshold: z.union([z.literal('auto'), z.coerce.number().min(0).max(100)]).optional(),
       proctorCollection: z
         .string()
         .regex(/^[a-zA-Z0-9_.-]+$/)

@@ -72,6 +72,7 @@ export const ENV_VARS: Record<string, string> = {
   FACEGATE_JWT_AUDIENCE: 'rest.jwtAudience',
   FACEGATE_VERIFY_COLLECTION: 'apps.verifyCollection',
   FACEGATE_VERIFY_THRESHOLD: 'apps.verifyThreshold',
+  FACEGATE_IDENTIFY_THRESHOLD: 'apps.identifyThreshold',
   FACEGATE_PROCTOR_COLLECTION: 'apps.proctorCollection',
   FACEGATE_PROCTOR_MIN_CONFIDENCE: 'apps.proctorMinConfidence',
   FACEGATE_PROCTOR_FACE_MATCH_THRESHOLD: 'apps.proctorFaceMatchThreshold',

@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqlitePeopleStore } from '../../src/apps/verify/people.sqlite.ts';
-import { VerifyService } from '../../src/apps/verify/verify.service.ts';
+import { VerifyService, type VerifyDeps } from '../../src/apps/verify/verify.service.ts';
 import { LocalObjectStore } from '../../src/storage/local.object-store.driver.ts';
 import { FakeCollections } from './fake.collections.ts';
 
-export function verifyFixture() {
+export function verifyFixture(overrides: Partial<VerifyDeps> = {}) {
   const db = new Database(':memory:');
   const dir = mkdtempSync(join(tmpdir(), 'fg-verify-'));
   const collections = new FakeCollections();
@@ -23,6 +23,7 @@ export function verifyFixture() {
     threshold: 80,
     uuid: randomUUID,
     now: () => new Date(),
+    ...overrides,
   });
   return {
     service,

@@ -75,6 +75,27 @@ describe('VerifyService', () => {
     f.close();
   });
 
+  test("identify's auto threshold rises with the gallery (never below the verify threshold), read every 30 s", async () => {
+    let clock = 0;
+    const f = verifyFixture({ identifyThreshold: 'auto', now: () => new Date(clock) });
+    const ann = await f.service.register({ name: 'Ann' }, [img('ann')]);
+    // One face: 70 + 10·log10(1) = 70, floored at the verify threshold.
+    assert.equal(await f.service.identifyThreshold(), 80);
+    for (let i = 0; i < 9; i++) await f.service.register({ name: `P${i}` }, [img(`p${i}`), img(`p${i}`)]);
+    assert.equal(await f.service.identifyThreshold(), 80, 'the count is kept for 30 s');
+    clock += 30_001;
+    // 19 faces: 70 + 10·log10(19) = 82.8.
+    const r = await f.service.identify(img('ann'));
+    assert.equal(r.threshold, 82.8);
+    assert.equal(r.matches[0]!.person.personId, ann.personId, 'the fake similarity of 97 still clears it');
+    assert.equal((await f.service.identify(img('ann'), { threshold: 98 })).unknown, true, 'a given threshold wins');
+    f.close();
+    const fixed = verifyFixture({ identifyThreshold: 90 });
+    await fixed.service.register({ name: 'Ann' }, [img('ann')]);
+    assert.equal((await fixed.service.identify(img('ann'))).threshold, 90);
+    fixed.close();
+  });
+
   test('deleting a person removes their faces, photos and thumbnails everywhere', async () => {
     const f = verifyFixture();
     const ann = await f.service.register({ name: 'Ann' }, [img('ann'), img('ann')]);

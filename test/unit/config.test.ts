@@ -17,3 +17,11 @@ test('config names every invalid variable at once', () => {
     (e: unknown) => e instanceof ConfigError && e.problems.length === 2 && e.message.includes('FACEGATE_PORT'),
   );
 });
+
+test('FACEGATE_IDENTIFY_THRESHOLD takes a number or auto, and is unset by default', () => {
+  assert.equal(loadConfig({}).apps.identifyThreshold, undefined);
+  assert.equal(loadConfig({ FACEGATE_IDENTIFY_THRESHOLD: 'auto' }).apps.identifyThreshold, 'auto');
+  assert.equal(loadConfig({ FACEGATE_IDENTIFY_THRESHOLD: '87.5' }).apps.identifyThreshold, 87.5);
+  assert.throws(() => loadConfig({ FACEGATE_IDENTIFY_THRESHOLD: 'strict' }), ConfigError);
+  assert.throws(() => loadConfig({ FACEGATE_IDENTIFY_THRESHOLD: '101' }), ConfigError);
+});

@@ -14,6 +14,7 @@ import type { PreparedFaces } from '../../collections/face.ops.ts';
 import type { Staged } from '../../db/unit-of-work.ts';
 import type { ObjectStore } from '../../storage/object-store.port.ts';
 import type { Box } from '../../vision/vision.types.ts';
+import { collectionThreshold } from '../../vision/embed/similarity.ts';
 import type { ConsentInput } from '../../governance/consent.types.ts';
 import type { Person, PersonRow, PeopleStore, PhotoRow } from './people.port.ts';
 import type { Thumbnailer } from './thumbnail.port.ts';
@@ -52,6 +53,8 @@ export interface VerifyDeps {
   collectionId: string;
   /** Default decision threshold, similarity 0–100. */
   threshold: number;
+  /** 1:N identify's default: a number, or `auto` for the collection's size-aware level (default: `threshold`). */
+  identifyThreshold?: number | 'auto';
   bucket?: string;
   uuid: () => string;
   now: () => Date;
@@ -103,11 +106,16 @@ export interface IdentifyResult {
   searchedFace: SearchedFace | null;
 }
 
+/** How long identify's `auto` threshold keeps the gallery size it read. */
+const GALLERY_SIZE_TTL_MS = 30_000;
+
 /** Candidate faces fetched for one 1:1 verification: the person's faces are found among the nearest ones. */
 const VERIFY_POOL = 4096;
 
 export class VerifyService {
   private readonly own: OwnCollection;
+  /** The people collection's face count as last read, for identify's `auto` threshold. */
+  private gallery?: { at: number; faces: number };
   readonly bucket: string;
 
   constructor(private readonly deps: VerifyDeps) {
@@ -257,7 +265,7 @@ export class VerifyService {
   }
 
   async identify(image: Uint8Array, o: { threshold?: number; maxResults?: number } = {}): Promise<IdentifyResult> {
-    const threshold = o.threshold ?? this.deps.threshold;
+    const threshold = o.threshold ?? (await this.identifyThreshold());
     const maxResults = o.maxResults ?? 5;
     // Several faces per person: fetch more faces than people wanted, then keep each person's best.
     const r = await this.search(image, Math.min(VERIFY_POOL, maxResults * 10), threshold);
@@ -281,6 +289,24 @@ export class VerifyService {
       matches,
       searchedFace: { box: r.searchedFaceBoundingBox, confidence: r.searchedFaceConfidence },
     };
+  }
+
+  /**
+   * Identify's default threshold. `auto`: a stranger is compared with every face of the gallery, so the per-pair
+   * level must rise with its size to keep the per-search false-accept rate (collectionThreshold); the face count
+   * is read at most every 30 s.
+   */
+  async identifyThreshold(): Promise<number> {
+    const t = this.deps.identifyThreshold ?? this.deps.threshold;
+    if (t !== 'auto') return t;
+    const now = this.deps.now().getTime();
+    if (!this.gallery || now - this.gallery.at > GALLERY_SIZE_TTL_MS) {
+      const faces = await this.own.use(
+        async () => (await this.deps.collections.describeCollection(this.deps.collectionId)).faceCount,
+      );
+      this.gallery = { at: now, faces };
+    }
+    return Math.max(this.deps.threshold, collectionThreshold(this.gallery.faces));
   }
 
   /** Marks the largest face of `image` as not being this person: it will not match them again. */
