@@ -193,7 +193,10 @@ test('after a rotation, facegate keys reencrypt re-seals every descriptor on Pos
       });
     const run = cli();
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /1 face descriptors, 1 vector rows, 0 door descriptors re-sealed under the active data key \(postgres\)/);
+    assert.match(
+      run.stdout,
+      /1 face descriptors, 1 vector rows, 0 door descriptors re-sealed under the active data key \(postgres\)/,
+    );
     assert.deepEqual(await faceKeys(), [second, second]);
     assert.deepEqual(await rowKeys(), [second]);
     assert.match(cli().stdout, /^0 face descriptors, 0 vector rows/, 'a second run finds nothing to do');

@@ -289,7 +289,14 @@ const pendingStatement = (p: PendingVisit, d: DoorDescriptors): Statement => ({
 
 const denialStatement = (d: Denial, c: DoorDescriptors): Statement => ({
   sql: `INSERT INTO ~door_denials (id, door_id, pending_id, descriptor, denied_at, until_at) VALUES (?, ?, ?, ?, ?, ?)`,
-  params: [d.id, d.doorId, d.pendingId, c.stored('door_denials', d.id, d.descriptor), d.deniedAt.getTime(), d.until.getTime()],
+  params: [
+    d.id,
+    d.doorId,
+    d.pendingId,
+    c.stored('door_denials', d.id, d.descriptor),
+    d.deniedAt.getTime(),
+    d.until.getTime(),
+  ],
 });
 
 const passcodeStatement = (p: Passcode): Statement => ({

@@ -33,7 +33,11 @@ const pool = (url: string) => new pg.Pool({ connectionString: url, connectionTim
  * The door's rows are in the deployment database unless FACEGATE_DOOR_DATABASE_URL names another (door.factory.ts):
  * then they are re-sealed there. `sqlite` is the deployment's handle on an embedded deployment.
  */
-async function resealDoor(config: Readonly<Config>, cipher: BlobCipher, deployment: pg.Pool | Database): Promise<number> {
+async function resealDoor(
+  config: Readonly<Config>,
+  cipher: BlobCipher,
+  deployment: pg.Pool | Database,
+): Promise<number> {
   const { databaseUrl: own, databaseSchema } = config.door;
   const shared = !own || (own === config.database.url && databaseSchema === config.database.schema);
   if (!shared) {
