@@ -1,7 +1,9 @@
 // Unknown visitors' descriptors at rest (door_pending.descriptor, door_denials.descriptor): float32 bytes, sealed
 // with the deployment's descriptor cipher when encryption at rest is on (governance/crypto), each bound to
-// `<table>/<id>` so a sealed value copied to another row or table does not open. Values stored before encryption
-// was switched on carry no marker and read as they are, until `facegate keys reencrypt` seals them.
+// `<table>:<id>` so a sealed value copied to another row or table does not open. The colon keeps these apart from
+// the faces' `<collection>/<face>` (a face's always has a slash, a door row's has none: ids are UUIDs), so no
+// collection name can be chosen to open a door descriptor as a face's. Values stored before encryption was switched on
+// carry no marker and read as they are, until `facegate keys reencrypt` seals them.
 import type { BlobCipher } from '../../collections/metadata.port.ts';
 import type { SqlExecutor } from './sql.executor.ts';
 
@@ -9,7 +11,7 @@ export const DOOR_DESCRIPTOR_TABLES = ['door_pending', 'door_denials'] as const;
 export type DoorDescriptorTable = (typeof DOOR_DESCRIPTOR_TABLES)[number];
 
 /** The associated data a door descriptor is sealed with (also used by `facegate migrate`). */
-export const doorDescriptorAad = (table: DoorDescriptorTable, id: string): string => `${table}/${id}`;
+export const doorDescriptorAad = (table: DoorDescriptorTable, id: string): string => `${table}:${id}`;
 
 /** float32 bytes (little-endian, as Float32Array lays them out on every platform Node runs on). */
 const bytesOf = (d: Float32Array): Buffer => Buffer.from(d.buffer, d.byteOffset, d.byteLength);
