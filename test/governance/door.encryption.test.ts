@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
+import { createContainer } from '../../src/app/container.ts';
 import { pgDoorStore } from '../../src/apps/door/door.pg.driver.ts';
 import { sqliteDoorStore } from '../../src/apps/door/door.sqlite.driver.ts';
 import type { SqlDoorStore } from '../../src/apps/door/door.sql.store.ts';
@@ -18,10 +19,12 @@ import type { BlobCipher } from '../../src/collections/metadata.port.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { openDeploymentDatabase } from '../../src/db/sqlite.database.ts';
 import { PgEventOutbox } from '../../src/events/outbox.pg.ts';
+import { createLogger } from '../../src/logger.ts';
 import { SqliteEventOutbox } from '../../src/events/outbox.sqlite.ts';
 import { descriptorCipherOf, keyringPath } from '../../src/governance/crypto/crypto.factory.ts';
 import { sealedKeyId } from '../../src/governance/crypto/encrypted.object-store.ts';
 import { Keyring, rotateDataKey } from '../../src/governance/crypto/keyring.ts';
+import { stubEngine } from '../api/rekognition/stub.engine.ts';
 import { doorStoreContract } from '../contract/door.contract.ts';
 import { freshPgSchema } from '../helpers/services.ts';
 
@@ -200,5 +203,38 @@ test('facegate keys reencrypt re-seals the door descriptors on Postgres under th
     await assertReadsBack(await pgDoorStore(pg.pool, pg.schema, cipherFor(dataDir, master)));
   } finally {
     await pg.close();
+  }
+});
+
+test("the container seals a stranger's descriptor at the door when a master key is configured", async () => {
+  const dataDir = tempDir('fg-door-enc-app-');
+  const config = loadConfig({ FACEGATE_MASTER_KEY: randomBytes(32).toString('base64') }, { dataDir });
+  const container = createContainer(config, createLogger('silent'), { overrides: { engine: stubEngine } });
+  try {
+    const door = await container.get('door');
+    await door.service.defineDoor({ id: 'front', name: 'Front door' });
+    const snapshots = [
+      { jpeg: Uint8Array.of(0xff, 0xd8, 0xff), box: { left: 0, top: 0, width: 1, height: 1 }, quality: 90 },
+    ];
+    const visit = (id: string) => ({
+      ...{ id, cameraId: 'cam', doorId: 'front', collectionId: 'door-front', trackId: id, snapshots },
+      ...{
+        verdict: { kind: 'unknown' as const, bestSimilarity: null },
+        firstSeenAt: new Date(),
+        decidedAt: new Date(),
+      },
+      ...{ framesSeen: 3, descriptor: D },
+    });
+    const outcome = await door.service.handleVisit(visit('visit-1'));
+    assert.equal(outcome.kind, 'unknown');
+    const { db } = (await container.get('database')).sqlite;
+    const row = db.prepare('SELECT descriptor FROM door_pending WHERE id = ?').get(outcome.pendingId) as {
+      descriptor: Buffer;
+    };
+    assertSealed([row.descriptor]);
+    // The same stranger again does not page the owner twice: the service read the sealed descriptor back.
+    assert.equal((await door.service.handleVisit(visit('visit-2'))).kind, 'suppressed');
+  } finally {
+    await container.close();
   }
 });
