@@ -238,3 +238,30 @@ test("the container seals a stranger's descriptor at the door when a master key 
     await container.close();
   }
 });
+
+test("facegate keys reencrypt re-seals the door descriptors in the door's own Postgres", async () => {
+  const pg = await freshPgSchema('doorown');
+  try {
+    const dataDir = tempDir('fg-door-rot-own-');
+    const master = randomBytes(32);
+    await fill(
+      await pgDoorStore(pg.pool, pg.schema),
+      await pgDoorStore(pg.pool, pg.schema, cipherFor(dataDir, master)),
+    );
+    const second = rotateDataKey(keyringPath(dataDir), master);
+    // An embedded deployment whose door lives in Postgres (FACEGATE_DOOR_DATABASE_URL).
+    const run = reencrypt({
+      ...{ FACEGATE_DATA_DIR: dataDir, FACEGATE_MASTER_KEY: master.toString('base64') },
+      ...{ FACEGATE_DOOR_DATABASE_URL: pg.url, FACEGATE_DOOR_DATABASE_SCHEMA: pg.schema },
+    });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^0 face descriptors, 3 door descriptors re-sealed .* \(sqlite\)/);
+    const { rows } = await pg.pool.query<{ descriptor: Buffer }>(`SELECT descriptor FROM "${pg.schema}".door_pending`);
+    assert.deepEqual(
+      rows.map((r) => sealedKeyId(r.descriptor)),
+      [second, second],
+    );
+  } finally {
+    await pg.close();
+  }
+});
