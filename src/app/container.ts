@@ -322,7 +322,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     const opened = await openProcessors({ config, logger, db, ...pgOf(database), cameras, collections, runs });
     return { value: opened.service, close: () => opened.close() };
   },
-  door: async ({ config, logger, get }) => {
+  door: async ({ config, logger, dataDir, get }) => {
     const [collections, objects, engine, pipeline] = await Promise.all([
       get('collections'),
       get('objects'),
@@ -337,8 +337,10 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
         () => undefined,
       );
     const background = rolePlan(config.server.role).workers;
+    const descriptorCipher = descriptorCipherOf(config, dataDir);
     const opened = await openDoor({
       ...{ config, logger, collections, objects, engine, pipeline, database, cameras },
+      ...(descriptorCipher ? { descriptorCipher } : {}),
       background,
     });
     // The door hears its cameras' visits. Cameras that fail to load leave the door working (passcodes, approvals).

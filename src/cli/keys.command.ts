@@ -119,9 +119,9 @@ export function register(program: Command): void {
     .action(async () => {
       const r = await reencryptDescriptors(loadConfig());
       console.log(
-        `${r.faces} face descriptors` +
-          (r.engine === 'postgres' ? ` and ${r.vectorRows} vector rows` : '') +
-          ` re-sealed under the active data key (${r.engine})`,
+        `${r.faces} face descriptors, ` +
+          (r.engine === 'postgres' ? `${r.vectorRows} vector rows, ` : '') +
+          `${r.door} door descriptors re-sealed under the active data key (${r.engine})`,
       );
     });
   keys

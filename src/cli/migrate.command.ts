@@ -69,7 +69,8 @@ export async function runMigrate(flags: MigrateFlags): Promise<number> {
   let target: S3ObjectStore | undefined;
   try {
     if (s3.bucket) target = await S3ObjectStore.open({ ...s3, bucket: s3.bucket });
-    // Descriptors sealed at rest on SQLite are opened with the deployment's master key (Postgres keeps them as is).
+    // With the deployment's master key, descriptors sealed on SQLite are opened and sealed again on Postgres (as
+    // are those stored before encryption was switched on); without it they are copied as they are stored.
     const descriptors = descriptorCipherOf(config, config.dataDir);
     const options = descriptors ? { descriptors } : {};
     const tables = flags.check

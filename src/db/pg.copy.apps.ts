@@ -1,5 +1,12 @@
-// The tables of the door, the cameras and governance for `facegate migrate` (see pg.copy.tables.ts).
-import { col as c, type TableCopy } from './pg.copy.types.ts';
+// The tables of the door, the cameras, governance and bucket quotas for `facegate migrate` (see pg.copy.tables.ts).
+import { doorDescriptorAad, type DoorDescriptorTable } from '../apps/door/door.descriptors.ts';
+import { col as c, type Column, type TableCopy } from './pg.copy.types.ts';
+
+/** An unknown visitor's descriptor, sealed at rest with encryption on (door.descriptors.ts). */
+const doorDescriptor = (table: DoorDescriptorTable): Column => ({
+  ...c('descriptor', 'blob'),
+  sealedBy: (r) => doorDescriptorAad(table, String(r.id)),
+});
 
 /** The door's tables: the same columns in both dialects (door.migrations.ts), times as epoch ms in both. */
 export const DOOR: TableCopy[] = [
@@ -35,7 +42,7 @@ export const DOOR: TableCopy[] = [
     key: ['id'],
     columns: [
       ...['id', 'door_id', 'visit_id', 'state', 'photos'].map((n) => c(n, 'text')),
-      c('descriptor', 'blob'),
+      doorDescriptor('door_pending'),
       c('created_at', 'ms'),
       c('decided_at', 'ms'),
       c('visitor_id', 'text'),
@@ -46,7 +53,7 @@ export const DOOR: TableCopy[] = [
     key: ['id'],
     columns: [
       ...['id', 'door_id', 'pending_id'].map((n) => c(n, 'text')),
-      c('descriptor', 'blob'),
+      doorDescriptor('door_denials'),
       c('denied_at', 'ms'),
       c('until_at', 'ms'),
     ],
@@ -119,5 +126,19 @@ export const GOVERNANCE: TableCopy[] = [
       c('recorded_by', 'text'),
       c('recorded_at', 'ms'),
     ],
+  },
+];
+
+/** User buckets' quotas and counted usage (storage/quota/bucket-quota.*.ts), so limits and counts survive the move. */
+export const QUOTAS: TableCopy[] = [
+  {
+    table: 'bucket_usage',
+    key: ['bucket'],
+    columns: [c('bucket', 'text'), c('bytes', 'int'), c('objects', 'int'), c('counted_at', 'ts')],
+  },
+  {
+    table: 'bucket_limits',
+    key: ['bucket'],
+    columns: [c('bucket', 'text'), c('max_bytes', 'int'), c('max_objects', 'int')],
   },
 ];

@@ -1,8 +1,10 @@
 // Copies an embedded deployment database into Postgres (`facegate migrate --to postgres`) and compares the two
 // (`--check`). Resumable: rows go in batches with ON CONFLICT DO NOTHING, so a copy that was interrupted is run again
 // and skips what is already there. Verified per table by row counts and an order-independent checksum (the sum of a
-// hash of each row's values, converted to one canonical form on both sides). Descriptors sealed on SQLite (encryption
-// at rest) are opened on the way: the Postgres metadata store keeps descriptors as they are.
+// hash of each row's values, converted to one canonical form on both sides). Descriptors (faces, the door's unknown
+// visitors) sealed on SQLite (encryption at rest) are opened on the way and, with the master key set, sealed again
+// under the active data key as they go into Postgres, so the target holds no descriptor in the clear (plaintext ones
+// from before encryption was switched on included); the comparison opens both sides.
 import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { Pool } from 'pg';
@@ -16,6 +18,7 @@ import { pgDoorStore } from '../apps/door/door.pg.driver.ts';
 import { pgGovernanceStores } from '../governance/governance.factory.ts';
 import { pgCameraStore } from '../streams/camera.pg.ts';
 import { pgProcessorStore } from '../streams/processors/processor.pg.ts';
+import { pgBucketQuotaStore } from '../storage/quota/bucket-quota.pg.ts';
 import type { BlobCipher } from '../collections/metadata.port.ts';
 import { FacegateError } from '../errors.ts';
 import { isEncrypted } from '../governance/crypto/encrypted.object-store.ts';
@@ -24,7 +27,10 @@ import { pgIdent } from './pg.migrate.ts';
 import { TABLES, type Column, type TableCopy } from './pg.copy.tables.ts';
 
 export interface CopyOptions {
-  /** Opens descriptors sealed at rest (the deployment's master key); without it a sealed descriptor stops the copy. */
+  /**
+   * The deployment's descriptor cipher (master key): opens descriptors sealed at rest and seals them on Postgres.
+   * Without it, descriptors are copied as plaintext and a sealed one stops the copy.
+   */
   descriptors?: BlobCipher;
 }
 
@@ -49,6 +55,7 @@ export async function preparePgSchema(pool: Pool, schema: string): Promise<void>
   await pgCameraStore(pool, schema);
   await pgProcessorStore(pool, schema);
   await pgGovernanceStores(pool, schema);
+  await pgBucketQuotaStore(pool, schema);
 }
 
 type Value = string | number | boolean | null;
@@ -121,7 +128,7 @@ class Checksum {
 const hasTable = (db: Database, name: string): boolean =>
   db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
 
-/** A sealed BLOB's plaintext (BLOBs written before encryption pass as they are). */
+/** A sealed BLOB's plaintext, in place (BLOBs written before encryption pass as they are). `row` by SQLite names. */
 function unseal(c: Column, row: Record<string, unknown>, options: CopyOptions): void {
   const v = row[c.from];
   if (!c.sealedBy || !(v instanceof Uint8Array) || !isEncrypted(v)) return;
@@ -132,6 +139,14 @@ function unseal(c: Column, row: Record<string, unknown>, options: CopyOptions): 
     );
   }
   row[c.from] = options.descriptors.open(Buffer.from(v), c.sealedBy(row));
+}
+
+/** A plaintext BLOB sealed for Postgres under the active data key, in place (as the Postgres stores seal it). */
+function reseal(c: Column, row: Record<string, unknown>, options: CopyOptions): void {
+  const v = row[c.from];
+  if (c.sealedBy && options.descriptors && v instanceof Uint8Array) {
+    row[c.from] = options.descriptors.seal(Buffer.from(v), c.sealedBy(row));
+  }
 }
 
 /** SQLite rows of a table in rowid pages, sealed BLOBs opened. */
@@ -157,7 +172,9 @@ async function copyTable(db: Database, pool: Pool, s: string, t: TableCopy, opti
   const target = `${s}.${pgIdent(t.pgTable ?? t.table)}`;
   const cols = t.columns.map((c) => `"${c.to}"`).join(', ');
   const override = t.identity ? ' OVERRIDING SYSTEM VALUE' : '';
+  const sealed = t.columns.filter((c) => c.sealedBy);
   for (const rows of sqliteRows(db, t, options)) {
+    for (const r of rows) for (const c of sealed) reseal(c, r, options);
     const params: unknown[] = [];
     const tuples = rows.map((r) => `(${t.columns.map((c) => `$${params.push(toPg(c.kind, r[c.from]))}`).join(', ')})`);
     // One transaction per batch: a batch is in or out, and a rerun skips it.
@@ -177,9 +194,10 @@ async function copyTable(db: Database, pool: Pool, s: string, t: TableCopy, opti
   }
 }
 
-async function pgChecksum(pool: Pool, s: string, t: TableCopy): Promise<Checksum> {
+async function pgChecksum(pool: Pool, s: string, t: TableCopy, options: CopyOptions): Promise<Checksum> {
   const sum = new Checksum();
   const compared = t.columns.filter((c) => !c.uncompared);
+  const sealed = compared.filter((c) => c.sealedBy);
   const target = `${s}.${pgIdent(t.pgTable ?? t.table)}`;
   // --check before any copy: a table not created yet holds no rows.
   const exists = await pool.query<{ r: string | null }>('SELECT to_regclass($1) AS r', [target]);
@@ -189,11 +207,15 @@ async function pgChecksum(pool: Pool, s: string, t: TableCopy): Promise<Checksum
   for (let after: unknown[] | undefined; ;) {
     const where = after ? `WHERE (${key}) > (${t.key.map((_, i) => `$${i + 1}`).join(', ')})` : '';
     const { rows } = await pool.query<Record<string, unknown>>(
-      `SELECT ${keyCols}, ${compared.map((c) => `"${c.to}"`).join(', ')} FROM ${target} ${where}
+      // Named as on SQLite, so that `sealedBy` reads the same row on both sides.
+      `SELECT ${keyCols}, ${compared.map((c) => `"${c.to}" AS "${c.from}"`).join(', ')} FROM ${target} ${where}
        ORDER BY ${key} LIMIT 1000`,
       after ?? [],
     );
-    for (const r of rows) sum.add(compared.map((c) => canonical(c.kind, r[c.to], 'pg')));
+    for (const r of rows) {
+      for (const c of sealed) unseal(c, r, options);
+      sum.add(compared.map((c) => canonical(c.kind, r[c.from], 'pg')));
+    }
     if (rows.length < 1000) return sum;
     const last = rows[rows.length - 1]!;
     after = t.key.map((k) => last[`__k_${k}`]);
@@ -221,7 +243,7 @@ export async function comparePg(
   for (const t of TABLES) {
     if (!hasTable(db, t.table)) continue;
     const a = sqliteChecksum(db, t, options);
-    const b = await pgChecksum(pool, s, t);
+    const b = await pgChecksum(pool, s, t, options);
     out.push({
       table: t.table,
       sqliteRows: a.rows,

@@ -12,8 +12,9 @@ export interface Column {
   /** Left out of the comparison (a value Postgres derives, e.g. an insertion order). */
   uncompared?: boolean;
   /**
-   * A BLOB that SQLite may hold sealed (encryption at rest, governance/crypto), bound to the string this returns:
-   * it is opened before the copy and the comparison, since the Postgres store keeps it as is.
+   * A BLOB either side may hold sealed (encryption at rest, governance/crypto), bound to the string this returns
+   * (given the row by SQLite column names): opened before the comparison on both sides, and sealed again under the
+   * active data key on its way into Postgres when the master key is set.
    */
   sealedBy?: (row: Record<string, unknown>) => string;
 }

@@ -27,6 +27,8 @@ import { pgCameraStore } from '../../src/streams/camera.pg.ts';
 import { sqliteCameraStore } from '../../src/streams/camera.sqlite.ts';
 import { cameraInputSchema } from '../../src/streams/camera.types.ts';
 import { pgProcessorStore } from '../../src/streams/processors/processor.pg.ts';
+import { pgBucketQuotaStore } from '../../src/storage/quota/bucket-quota.pg.ts';
+import { sqliteBucketQuotaStore } from '../../src/storage/quota/bucket-quota.sqlite.ts';
 import { sqliteProcessorStore } from '../../src/streams/processors/processor.sqlite.ts';
 import { faceRow } from '../contract/metadata.contract.ts';
 import { freshPgSchema } from '../helpers/services.ts';
@@ -130,7 +132,7 @@ async function fill(dataDir: string): Promise<void> {
 
 const T = new Date(1_780_000_000_000);
 
-/** The door, cameras, stream processors, the audit chain and consent. */
+/** The door, cameras, stream processors, the audit chain, consent and bucket quotas. */
 async function fillApps(db: ReturnType<typeof openDeploymentDatabase>['db']): Promise<void> {
   const door = sqliteDoorStore(db);
   await door.secret(() => 'door-secret');
@@ -161,7 +163,20 @@ async function fillApps(db: ReturnType<typeof openDeploymentDatabase>['db']): Pr
     },
     T,
   );
+  await door.commit(
+    {
+      decide: { pendingId: 'q1', state: 'denied', visitorId: null, at: T },
+      denial: {
+        ...{ id: 'dn1', doorId: 'front', pendingId: 'q1', descriptor: Float32Array.from([0.6, 0.8, 0, 0]) },
+        ...{ deniedAt: T, until: new Date(T.getTime() + 3_600_000) },
+      },
+    },
+    T,
+  );
   await door.recordAttempt({ at: T, doorId: 'front', outcome: 'wrong', address: '10.0.0.1', visitorId: null });
+  const quotas = sqliteBucketQuotaStore(db);
+  await quotas.setUsage('photos', { bytes: 123_456, objects: 7 });
+  await quotas.setLimits('photos', { maxBytes: 1_000_000, maxObjects: null });
   const cameras = sqliteCameraStore(db);
   await cameras.create(cameraInputSchema.parse({ id: 'gate', source: { kind: 'push' }, collectionId: 'door' }), T);
   await cameras.addVisit({
@@ -211,8 +226,8 @@ test(
       assert.equal(rows.faces, 1200);
       assert.equal(rows.delivery_attempts, 1);
       assert.equal(rows.events, 2);
-      for (const t of ['doors', 'door_visitors', 'door_passcodes', 'door_pending', 'door_attempts', 'cameras'])
-        assert.equal(rows[t], 1, t);
+      const one = ['doors', 'door_visitors', 'door_passcodes', 'door_pending', 'door_denials', 'door_attempts'];
+      for (const t of [...one, 'cameras', 'bucket_usage', 'bucket_limits']) assert.equal(rows[t], 1, t);
       assert.deepEqual([rows.camera_visits, rows.stream_processors, rows.audit_log, rows.consents], [1, 1, 3, 1]);
 
       // Run again (as after an interruption): nothing is duplicated, everything still matches.
@@ -232,6 +247,13 @@ test(
       const [pgDoor, sqDoor] = [await pgDoorStore(pg.pool, pg.schema), sqliteDoorStore(d.db)];
       assert.deepEqual(await pgDoor.getVisitor('v1'), await sqDoor.getVisitor('v1'));
       assert.deepEqual(await pgDoor.listAttempts('front'), await sqDoor.listAttempts('front'));
+      assert.deepEqual(await pgDoor.getPending('q1'), await sqDoor.getPending('q1'));
+      assert.deepEqual(await pgDoor.activeDenials('front', T), await sqDoor.activeDenials('front', T));
+      // Bucket quotas and counted usage survive the move (a deployment on Postgres counts in its tables).
+      const [pgQuota, sqQuota] = [await pgBucketQuotaStore(pg.pool, pg.schema), sqliteBucketQuotaStore(d.db)];
+      assert.deepEqual(await pgQuota.usage('photos'), { bytes: 123_456, objects: 7 });
+      assert.deepEqual(await pgQuota.usage('photos'), await sqQuota.usage('photos'));
+      assert.deepEqual(await pgQuota.limits('photos'), await sqQuota.limits('photos'));
       assert.equal(await pgDoor.secret(() => 'another'), 'door-secret');
       assert.deepEqual(await (await pgCameraStore(pg.pool, pg.schema)).list(), await sqliteCameraStore(d.db).list());
       assert.deepEqual(

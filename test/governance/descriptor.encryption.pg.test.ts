@@ -193,10 +193,13 @@ test('after a rotation, facegate keys reencrypt re-seals every descriptor on Pos
       });
     const run = cli();
     assert.equal(run.status, 0, run.stderr);
-    assert.match(run.stdout, /1 face descriptors and 1 vector rows re-sealed under the active data key \(postgres\)/);
+    assert.match(
+      run.stdout,
+      /1 face descriptors, 1 vector rows, 0 door descriptors re-sealed under the active data key \(postgres\)/,
+    );
     assert.deepEqual(await faceKeys(), [second, second]);
     assert.deepEqual(await rowKeys(), [second]);
-    assert.match(cli().stdout, /^0 face descriptors and 0 vector rows/, 'a second run finds nothing to do');
+    assert.match(cli().stdout, /^0 face descriptors, 0 vector rows/, 'a second run finds nothing to do');
 
     // Re-wrapping under a new master key leaves the descriptors readable with the new one only.
     const next = randomBytes(32);
@@ -237,7 +240,7 @@ test('facegate keys reencrypt re-seals the SQLite descriptor column too (the ser
     timeout: 60_000,
   });
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stdout, /^1 face descriptors re-sealed under the active data key \(sqlite\)/);
+  assert.match(run.stdout, /^1 face descriptors, 0 door descriptors re-sealed under the active data key \(sqlite\)/);
   const reopened = openDeploymentDatabase(dataDir);
   try {
     const row = reopened.db.prepare('SELECT descriptor FROM faces').get() as { descriptor: Buffer };

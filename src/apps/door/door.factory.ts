@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { systemClock } from '../../collections/clock.port.ts';
+import type { BlobCipher } from '../../collections/metadata.port.ts';
 import type { CollectionService } from '../../collections/collection.service.ts';
 import type { Config } from '../../config/config.schema.ts';
 import type { Logger } from '../../logger.ts';
@@ -66,6 +67,8 @@ export async function openDoor(deps: {
   pipeline: OpenedPipeline;
   /** The deployment database: on Postgres (FACEGATE_DATABASE_URL) the door's tables and events go there. */
   database?: StateDatabase;
+  /** Encryption at rest: seals unknown visitors' descriptors (door_pending, door_denials) on either engine. */
+  descriptorCipher?: BlobCipher;
   /** The cameras' visit log, for erasing the camera visits of a visitor's visits. */
   cameras?: () => Promise<CameraStore | undefined>;
   /**
@@ -74,7 +77,7 @@ export async function openDoor(deps: {
    */
   background?: boolean;
 }): Promise<OpenedDoor> {
-  const { config, pipeline } = deps;
+  const { config, pipeline, descriptorCipher: cipher } = deps;
   const log = deps.logger.child({ module: 'door' });
   const closers: (() => Promise<void> | void)[] = [];
   let store: DoorStore;
@@ -85,12 +88,12 @@ export async function openDoor(deps: {
   const shared = state && (!own || (own === config.database.url && config.door.databaseSchema === state.schema));
   if (state && shared) {
     // The notification outbox is this database's too: door events are committed where the dispatcher reads them.
-    store = await pgDoorStore(state.pool, state.schema);
+    store = await pgDoorStore(state.pool, state.schema, cipher);
   } else if (own) {
     const pool = new pg.Pool({ connectionString: own, connectionTimeoutMillis: 5000, max: 5 });
     pool.on('error', () => undefined);
     closers.push(() => pool.end());
-    store = await pgDoorStore(pool, config.door.databaseSchema);
+    store = await pgDoorStore(pool, config.door.databaseSchema, cipher);
     // Door events are written to the door database's outbox with their change, then relayed to the outbox the
     // deployment's dispatcher reads: its Postgres schema on a Postgres deployment, else the SQLite file.
     const target = state ? pgRelayTarget(state.pool, state.schema) : sqliteRelayTarget(pipeline.database);
@@ -101,7 +104,7 @@ export async function openDoor(deps: {
         .catch((e: unknown) => log.error({ err: e }, 'door events not relayed'));
     };
   } else {
-    store = sqliteDoorStore(pipeline.database);
+    store = sqliteDoorStore(pipeline.database, cipher);
   }
   const key = config.door.secret ?? (await store.secret(newSecret));
   const mqtt = config.notify.mqtt.url ? mqttPublisher(config.notify.mqtt.url) : undefined;

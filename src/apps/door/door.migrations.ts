@@ -1,6 +1,7 @@
 // Numbered migrations of the door's tables, one list per dialect with the same tables and columns (times are Unix
-// milliseconds, descriptors raw float32 bytes, photos JSON). The AWS smart-door sample's DynamoDB `visitors` and
-// `passcodes` tables are door_visitors and door_passcodes. Released scripts are never edited: append one.
+// milliseconds, descriptors float32 bytes or, with encryption at rest, their sealed form (door.descriptors.ts), photos
+// JSON). The AWS smart-door sample's DynamoDB `visitors` and `passcodes` tables are door_visitors and door_passcodes.
+// Released scripts are never edited: append one.
 
 export const SQLITE_DOOR_MIGRATIONS: readonly string[] = [
   `CREATE TABLE door_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL);

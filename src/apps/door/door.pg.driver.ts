@@ -1,6 +1,7 @@
 // The door store on Postgres: a pg Pool and a schema. Door changes and their events (the schema's `events` outbox,
 // src/events/outbox.pg.ts) commit in one transaction on one client.
 import type { Pool } from 'pg';
+import type { BlobCipher } from '../../collections/metadata.port.ts';
 import { migratePg, pgIdent } from '../../db/pg.migrate.ts';
 import { PG_OUTBOX_MIGRATIONS } from '../../events/outbox.pg.ts';
 import { PG_DOOR_MIGRATIONS } from './door.migrations.ts';
@@ -37,8 +38,9 @@ export function pgExecutor(pool: Pool, schema: string): SqlExecutor {
   };
 }
 
-export async function pgDoorStore(pool: Pool, schema = 'public'): Promise<SqlDoorStore> {
+/** With `cipher` (encryption at rest), unknown visitors' descriptors are stored sealed. */
+export async function pgDoorStore(pool: Pool, schema = 'public', cipher?: BlobCipher): Promise<SqlDoorStore> {
   await migratePg(pool, 'events', PG_OUTBOX_MIGRATIONS, schema);
   await migratePg(pool, 'door', PG_DOOR_MIGRATIONS, schema);
-  return new SqlDoorStore(pgExecutor(pool, schema));
+  return new SqlDoorStore(pgExecutor(pool, schema), cipher);
 }

@@ -1,6 +1,7 @@
 // The door's share of subject access, erasure and retention, over the same SqlExecutor as the DoorStore (one SQL
 // text for SQLite and Postgres). Object deletion and face removal are the caller's (door.privacy.ts): this only
 // reads and changes rows.
+import type { DoorDescriptors } from './door.descriptors.ts';
 import { toAttempt, toPasscode, toPending, toVisit, toVisitor } from './door.rows.ts';
 import type { Attempt, DoorVisit, Passcode, PendingVisit, Visitor } from './door.types.ts';
 import type { DoorPrivacyStore } from './door.store.port.ts';
@@ -10,7 +11,10 @@ type Row = Record<string, unknown>;
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 export class SqlDoorPrivacyStore implements DoorPrivacyStore {
-  constructor(private readonly sql: SqlExecutor) {}
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly descriptors: DoorDescriptors,
+  ) {}
 
   async visitorsNaming(ids: string[], faceIds: string[]): Promise<Visitor[]> {
     if (!ids.length && !faceIds.length) return [];
@@ -36,7 +40,7 @@ export class SqlDoorPrivacyStore implements DoorPrivacyStore {
     const rows = await this.sql.all<Row>(`SELECT * FROM ~door_pending WHERE visitor_id = ? ORDER BY created_at`, [
       visitorId,
     ]);
-    return rows.map(toPending);
+    return rows.map((r) => toPending(r, this.descriptors));
   }
 
   async visitsOf(visitorId: string): Promise<DoorVisit[]> {
@@ -84,7 +88,7 @@ export class SqlDoorPrivacyStore implements DoorPrivacyStore {
        ORDER BY created_at, id LIMIT ?`,
       [doorId, before.getTime(), limit],
     );
-    return rows.map(toPending);
+    return rows.map((r) => toPending(r, this.descriptors));
   }
 
   async visitsBefore(doorId: string, before: Date, limit: number): Promise<DoorVisit[]> {

@@ -1,4 +1,6 @@
 // Rows ↔ records for both dialects. Postgres returns BIGINT as strings, so every number goes through Number().
+// Descriptors go through DoorDescriptors (sealed at rest with encryption on: door.descriptors.ts).
+import type { DoorDescriptors } from './door.descriptors.ts';
 import type {
   Attempt,
   AttemptOutcome,
@@ -29,17 +31,6 @@ const photos = (v: unknown): Photo[] =>
     key: p.key,
     createdAt: new Date(p.createdAt),
   }));
-
-/** float32 bytes (little-endian, as Float32Array lays them out on every platform Node runs on). */
-export const descriptorBytes = (d: Float32Array): Buffer => Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-
-const descriptor = (v: unknown): Float32Array => {
-  const b = v as Uint8Array;
-  // Copy: the driver's Buffer may be a slice of a pooled, unaligned ArrayBuffer.
-  const copy = new Uint8Array(b.byteLength);
-  copy.set(b);
-  return new Float32Array(copy.buffer);
-};
 
 export const toDoor = (r: Row): Door => ({
   ...(JSON.parse(str(r.definition)) as Omit<Door, 'id' | 'name' | 'collectionId' | 'createdAt'>),
@@ -78,23 +69,23 @@ export const toPasscode = (r: Row): Passcode => ({
   sentAt: dateOrNull(r.sent_at),
 });
 
-export const toPending = (r: Row): PendingVisit => ({
+export const toPending = (r: Row, d: DoorDescriptors): PendingVisit => ({
   id: str(r.id),
   doorId: str(r.door_id),
   visitId: str(r.visit_id),
   state: str(r.state) as PendingState,
   photos: photos(r.photos),
-  descriptor: descriptor(r.descriptor),
+  descriptor: d.read('door_pending', str(r.id), r.descriptor),
   createdAt: date(r.created_at),
   decidedAt: dateOrNull(r.decided_at),
   visitorId: strOrNull(r.visitor_id),
 });
 
-export const toDenial = (r: Row): Denial => ({
+export const toDenial = (r: Row, d: DoorDescriptors): Denial => ({
   id: str(r.id),
   doorId: str(r.door_id),
   pendingId: str(r.pending_id),
-  descriptor: descriptor(r.descriptor),
+  descriptor: d.read('door_denials', str(r.id), r.descriptor),
   deniedAt: date(r.denied_at),
   until: date(r.until_at),
 });

@@ -5,8 +5,9 @@ import { FacegateError } from '../../errors.ts';
 import type { DomainEvent } from '../../events/event.types.ts';
 import { SqlDoorPrivacyStore } from './door.privacy.sql.ts';
 import type { DoorStore, DoorWrite } from './door.store.port.ts';
+import type { BlobCipher } from '../../collections/metadata.port.ts';
+import { doorDescriptors, resealDoorDescriptors, type DoorDescriptors } from './door.descriptors.ts';
 import {
-  descriptorBytes,
   doorDefinitionJson,
   photosJson,
   snapshotJson,
@@ -26,8 +27,19 @@ const FAILURES = `('wrong', 'expired', 'used')`;
 
 export class SqlDoorStore implements DoorStore {
   readonly privacy: SqlDoorPrivacyStore;
-  constructor(private readonly sql: SqlExecutor) {
-    this.privacy = new SqlDoorPrivacyStore(sql);
+  private readonly descriptors: DoorDescriptors;
+  /** With `cipher` (encryption at rest), the descriptors of door_pending and door_denials are stored sealed. */
+  constructor(
+    private readonly sql: SqlExecutor,
+    private readonly cipher?: BlobCipher,
+  ) {
+    this.descriptors = doorDescriptors(cipher);
+    this.privacy = new SqlDoorPrivacyStore(sql, this.descriptors);
+  }
+
+  /** `facegate keys reencrypt`: re-seals the stored descriptors under the active data key (0 without a cipher). */
+  async resealDescriptors(): Promise<number> {
+    return this.cipher ? resealDoorDescriptors(this.sql, this.cipher) : 0;
   }
 
   async secret(generate: () => string): Promise<string> {
@@ -65,7 +77,7 @@ export class SqlDoorStore implements DoorStore {
     const st: Statement[] = [];
     if (w.visitor) st.push(...visitorStatements(w.visitor));
     if (w.visit) st.push(visitStatement(w.visit));
-    if (w.pending) st.push(pendingStatement(w.pending));
+    if (w.pending) st.push(pendingStatement(w.pending, this.descriptors));
     if (w.decide) {
       const d = w.decide;
       st.push({
@@ -74,7 +86,7 @@ export class SqlDoorStore implements DoorStore {
         mustChange: `The request ${d.pendingId} was decided already`,
       });
     }
-    if (w.denial) st.push(denialStatement(w.denial));
+    if (w.denial) st.push(denialStatement(w.denial, this.descriptors));
     if (w.consume) {
       st.push({
         sql: `UPDATE ~door_passcodes SET used_at = ? WHERE id = ? AND used_at IS NULL`,
@@ -175,7 +187,7 @@ export class SqlDoorStore implements DoorStore {
 
   async getPending(id: string): Promise<PendingVisit | undefined> {
     const [r] = await this.sql.all<Row>(`SELECT * FROM ~door_pending WHERE id = ?`, [id]);
-    return r && toPending(r);
+    return r && toPending(r, this.descriptors);
   }
 
   async listPending(doorId: string, state?: PendingState, limit = 100): Promise<PendingVisit[]> {
@@ -183,7 +195,7 @@ export class SqlDoorStore implements DoorStore {
       `SELECT * FROM ~door_pending WHERE door_id = ? AND (CAST(? AS TEXT) IS NULL OR state = ?) ORDER BY created_at DESC, id LIMIT ?`,
       [doorId, state ?? null, state ?? null, limit],
     );
-    return rows.map(toPending);
+    return rows.map((r) => toPending(r, this.descriptors));
   }
 
   async activeDenials(doorId: string, now: Date): Promise<Denial[]> {
@@ -191,7 +203,7 @@ export class SqlDoorStore implements DoorStore {
       doorId,
       now.getTime(),
     ]);
-    return rows.map(toDenial);
+    return rows.map((r) => toDenial(r, this.descriptors));
   }
 
   async listVisits(doorId: string, limit = 100): Promise<DoorVisit[]> {
@@ -259,7 +271,7 @@ const visitStatement = (v: DoorVisit): Statement => ({
   params: [v.id, v.doorId, v.kind, v.visitorId, v.similarity, snapshotJson(v.snapshot), v.at.getTime()],
 });
 
-const pendingStatement = (p: PendingVisit): Statement => ({
+const pendingStatement = (p: PendingVisit, d: DoorDescriptors): Statement => ({
   sql: `INSERT INTO ~door_pending (id, door_id, visit_id, state, photos, descriptor, created_at, decided_at, visitor_id)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   params: [
@@ -268,16 +280,23 @@ const pendingStatement = (p: PendingVisit): Statement => ({
     p.visitId,
     p.state,
     photosJson(p.photos),
-    descriptorBytes(p.descriptor),
+    d.stored('door_pending', p.id, p.descriptor),
     p.createdAt.getTime(),
     p.decidedAt?.getTime() ?? null,
     p.visitorId,
   ],
 });
 
-const denialStatement = (d: Denial): Statement => ({
+const denialStatement = (d: Denial, c: DoorDescriptors): Statement => ({
   sql: `INSERT INTO ~door_denials (id, door_id, pending_id, descriptor, denied_at, until_at) VALUES (?, ?, ?, ?, ?, ?)`,
-  params: [d.id, d.doorId, d.pendingId, descriptorBytes(d.descriptor), d.deniedAt.getTime(), d.until.getTime()],
+  params: [
+    d.id,
+    d.doorId,
+    d.pendingId,
+    c.stored('door_denials', d.id, d.descriptor),
+    d.deniedAt.getTime(),
+    d.until.getTime(),
+  ],
 });
 
 const passcodeStatement = (p: Passcode): Statement => ({

@@ -1,6 +1,7 @@
 // The door store on SQLite: a better-sqlite3 handle that also holds the event outbox (`events`), so a door change and
 // its event commit together. The handle is the caller's (one database per deployment); this never opens a file.
 import type { Database } from 'better-sqlite3';
+import type { BlobCipher } from '../../collections/metadata.port.ts';
 import { migrateOutbox } from '../../events/outbox.sqlite.ts';
 import { migrate } from '../sqlite.migrate.ts';
 import { SQLITE_DOOR_MIGRATIONS } from './door.migrations.ts';
@@ -34,8 +35,9 @@ export function sqliteExecutor(db: Database): SqlExecutor {
   };
 }
 
-export function sqliteDoorStore(db: Database): SqlDoorStore {
+/** With `cipher` (encryption at rest), unknown visitors' descriptors are stored sealed. */
+export function sqliteDoorStore(db: Database, cipher?: BlobCipher): SqlDoorStore {
   migrateOutbox(db);
   migrate(db, 'door', SQLITE_DOOR_MIGRATIONS);
-  return new SqlDoorStore(sqliteExecutor(db));
+  return new SqlDoorStore(sqliteExecutor(db), cipher);
 }
