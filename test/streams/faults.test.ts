@@ -4,11 +4,29 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
-import { FfmpegSource, probeFfmpeg } from '../../src/streams/sources/ffmpeg.source.ts';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { FfmpegSource, probeFfmpeg, rtspTimeoutOption } from '../../src/streams/sources/ffmpeg.source.ts';
 import { SnapshotSource } from '../../src/streams/sources/snapshot.source.ts';
 import { ffmpegPath } from '../helpers/services.ts';
 
 const options = { fps: 5, maxWidth: 640, stallMs: 10_000 };
+
+test('the RTSP socket timeout takes the option name of the ffmpeg at hand (ffmpeg 4: -stimeout, 5 and later: -timeout)', async () => {
+  // The packaged build (the test runner's fallback) is ffmpeg 4, whose -timeout would make a pull camera listen.
+  const packaged = join(
+    dirname(createRequire(import.meta.url).resolve('@ffmpeg-installer/linux-x64/package.json')),
+    'ffmpeg',
+  );
+  assert.equal(await rtspTimeoutOption(packaged), '-stimeout');
+  const major = Number(/ffmpeg version (\d+)\./.exec(await probeFfmpeg(ffmpegPath()))?.[1]);
+  if (major >= 5) assert.equal(await rtspTimeoutOption(ffmpegPath()), '-timeout');
+  assert.equal(
+    await rtspTimeoutOption('/nonexistent/ffmpeg'),
+    '-timeout',
+    'an ffmpeg that cannot run: the modern name',
+  );
+});
 
 test('a missing ffmpeg is reported by name at probe time and when a camera starts', async () => {
   await assert.rejects(probeFfmpeg('/nonexistent/ffmpeg'), /ffmpeg not found at \/nonexistent\/ffmpeg/);

@@ -18,15 +18,47 @@ export interface FfmpegOptions {
 
 type FfmpegSpec = Extract<SourceSpec, { kind: 'rtsp' | 'mjpeg' | 'file' }>;
 
+/**
+ * The RTSP demuxer's socket timeout option. ffmpeg 5 and later call it -timeout (microseconds); before 5, -timeout
+ * meant "wait this many seconds for a publisher" and turned on listen mode, and the socket timeout was -stimeout —
+ * with the old name, ffmpeg 4 (as the packaged @ffmpeg-installer build is) would listen instead of connecting.
+ */
+export type RtspTimeoutOption = '-timeout' | '-stimeout';
+
+const rtspTimeoutOptions = new Map<string, Promise<RtspTimeoutOption>>();
+
+/** Which of the two this ffmpeg takes, from its own help (asked once per path; -timeout when it cannot tell). */
+export function rtspTimeoutOption(ffmpegPath: string): Promise<RtspTimeoutOption> {
+  let known = rtspTimeoutOptions.get(ffmpegPath);
+  if (!known) {
+    known = new Promise((resolve) => {
+      const child = spawn(ffmpegPath, ['-hide_banner', '-h', 'demuxer=rtsp'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      let out = '';
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+      child.on('error', () => undefined);
+      child.on('close', () => {
+        clearTimeout(timer);
+        resolve(/^\s*-stimeout\s/m.test(out) ? '-stimeout' : '-timeout');
+      });
+    });
+    rtspTimeoutOptions.set(ffmpegPath, known);
+  }
+  return known;
+}
+
 /** ffmpeg's arguments for a source; exported for the unit test (and never logged: the URL may hold credentials). */
-export function ffmpegArgs(spec: FfmpegSpec, o: Pick<FfmpegOptions, 'fps' | 'maxWidth'>): string[] {
+export function ffmpegArgs(
+  spec: FfmpegSpec,
+  o: Pick<FfmpegOptions, 'fps' | 'maxWidth'> & { rtspTimeout?: RtspTimeoutOption },
+): string[] {
   const input: string[] = [];
   switch (spec.kind) {
     case 'rtsp':
-      // TCP: no lost UDP packets (smeared frames); -timeout is the socket timeout in microseconds.
-      // In listen mode -timeout is how long to wait for the publisher (seconds; -1 = for ever), so it is left out.
+      // TCP: no lost UDP packets (smeared frames); a 10 s socket timeout (microseconds). In listen mode the
+      // publisher may take its time, so no timeout is set.
       if (spec.listen) input.push('-rtsp_flags', 'listen', '-rtsp_transport', 'tcp', '-i', spec.url);
-      else input.push('-rtsp_transport', 'tcp', '-timeout', '10000000', '-i', spec.url);
+      else input.push('-rtsp_transport', 'tcp', o.rtspTimeout ?? '-timeout', '10000000', '-i', spec.url);
       break;
     case 'mjpeg':
       input.push('-rw_timeout', '10000000', '-i', spec.url);
@@ -50,15 +82,18 @@ export class FfmpegSource implements FrameSource {
     private readonly options: FfmpegOptions,
   ) {}
 
-  run(onFrame: (frame: SourceFrame) => void, signal: AbortSignal): Promise<void> {
+  async run(onFrame: (frame: SourceFrame) => void, signal: AbortSignal): Promise<void> {
     const { ffmpegPath, fps, stallMs } = this.options;
+    const pulls = this.spec.kind === 'rtsp' && !this.spec.listen;
+    const rtspTimeout = pulls ? await rtspTimeoutOption(ffmpegPath) : undefined;
+    const args = ffmpegArgs(this.spec, { ...this.options, ...(rtspTimeout && { rtspTimeout }) });
     return new Promise<void>((resolve, reject) => {
       if (signal.aborted) return resolve();
       const started = Date.now();
       let frames = 0;
       let settled = false;
       let stderr = '';
-      const child = spawn(ffmpegPath, ffmpegArgs(this.spec, this.options), { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
       const finish = (error?: Error) => {
         if (settled) return;
         settled = true;

@@ -165,6 +165,14 @@ test('camera URLs lose their credentials in anything shown', () => {
 test('RTSP is read over TCP, files at their own rate, and frames are sampled and capped in width', () => {
   const rtsp = ffmpegArgs({ kind: 'rtsp', url: 'rtsp://cam/s', listen: false }, { fps: 5, maxWidth: 1280 });
   assert.equal(rtsp[rtsp.indexOf('-rtsp_transport') + 1], 'tcp');
+  assert.equal(rtsp[rtsp.indexOf('-timeout') + 1], '10000000', 'a socket timeout in microseconds');
+  const old = ffmpegArgs(
+    { kind: 'rtsp', url: 'rtsp://cam/s', listen: false },
+    { fps: 5, maxWidth: 1280, rtspTimeout: '-stimeout' },
+  );
+  assert.ok(old.includes('-stimeout') && !old.includes('-timeout'), 'ffmpeg 4 gets its own name for it');
+  const listen = ffmpegArgs({ kind: 'rtsp', url: 'rtsp://0.0.0.0:8554/s', listen: true }, { fps: 5, maxWidth: 1280 });
+  assert.ok(!listen.includes('-timeout') && listen.includes('listen'));
   assert.ok(rtsp.includes("fps=5,scale='min(1280,iw)':-2"));
   const file = ffmpegArgs({ kind: 'file', path: 'a.mp4', loop: true }, { fps: 2, maxWidth: 640 });
   assert.ok(file.includes('-re') && file.includes('-stream_loop'));
