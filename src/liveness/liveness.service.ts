@@ -17,6 +17,7 @@ import type { Box, FaceEngine } from '../vision/vision.types.ts';
 import { auditFrames, judge, progress, type ChallengeProgress, type FrameScore } from './liveness.challenge.ts';
 import { LOCKOUT_WINDOW_MS, Lockout, lockoutKeys, type LivenessClient } from './liveness.lockout.ts';
 import type { LivenessStore, SessionRow, StoredFrame, StoredImage } from './liveness.store.port.ts';
+import { LivenessSubjects } from './liveness.subjects.ts';
 
 export const EXPIRY_MS = 3 * 60_000;
 export const RESULT_KEEP_MS = 60 * 60_000;
@@ -41,6 +42,8 @@ export interface CreateSessionInput {
   clientRequestToken?: string;
   /** Who creates it (`sigv4:<access key>`, `key:<API key id>`, `jwt:<subject>`): part of its lockout keys. */
   creator?: string;
+  /** The person it is for (a people-app person id, checked by the caller): exported and erased with them. */
+  subjectId?: string;
 }
 
 export interface SessionImage {
@@ -85,10 +88,13 @@ export interface LivenessDeps {
 
 export class LivenessService {
   readonly lockout: Lockout;
+  /** Links to people, and their sessions' export and erasure. */
+  readonly subjects: LivenessSubjects;
   private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: LivenessDeps) {
     this.lockout = new Lockout(deps.store, deps.now);
+    this.subjects = new LivenessSubjects(deps);
   }
 
   async create(input: CreateSessionInput): Promise<string> {
@@ -106,6 +112,7 @@ export class LivenessService {
       createdAt: now,
       auditImagesLimit: limit,
       output: input.output ? { bucket: input.output.bucket, keyPrefix: input.output.keyPrefix ?? '' } : null,
+      subjectId: input.subjectId ?? null,
     });
   }
 
@@ -174,21 +181,24 @@ export class LivenessService {
     return out;
   }
 
+  /** purge(), its failure logged: the minutely sweep of every process. */
+  async sweep(): Promise<void> {
+    await this.purge().catch((e: unknown) => this.deps.log?.error({ err: e }, 'liveness sweep failed'));
+  }
+
   /**
    * Expires open sessions past EXPIRY_MS (their frames are deleted), deletes sessions past RESULT_KEEP_MS with
    * their images, and forgets failures older than the lockout window. Bounded per call; safe in every process at once.
+   * Returns how many sessions were deleted (the retention job reports it).
    */
-  async sweep(): Promise<void> {
+  async purge(): Promise<number> {
     const now = this.deps.now();
     this.lastSweep = now;
-    try {
-      const expired = await this.deps.store.expire(now - EXPIRY_MS, now - EXPIRY_MS - STUCK_MS, SWEEP_BATCH);
-      const removed = await this.deps.store.remove(now - RESULT_KEEP_MS, SWEEP_BATCH);
-      await this.deleteObjects([...expired, ...removed].flatMap((x) => x.objectKeys));
-      await this.deps.store.pruneFailures(now - LOCKOUT_WINDOW_MS);
-    } catch (e) {
-      this.deps.log?.error({ err: e }, 'liveness sweep failed');
-    }
+    const expired = await this.deps.store.expire(now - EXPIRY_MS, now - EXPIRY_MS - STUCK_MS, SWEEP_BATCH);
+    const removed = await this.deps.store.remove(now - RESULT_KEEP_MS, SWEEP_BATCH);
+    await this.deleteObjects([...expired, ...removed].flatMap((x) => x.objectKeys));
+    await this.deps.store.pruneFailures(now - LOCKOUT_WINDOW_MS);
+    return removed.length;
   }
 
   private async judgeClaimed(s: SessionRow): Promise<Completed> {
@@ -196,6 +206,7 @@ export class LivenessService {
     const scores = frames.map((f) => f.score);
     const v = judge(scores, (a, b) => this.deps.engine.similarity(a, b));
     const kept = new Set<string>();
+    const written: { bucket: string; name: string }[] = [];
     const image = async (i: number, name: string): Promise<StoredImage> => {
       const f = frames[i]!;
       const box = f.score.box!;
@@ -206,6 +217,7 @@ export class LivenessService {
       }
       const out = `${s.output.keyPrefix}${s.id}/${name}.jpg`;
       await this.deps.objects.put(s.output.bucket, out, await this.frameBytes(key));
+      written.push({ bucket: s.output.bucket, name: out });
       return { object: { bucket: s.output.bucket, name: out }, box };
     };
     const reference = v.reference >= 0 ? await image(v.reference, 'reference') : null;
@@ -220,8 +232,12 @@ export class LivenessService {
     const at = this.deps.now();
     const verdict = { status, confidence: v.confidence, reason, reference, audits, at, failed } as const;
     const recorded = await this.deps.store.finish(s.id, verdict);
-    // Recorded late (the session was swept as stuck meanwhile): its frames and images are being deleted.
-    if (!recorded) throw new FacegateError('LIVENESS_SESSION_ENDED', `Session ${s.id} has expired`);
+    // Recorded late (swept as stuck, or erased with its person, meanwhile): its frames are being deleted by whoever
+    // removed it; the output images just written are this judge's to delete.
+    if (!recorded) {
+      await Promise.all(written.map((o) => this.deps.objects.delete(o.bucket, o.name)));
+      throw new FacegateError('LIVENESS_SESSION_ENDED', `Session ${s.id} has expired`);
+    }
     this.deps.log?.info(
       { sessionId: s.id, status, confidence: v.confidence, reason, frames: scores.length },
       'liveness session judged',
