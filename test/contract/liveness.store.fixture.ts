@@ -76,4 +76,3 @@ export const verdict = (over: Partial<Verdict> = {}): Verdict => ({
   failed: true,
   ...over,
 });
-

@@ -40,7 +40,7 @@ test('liveness sessions are linked to a person, exported with them and erased wi
         headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
       });
-      return { status: r.status, body: (await r.json()) as Record<string, any> };
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
     };
     const register = async (name: string) => {
       const r = await call('POST', '/v1/people', { name, photos: [PHOTO.toString('base64')] });
@@ -92,7 +92,7 @@ test('liveness sessions are linked to a person, exported with them and erased wi
 
     const exp = await call('GET', `/v1/people/${personId}/export`);
     assert.equal(exp.status, 200);
-    const section = exp.body.sections.liveness as {
+    const section = (exp.body.sections as Record<string, unknown>).liveness as {
       records: { sessions: { sessionId: string; referenceImage: { object?: unknown } | null }[] };
       files: { name: string; base64: string }[];
     };
@@ -102,7 +102,11 @@ test('liveness sessions are linked to a person, exported with them and erased wi
     // Reference and audit of each judged session (the third frame of each was deleted when it was judged), and the
     // open session's frame.
     assert.equal(exported.length, 5);
-    for (const b of exported) assert.ok(frames.some((x) => x.equals(b)), 'an exported image is one of their frames');
+    for (const b of exported)
+      assert.ok(
+        frames.some((x) => x.equals(b)),
+        'an exported image is one of their frames',
+      );
     const withOutput = section.records.sessions.find((s) => s.sessionId === output)!;
     assert.deepEqual(withOutput.referenceImage!.object, { bucket: 'live-out', name: `${output}/reference.jpg` });
     assert.ok(holding(h.dataDir, exported[0]!).length > 0, 'the scan finds frames while they are kept');
@@ -114,7 +118,7 @@ test('liveness sessions are linked to a person, exported with them and erased wi
     }
     assert.equal((await call('GET', `/v1/liveness/sessions/${unlinked}`)).status, 200);
     const purge = await call('POST', '/v1/retention/run');
-    assert.equal(purge.body.removed['liveness.sessions'], 0, 'nothing is an hour old');
+    assert.equal((purge.body.removed as Record<string, number>)['liveness.sessions'], 0, 'nothing is an hour old');
 
     await h.app.close();
     await h.container.close();

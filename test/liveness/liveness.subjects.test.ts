@@ -58,7 +58,11 @@ for (const [driver, make] of Object.entries(DRIVERS)) {
 
     test('export holds every session of the person with its images; erasure deletes them all', async () => {
       const inline = await svc.create({ subjectId: 'p1', auditImagesLimit: 1 });
-      const output = await svc.create({ subjectId: 'p1', auditImagesLimit: 2, output: { bucket: 'out', keyPrefix: 'r/' } });
+      const output = await svc.create({
+        subjectId: 'p1',
+        auditImagesLimit: 2,
+        output: { bucket: 'out', keyPrefix: 'r/' },
+      });
       const open = await svc.create({ subjectId: 'p1' });
       const other = await svc.create({});
       const [inlineFrames, outputFrames, openFrames, otherFrames] = [
