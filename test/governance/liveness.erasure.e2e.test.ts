@@ -75,6 +75,13 @@ test('liveness sessions are linked to a person, exported with them and erased wi
     assert.deepEqual([taken.status, taken.body.code], [409, 'CONFLICT']);
     const missing = await link(randomUUID(), personId);
     assert.deepEqual([missing.status, missing.body.code], [404, 'LIVENESS_SESSION_NOT_FOUND']);
+    const audit = (await h.container.get('governance')).audit;
+    const linked = await audit.list({ subject: personId, limit: 100 });
+    assert.deepEqual(
+      linked.filter((e) => e.operation === 'linkLivenessSession').map((e) => e.outcome),
+      ['ok'],
+      'the link is audited, naming the person',
+    );
 
     const post = async (id: string, n: number) => {
       const sent = Array.from({ length: n }, frame);
@@ -117,6 +124,7 @@ test('liveness sessions are linked to a person, exported with them and erased wi
       assert.equal((await call('GET', `/v1/liveness/sessions/${id}`)).status, 404);
     }
     assert.equal((await call('GET', `/v1/liveness/sessions/${unlinked}`)).status, 200);
+    assert.deepEqual(await audit.list({ subject: personId, limit: 100 }), [], 'their entries are redacted');
     const purge = await call('POST', '/v1/retention/run');
     assert.equal((purge.body.removed as Record<string, number>)['liveness.sessions'], 0, 'nothing is an hour old');
 
