@@ -8,9 +8,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { FaceEngine } from '../../src/vision/vision.types.ts';
-import { startServer } from '../api/rekognition/rekognition.harness.ts';
+import { startServer, type Harness } from '../api/rekognition/rekognition.harness.ts';
 import { face, stubEngine } from '../api/rekognition/stub.engine.ts';
 import { filesUnder } from '../helpers/files.helper.ts';
+import { freshPgSchema } from '../helpers/services.ts';
 
 const PHOTO = readFileSync('test/fixtures/images/dani_640.jpg');
 // Every image starting 0xff shows one face (frontal: the session fails the turn, but keeps reference and audits).
@@ -28,25 +29,39 @@ const frame = () => Buffer.concat([Buffer.from([0xff, 0xd8]), randomBytes(64)]);
 /** The files under `dir` holding `needle`. */
 const holding = (dir: string, needle: Buffer) => filesUnder(dir).filter((f) => readFileSync(f).indexOf(needle) >= 0);
 
+/** REST calls with an admin key (or `key`), people registration and frames posted to a session. */
+async function client(h: Harness) {
+  const keys = await h.container.get('restKeys');
+  const admin = (await keys.create({ name: 'ops', role: 'admin' })).key;
+  const call = async (method: string, path: string, body?: unknown, key = admin) => {
+    const r = await fetch(h.url + path, {
+      method,
+      headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+  const register = async (name: string) => {
+    const r = await call('POST', '/v1/people', { name, photos: [PHOTO.toString('base64')] });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return String(r.body.personId);
+  };
+  const post = async (id: string, n: number) => {
+    const sent = Array.from({ length: n }, frame);
+    for (const image of sent) {
+      const r = await call('POST', `/liveness/sessions/${id}/frames`, { image: image.toString('base64') });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+    }
+    return sent;
+  };
+  return { keys, admin, call, register, post };
+}
+
 test('liveness sessions are linked to a person, exported with them and erased without a trace', async () => {
   const h = await startServer({ overrides: { engine } });
   let closed = false;
   try {
-    const keys = await h.container.get('restKeys');
-    const admin = (await keys.create({ name: 'ops', role: 'admin' })).key;
-    const call = async (method: string, path: string, body?: unknown, key = admin) => {
-      const r = await fetch(h.url + path, {
-        method,
-        headers: { 'x-api-key': key, ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-    };
-    const register = async (name: string) => {
-      const r = await call('POST', '/v1/people', { name, photos: [PHOTO.toString('base64')] });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-      return String(r.body.personId);
-    };
+    const { keys, admin, call, register, post } = await client(h);
     const [personId, otherId] = [await register('Lia Vos'), await register('Ode Ray')];
     const create = (body: Record<string, unknown>, key = admin) => call('POST', '/v1/liveness/sessions', body, key);
 
@@ -83,14 +98,6 @@ test('liveness sessions are linked to a person, exported with them and erased wi
       'the link is audited, naming the person',
     );
 
-    const post = async (id: string, n: number) => {
-      const sent = Array.from({ length: n }, frame);
-      for (const image of sent) {
-        const r = await call('POST', `/liveness/sessions/${id}/frames`, { image: image.toString('base64') });
-        assert.equal(r.status, 200, JSON.stringify(r.body));
-      }
-      return sent;
-    };
     const frames = [...(await post(inline, 3)), ...(await post(output, 3)), ...(await post(open, 1))];
     for (const id of [inline, output]) {
       assert.equal((await call('POST', `/liveness/sessions/${id}/complete`)).body.status, 'FAILED');
@@ -136,5 +143,47 @@ test('liveness sessions are linked to a person, exported with them and erased wi
   } finally {
     if (!closed) await h.close();
     else await h.close().catch(() => undefined);
+  }
+});
+
+test('on Postgres an erased person takes their sessions, frames and objects with them', async () => {
+  const pg = await freshPgSchema('liveness_erasure');
+  const h = await startServer(
+    { overrides: { engine } },
+    { FACEGATE_DATABASE_URL: pg.url, FACEGATE_DATABASE_SCHEMA: pg.schema },
+  );
+  try {
+    const { call, register, post } = await client(h);
+    const personId = await register('Pia Ek');
+    const create = async (body: Record<string, unknown>) =>
+      String((await call('POST', '/v1/liveness/sessions', body)).body.sessionId);
+    const [judged, open, unlinked] = [
+      await create({ personId, auditImagesLimit: 1, bucket: 'live-out', keyPrefix: 'p/' }),
+      await create({ personId }),
+      await create({}),
+    ];
+    const frames = [...(await post(judged, 3)), ...(await post(open, 2))];
+    await post(unlinked, 1);
+    assert.equal((await call('POST', `/liveness/sessions/${judged}/complete`)).body.status, 'FAILED');
+    const rows = async (sql: string) => (await pg.pool.query(sql.replaceAll('$s', `"${pg.schema}"`))).rows;
+    assert.deepEqual(await rows(`SELECT subject_id FROM $s.liveness_sessions WHERE id = '${judged}'`), [
+      { subject_id: personId },
+    ]);
+    assert.equal((await rows(`SELECT 1 FROM $s.liveness_frames WHERE session_id = '${open}'`)).length, 2);
+    const objects = `${h.dataDir}/objects`;
+    assert.ok(holding(objects, frames[0]!).length > 0, 'the reference is an object in the output bucket');
+
+    const w = await call('POST', `/v1/people/${personId}/consent/withdraw`);
+    assert.equal(w.status, 200, JSON.stringify(w.body));
+    // 2 sessions; objects: the judged session's reference and audit (output bucket) and the open one's 2 frames.
+    assert.equal((w.body.removed as Record<string, number>).liveness, 6);
+    assert.deepEqual(await rows(`SELECT id FROM $s.liveness_sessions WHERE subject_id = '${personId}'`), []);
+    assert.deepEqual(await rows(`SELECT session_id FROM $s.liveness_frames WHERE session_id <> '${unlinked}'`), []);
+    assert.deepEqual(await rows(`SELECT key FROM $s.liveness_session_keys WHERE session_id <> '${unlinked}'`), []);
+    for (const b of frames) assert.deepEqual(holding(objects, b), [], 'no object holds a frame of theirs');
+    assert.equal((await call('GET', `/v1/liveness/sessions/${unlinked}`)).status, 200);
+  } finally {
+    await h.close();
+    await pg.close();
   }
 });
