@@ -13,10 +13,18 @@
 import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
-import type { Box, FaceEngine } from '../vision/vision.types.ts';
-import { auditFrames, judge, progress, type ChallengeProgress, type FrameScore } from './liveness.challenge.ts';
+import type { FaceEngine } from '../vision/vision.types.ts';
+import { auditFrames, judge, progress, type FrameScore } from './liveness.challenge.ts';
 import { LOCKOUT_WINDOW_MS, Lockout, lockoutKeys, type LivenessClient } from './liveness.lockout.ts';
 import type { LivenessStore, SessionRow, StoredFrame, StoredImage } from './liveness.store.port.ts';
+import type {
+  Completed,
+  CreateSessionInput,
+  FrameResult,
+  LivenessStatus,
+  SessionImage,
+  SessionResults,
+} from './liveness.types.ts';
 import { LivenessSubjects } from './liveness.subjects.ts';
 
 export const EXPIRY_MS = 3 * 60_000;
@@ -34,45 +42,14 @@ export const LIVENESS_BUCKET = 'liveness';
 const SWEEP_EVERY_MS = 60_000;
 const SWEEP_BATCH = 100;
 
-export type LivenessStatus = 'CREATED' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'EXPIRED';
-
-export interface CreateSessionInput {
-  auditImagesLimit?: number;
-  output?: { bucket: string; keyPrefix?: string };
-  clientRequestToken?: string;
-  /** Who creates it (`sigv4:<access key>`, `key:<API key id>`, `jwt:<subject>`): part of its lockout keys. */
-  creator?: string;
-  /** The person it is for (a people-app person id, checked by the caller): exported and erased with them. */
-  subjectId?: string;
-}
-
-export interface SessionImage {
-  bytes?: Uint8Array;
-  object?: { bucket: string; name: string };
-  box: Box;
-}
-
-export interface SessionResults {
-  sessionId: string;
-  status: LivenessStatus;
-  confidence?: number;
-  referenceImage?: SessionImage;
-  auditImages?: SessionImage[];
-}
-
-export interface FrameResult {
-  frame: number;
-  score: FrameScore;
-  challenge: ChallengeProgress;
-}
-
-export interface Completed {
-  sessionId: string;
-  status: 'SUCCEEDED' | 'FAILED';
-  confidence: number;
-  /** Why it failed (logs, the page; never on the Rekognition wire); empty when it passed. */
-  reason: string;
-}
+export type {
+  Completed,
+  CreateSessionInput,
+  FrameResult,
+  LivenessStatus,
+  SessionImage,
+  SessionResults,
+} from './liveness.types.ts';
 
 export interface LivenessDeps {
   engine: Pick<FaceEngine, 'analyze' | 'similarity'>;
