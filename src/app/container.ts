@@ -50,6 +50,7 @@ import type { CameraManager } from '../streams/camera.manager.ts';
 import { checkFfmpeg, openCameras } from '../streams/streams.factory.ts';
 import type { ProcessorService } from '../streams/processors/processor.service.ts';
 import { openLiveness } from '../liveness/liveness.factory.ts';
+import { livenessHolder } from '../liveness/liveness.subjects.ts';
 import type { LivenessService } from '../liveness/liveness.service.ts';
 import { randomUUID } from 'node:crypto';
 import { openProcessors } from '../streams/processors/processors.factory.ts';
@@ -371,7 +372,11 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
         collections: await get('collections'),
         governance: await get('governance'),
         pipeline: (await get('pipeline')).privacy,
-        places: [cameraHolder(cameras, objects), door.privacy.holder()],
+        places: [
+          cameraHolder(cameras, objects),
+          door.privacy.holder(),
+          livenessHolder(async () => (await get('liveness')).subjects),
+        ],
         linked: (subject) => door.privacy.linked(subject),
         afterErase: eraserOf(await get('database'), config, logger),
       }),
@@ -411,6 +416,7 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
       ...{ config, governance, verify: apps.verify, privacy, pipeline },
       doors: doorPlaces(door.privacy, () => door.service.listDoors()),
       cameras: cameraPlaces(cameras, objects, async () => (await get('cameras')).list().map((c) => c.spec.id)),
+      liveness: { purge: async () => (await get('liveness')).purge() },
       afterPurge: eraserOf(await get('database'), config, logger),
     });
     const log = logger.child({ module: 'retention' });

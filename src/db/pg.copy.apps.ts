@@ -1,4 +1,4 @@
-// The tables of the door, the cameras, governance and bucket quotas for `facegate migrate` (see pg.copy.tables.ts).
+// The tables of the door, the cameras, liveness, governance and bucket quotas for `facegate migrate` (see pg.copy.tables.ts).
 import { doorDescriptorAad, type DoorDescriptorTable } from '../apps/door/door.descriptors.ts';
 import { col as c, type Column, type TableCopy } from './pg.copy.types.ts';
 
@@ -93,6 +93,48 @@ export const CAMERAS: TableCopy[] = [
     columns: [c('id', 'text'), c('camera_id', 'text'), c('decided_at', 'ts'), c('left_at', 'ts'), c('body', 'json')],
   },
   { table: 'stream_processors', key: ['name'], columns: [c('name', 'text'), c('body', 'json')] },
+];
+
+/**
+ * Face Liveness (liveness.sqlite.driver.ts / liveness.pg.driver.ts): sessions with the person they are for, frames
+ * of open sessions, the lockout keys they were used from and the failures counted. Times are epoch ms in both.
+ */
+export const LIVENESS: TableCopy[] = [
+  {
+    table: 'liveness_sessions',
+    key: ['id'],
+    columns: [
+      ...['id', 'creator', 'client_token'].map((n) => c(n, 'text')),
+      c('created_at', 'ms'),
+      c('audit_images_limit', 'int'),
+      ...['output_bucket', 'output_prefix', 'status'].map((n) => c(n, 'text')),
+      c('frame_count', 'int'),
+      c('confidence', 'real'),
+      ...['reason', 'images'].map((n) => c(n, 'text')),
+      c('finished_at', 'ms'),
+      c('subject_id', 'text'),
+    ],
+  },
+  {
+    table: 'liveness_frames',
+    key: ['session_id', 'seq'],
+    columns: [
+      c('session_id', 'text'),
+      c('seq', 'int'),
+      c('faces', 'int'),
+      c('yaw', 'real'),
+      c('liveness', 'real'),
+      c('box', 'text'),
+      c('descriptor', 'blob'),
+      c('object_key', 'text'),
+    ],
+  },
+  { table: 'liveness_session_keys', key: ['session_id', 'key'], columns: [c('session_id', 'text'), c('key', 'text')] },
+  {
+    table: 'liveness_failures',
+    key: ['key', 'session_id'],
+    columns: [c('key', 'text'), c('session_id', 'text'), c('at', 'ms')],
+  },
 ];
 
 /**

@@ -3,8 +3,8 @@
 // Postgres keeps as TIMESTAMPTZ (`ts`) or BIGINT (`ms`), JSON text → JSONB, 0/1 → BOOLEAN, BLOB → BYTEA. Parents
 // come before children (foreign keys). The job queue is not copied: pg-boss has its own tables (drain it first).
 // Every part's tables are here: collections, keys, people, proctor, pipeline, events and notifications, the door,
-// cameras and stream processors, the audit log and consent, user buckets' quotas and usage.
-import { CAMERAS, DOOR, GOVERNANCE, QUOTAS } from './pg.copy.apps.ts';
+// cameras and stream processors, Face Liveness, the audit log and consent, user buckets' quotas and usage.
+import { CAMERAS, DOOR, GOVERNANCE, LIVENESS, QUOTAS } from './pg.copy.apps.ts';
 import { col as c, type TableCopy } from './pg.copy.types.ts';
 
 export type { Column, Kind, TableCopy } from './pg.copy.types.ts';
@@ -213,6 +213,7 @@ export const TABLES: TableCopy[] = [
   },
   ...DOOR,
   ...CAMERAS,
+  ...LIVENESS,
   ...GOVERNANCE,
   ...QUOTAS,
 ];

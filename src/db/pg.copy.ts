@@ -19,6 +19,7 @@ import { pgGovernanceStores } from '../governance/governance.factory.ts';
 import { pgCameraStore } from '../streams/camera.pg.ts';
 import { pgProcessorStore } from '../streams/processors/processor.pg.ts';
 import { pgBucketQuotaStore } from '../storage/quota/bucket-quota.pg.ts';
+import { openPgLivenessStore } from '../liveness/liveness.pg.driver.ts';
 import type { BlobCipher } from '../collections/metadata.port.ts';
 import { FacegateError } from '../errors.ts';
 import { isEncrypted } from '../governance/crypto/encrypted.object-store.ts';
@@ -54,6 +55,7 @@ export async function preparePgSchema(pool: Pool, schema: string): Promise<void>
   await pgDoorStore(pool, schema);
   await pgCameraStore(pool, schema);
   await pgProcessorStore(pool, schema);
+  await openPgLivenessStore(pool, schema);
   await pgGovernanceStores(pool, schema);
   await pgBucketQuotaStore(pool, schema);
 }

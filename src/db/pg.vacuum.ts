@@ -41,6 +41,8 @@ export const PERSONAL_TABLES = [
   'door_visits',
   'door_attempts',
   'camera_visits',
+  'liveness_sessions',
+  'liveness_frames',
 ] as const;
 
 export interface VacuumReport {

@@ -138,7 +138,10 @@ export function visitorPrivacyService(deps: {
   });
 }
 
-/** The retention job over the people app (erasing through `privacy`), the pipeline's database and the audit log. */
+/**
+ * The retention job over the people app (erasing through `privacy`), the pipeline's database, doors, cameras,
+ * liveness sessions and the audit log.
+ */
 export function retentionService(deps: {
   config: Readonly<Config>;
   governance: GovernanceServices;
@@ -147,6 +150,7 @@ export function retentionService(deps: {
   pipeline: { privacy: PipelinePrivacy; service: { list(): Promise<{ name: string }[]> } };
   doors?: RetentionPlaces;
   cameras?: RetentionPlaces;
+  liveness?: { purge(): Promise<number> };
   afterPurge?: () => Promise<void>;
   now?: () => number;
 }): RetentionService {
@@ -176,6 +180,7 @@ export function retentionService(deps: {
     },
     ...(deps.doors ? { doors: deps.doors } : {}),
     ...(deps.cameras ? { cameras: deps.cameras } : {}),
+    ...(deps.liveness ? { liveness: deps.liveness } : {}),
     ...(deps.afterPurge ? { afterPurge: deps.afterPurge } : {}),
     now: deps.now ?? Date.now,
   });

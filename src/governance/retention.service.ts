@@ -1,6 +1,8 @@
 // The retention job: applies the schedules (retention.schema.ts) with an injected clock and reports what it
 // removed. People are erased through the PrivacyService (everywhere, as an erasure request would); the pipeline's
-// rows through its own purge; doors and cameras through theirs; the audit log through its prefix purge.
+// rows through its own purge; doors and cameras through theirs; the audit log through its prefix purge. Liveness
+// sessions have a fixed lifetime (an hour, liveness.service.ts): the run sweeps them too and reports how many went,
+// and the sessions linked to the people it erased (`people.liveness`).
 import type { AuditService } from './audit.service.ts';
 import type { RetentionConfig, Schedule } from './retention.schema.ts';
 
@@ -8,7 +10,8 @@ export interface RetentionPeople {
   collectionId: string;
   /** Every person of the collection (id and registration time). */
   all(): AsyncIterable<{ personId: string; createdAt: Date }>;
-  erase(personId: string): Promise<unknown>;
+  /** The erasure's report (`removed` per holder), when there is one. */
+  erase(personId: string): Promise<{ removed: Record<string, number> } | void>;
 }
 
 export interface RetentionPipeline {
@@ -47,6 +50,8 @@ export class RetentionService {
       pipeline?: RetentionPipeline;
       doors?: RetentionPlaces;
       cameras?: RetentionPlaces;
+      /** Deletes liveness sessions past their lifetime; returns how many. */
+      liveness?: { purge(): Promise<number> };
       /** After a run that removed anything: leave no old page image of the rows (governance/erasure.storage.ts). */
       afterPurge?: () => Promise<void>;
       now: () => number;
@@ -110,16 +115,20 @@ export class RetentionService {
       const ttl = this.scheduleFor('collections', people.collectionId).people;
       if (ttl !== undefined) {
         let n = 0;
+        let sessions: number | undefined;
         const due: string[] = [];
         for await (const p of people.all()) {
           const last = Math.max(p.createdAt.getTime(), (await audit.lastAt(p.personId)) ?? 0);
           if (last < now - ttl) due.push(p.personId);
         }
         for (const id of due) {
-          await people.erase(id);
+          const report = await people.erase(id);
+          const linked = report?.removed.liveness;
+          if (linked !== undefined) sessions = (sessions ?? 0) + linked;
           n++;
         }
         removed.people = n;
+        if (sessions !== undefined) removed['people.liveness'] = sessions;
       }
     }
     if (pipeline) {
@@ -144,6 +153,7 @@ export class RetentionService {
         for (const [k, v] of Object.entries(got)) removed[`${kind === 'doors' ? 'door' : 'camera'}:${id}.${k}`] = v;
       }
     }
+    if (this.deps.liveness) removed['liveness.sessions'] = await this.deps.liveness.purge();
     const auditMs = this.auditMs();
     if (auditMs !== undefined) removed.audit = await audit.purgeOlderThan(auditMs, now);
     if (Object.values(removed).some((n) => n > 0)) await this.deps.afterPurge?.();

@@ -6,9 +6,11 @@ import type { Pool, PoolClient } from 'pg';
 import { withPgTransaction } from '../db/pg.database.ts';
 import { migratePg, pgIdent } from '../db/pg.migrate.ts';
 import type { FrameScore } from './liveness.challenge.ts';
-import { frameValues, imagesJson, OPEN, swept, toFrame, toSession, type Row } from './liveness.rows.ts';
+import { erased, frameValues, imagesJson, OPEN, swept, toFrame, toSession, type Row } from './liveness.rows.ts';
 import type {
   AddFrameOutcome,
+  Erased,
+  LinkOutcome,
   LivenessStore,
   NewSession,
   SessionRow,
@@ -35,6 +37,10 @@ const MIGRATIONS = [
    CREATE TABLE \${schema}.liveness_failures (
      key TEXT NOT NULL, session_id TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (key, session_id));
    CREATE INDEX liveness_failures_by_key ON \${schema}.liveness_failures (key, at);`,
+  // The person a session is for (liveness.subjects.ts): export and erasure find their sessions by it.
+  `ALTER TABLE \${schema}.liveness_sessions ADD COLUMN subject_id TEXT;
+   CREATE INDEX liveness_sessions_by_subject ON \${schema}.liveness_sessions (subject_id)
+     WHERE subject_id IS NOT NULL;`,
 ];
 
 export async function openPgLivenessStore(pool: Pool, schema = 'public'): Promise<PgLivenessStore> {
@@ -55,7 +61,7 @@ export class PgLivenessStore implements LivenessStore {
   async create(s: NewSession): Promise<string> {
     await this.pool.query(
       `INSERT INTO ${this.t}.liveness_sessions (id, creator, client_token, created_at, audit_images_limit,
-         output_bucket, output_prefix, status) VALUES ($1, $2, $3, $4, $5, $6, $7, 'CREATED')
+         output_bucket, output_prefix, subject_id, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'CREATED')
        ON CONFLICT (creator, client_token) DO NOTHING`,
       [
         s.id,
@@ -65,6 +71,7 @@ export class PgLivenessStore implements LivenessStore {
         s.auditImagesLimit,
         s.output?.bucket ?? null,
         s.output?.keyPrefix ?? null,
+        s.subjectId,
       ],
     );
     if (s.clientToken === null) return s.id;
@@ -201,6 +208,43 @@ export class PgLivenessStore implements LivenessStore {
         [ids],
       );
       return swept(ids, frames, new Map(rows.map((r) => [r.id, r.images])));
+    });
+  }
+
+  async link(id: string, subjectId: string): Promise<LinkOutcome> {
+    const r = await this.pool.query(
+      `UPDATE ${this.t}.liveness_sessions SET subject_id = $2 WHERE id = $1 AND (subject_id IS NULL OR subject_id = $2)`,
+      [id, subjectId],
+    );
+    if (r.rowCount === 1) return 'linked';
+    const { rowCount } = await this.pool.query(`SELECT 1 FROM ${this.t}.liveness_sessions WHERE id = $1`, [id]);
+    return rowCount ? 'taken' : 'missing';
+  }
+
+  async forSubject(subjectId: string): Promise<SessionRow[]> {
+    const { rows } = await this.pool.query<Row>(
+      `SELECT * FROM ${this.t}.liveness_sessions WHERE subject_id = $1 ORDER BY created_at, id`,
+      [subjectId],
+    );
+    return rows.map(toSession);
+  }
+
+  removeSubject(subjectId: string): Promise<Erased[]> {
+    return withPgTransaction(this.pool, async (c) => {
+      // Locked, not skipped: an erasure waits for a frame being added rather than leave the session behind.
+      const { rows: mine } = await c.query<{ id: string }>(
+        `SELECT id FROM ${this.t}.liveness_sessions WHERE subject_id = $1 FOR UPDATE`,
+        [subjectId],
+      );
+      const ids = mine.map((r) => r.id);
+      if (ids.length === 0) return [];
+      const frames = await this.dropFrames(c, ids);
+      await c.query(`DELETE FROM ${this.t}.liveness_session_keys WHERE session_id = ANY($1::text[])`, [ids]);
+      const { rows } = await c.query<{ id: string; images: string | null }>(
+        `DELETE FROM ${this.t}.liveness_sessions WHERE id = ANY($1::text[]) RETURNING id, images`,
+        [ids],
+      );
+      return erased(ids, frames, new Map(rows.map((r) => [r.id, r.images])));
     });
   }
 

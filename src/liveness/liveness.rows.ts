@@ -2,7 +2,7 @@
 // and images JSON text, descriptors raw float32 bytes.
 import type { Box } from '../vision/vision.types.ts';
 import type { FrameScore } from './liveness.challenge.ts';
-import type { SessionRow, StoredFrame, StoredImage, StoredStatus, Swept } from './liveness.store.port.ts';
+import type { Erased, SessionRow, StoredFrame, StoredImage, StoredStatus, Swept } from './liveness.store.port.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -26,12 +26,19 @@ const numOrNull = (v: unknown): number | null => (v === null || v === undefined 
 export const imagesJson = (reference: StoredImage | null, audits: readonly StoredImage[]): string =>
   JSON.stringify({ reference, audits });
 
-/** The frame objects an `images` column names (inline result images). */
-export function imageKeys(images: unknown): string[] {
+function storedImages(images: unknown): StoredImage[] {
   if (!images) return [];
   const { reference, audits } = JSON.parse(String(images)) as { reference: StoredImage | null; audits: StoredImage[] };
-  return [reference, ...audits].flatMap((i) => (i?.frameKey ? [i.frameKey] : []));
+  return [reference, ...audits].filter((i): i is StoredImage => !!i);
 }
+
+/** The frame objects an `images` column names (inline result images). */
+export const imageKeys = (images: unknown): string[] =>
+  storedImages(images).flatMap((i) => (i.frameKey ? [i.frameKey] : []));
+
+/** The output-bucket objects an `images` column names. */
+export const imageObjects = (images: unknown): { bucket: string; name: string }[] =>
+  storedImages(images).flatMap((i) => (i.object ? [i.object] : []));
 
 /** Groups (session_id, object_key) rows and the sessions' image columns into one Swept per session. */
 export function swept(
@@ -48,6 +55,15 @@ export function swept(
   }));
 }
 
+/** Swept, with the output-bucket objects of each session (an erasure deletes those too). */
+export function erased(
+  ids: readonly string[],
+  frames: readonly { session_id: string; object_key: string | null }[],
+  images: ReadonlyMap<string, unknown>,
+): Erased[] {
+  return swept(ids, frames, images).map((s) => ({ ...s, outputs: imageObjects(images.get(s.id)) }));
+}
+
 export function toSession(r: Row): SessionRow {
   const images = r.images
     ? (JSON.parse(String(r.images)) as { reference: StoredImage | null; audits: StoredImage[] })
@@ -61,12 +77,14 @@ export function toSession(r: Row): SessionRow {
       r.output_bucket === null || r.output_bucket === undefined
         ? null
         : { bucket: String(r.output_bucket), keyPrefix: String(r.output_prefix ?? '') },
+    subjectId: r.subject_id === null || r.subject_id === undefined ? null : String(r.subject_id),
     status: String(r.status) as StoredStatus,
     frameCount: num(r.frame_count),
     confidence: numOrNull(r.confidence),
     reason: r.reason === null || r.reason === undefined ? null : String(r.reason),
     reference: images.reference,
     audits: images.audits,
+    finishedAt: numOrNull(r.finished_at),
   };
 }
 

@@ -13,10 +13,19 @@
 import { FacegateError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ObjectStore } from '../storage/object-store.port.ts';
-import type { Box, FaceEngine } from '../vision/vision.types.ts';
-import { auditFrames, judge, progress, type ChallengeProgress, type FrameScore } from './liveness.challenge.ts';
+import type { FaceEngine } from '../vision/vision.types.ts';
+import { auditFrames, judge, progress, type FrameScore } from './liveness.challenge.ts';
 import { LOCKOUT_WINDOW_MS, Lockout, lockoutKeys, type LivenessClient } from './liveness.lockout.ts';
 import type { LivenessStore, SessionRow, StoredFrame, StoredImage } from './liveness.store.port.ts';
+import type {
+  Completed,
+  CreateSessionInput,
+  FrameResult,
+  LivenessStatus,
+  SessionImage,
+  SessionResults,
+} from './liveness.types.ts';
+import { LivenessSubjects } from './liveness.subjects.ts';
 
 export const EXPIRY_MS = 3 * 60_000;
 export const RESULT_KEEP_MS = 60 * 60_000;
@@ -33,43 +42,14 @@ export const LIVENESS_BUCKET = 'liveness';
 const SWEEP_EVERY_MS = 60_000;
 const SWEEP_BATCH = 100;
 
-export type LivenessStatus = 'CREATED' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'EXPIRED';
-
-export interface CreateSessionInput {
-  auditImagesLimit?: number;
-  output?: { bucket: string; keyPrefix?: string };
-  clientRequestToken?: string;
-  /** Who creates it (`sigv4:<access key>`, `key:<API key id>`, `jwt:<subject>`): part of its lockout keys. */
-  creator?: string;
-}
-
-export interface SessionImage {
-  bytes?: Uint8Array;
-  object?: { bucket: string; name: string };
-  box: Box;
-}
-
-export interface SessionResults {
-  sessionId: string;
-  status: LivenessStatus;
-  confidence?: number;
-  referenceImage?: SessionImage;
-  auditImages?: SessionImage[];
-}
-
-export interface FrameResult {
-  frame: number;
-  score: FrameScore;
-  challenge: ChallengeProgress;
-}
-
-export interface Completed {
-  sessionId: string;
-  status: 'SUCCEEDED' | 'FAILED';
-  confidence: number;
-  /** Why it failed (logs, the page; never on the Rekognition wire); empty when it passed. */
-  reason: string;
-}
+export type {
+  Completed,
+  CreateSessionInput,
+  FrameResult,
+  LivenessStatus,
+  SessionImage,
+  SessionResults,
+} from './liveness.types.ts';
 
 export interface LivenessDeps {
   engine: Pick<FaceEngine, 'analyze' | 'similarity'>;
@@ -85,10 +65,13 @@ export interface LivenessDeps {
 
 export class LivenessService {
   readonly lockout: Lockout;
+  /** Links to people, and their sessions' export and erasure. */
+  readonly subjects: LivenessSubjects;
   private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: LivenessDeps) {
     this.lockout = new Lockout(deps.store, deps.now);
+    this.subjects = new LivenessSubjects(deps);
   }
 
   async create(input: CreateSessionInput): Promise<string> {
@@ -106,6 +89,7 @@ export class LivenessService {
       createdAt: now,
       auditImagesLimit: limit,
       output: input.output ? { bucket: input.output.bucket, keyPrefix: input.output.keyPrefix ?? '' } : null,
+      subjectId: input.subjectId ?? null,
     });
   }
 
@@ -174,21 +158,24 @@ export class LivenessService {
     return out;
   }
 
+  /** purge(), its failure logged: the minutely sweep of every process. */
+  async sweep(): Promise<void> {
+    await this.purge().catch((e: unknown) => this.deps.log?.error({ err: e }, 'liveness sweep failed'));
+  }
+
   /**
    * Expires open sessions past EXPIRY_MS (their frames are deleted), deletes sessions past RESULT_KEEP_MS with
    * their images, and forgets failures older than the lockout window. Bounded per call; safe in every process at once.
+   * Returns how many sessions were deleted (the retention job reports it).
    */
-  async sweep(): Promise<void> {
+  async purge(): Promise<number> {
     const now = this.deps.now();
     this.lastSweep = now;
-    try {
-      const expired = await this.deps.store.expire(now - EXPIRY_MS, now - EXPIRY_MS - STUCK_MS, SWEEP_BATCH);
-      const removed = await this.deps.store.remove(now - RESULT_KEEP_MS, SWEEP_BATCH);
-      await this.deleteObjects([...expired, ...removed].flatMap((x) => x.objectKeys));
-      await this.deps.store.pruneFailures(now - LOCKOUT_WINDOW_MS);
-    } catch (e) {
-      this.deps.log?.error({ err: e }, 'liveness sweep failed');
-    }
+    const expired = await this.deps.store.expire(now - EXPIRY_MS, now - EXPIRY_MS - STUCK_MS, SWEEP_BATCH);
+    const removed = await this.deps.store.remove(now - RESULT_KEEP_MS, SWEEP_BATCH);
+    await this.deleteObjects([...expired, ...removed].flatMap((x) => x.objectKeys));
+    await this.deps.store.pruneFailures(now - LOCKOUT_WINDOW_MS);
+    return removed.length;
   }
 
   private async judgeClaimed(s: SessionRow): Promise<Completed> {
@@ -196,6 +183,7 @@ export class LivenessService {
     const scores = frames.map((f) => f.score);
     const v = judge(scores, (a, b) => this.deps.engine.similarity(a, b));
     const kept = new Set<string>();
+    const written: { bucket: string; name: string }[] = [];
     const image = async (i: number, name: string): Promise<StoredImage> => {
       const f = frames[i]!;
       const box = f.score.box!;
@@ -206,6 +194,7 @@ export class LivenessService {
       }
       const out = `${s.output.keyPrefix}${s.id}/${name}.jpg`;
       await this.deps.objects.put(s.output.bucket, out, await this.frameBytes(key));
+      written.push({ bucket: s.output.bucket, name: out });
       return { object: { bucket: s.output.bucket, name: out }, box };
     };
     const reference = v.reference >= 0 ? await image(v.reference, 'reference') : null;
@@ -220,8 +209,12 @@ export class LivenessService {
     const at = this.deps.now();
     const verdict = { status, confidence: v.confidence, reason, reference, audits, at, failed } as const;
     const recorded = await this.deps.store.finish(s.id, verdict);
-    // Recorded late (the session was swept as stuck meanwhile): its frames and images are being deleted.
-    if (!recorded) throw new FacegateError('LIVENESS_SESSION_ENDED', `Session ${s.id} has expired`);
+    // Recorded late (swept as stuck, or erased with its person, meanwhile): its frames are being deleted by whoever
+    // removed it; the output images just written are this judge's to delete.
+    if (!recorded) {
+      await Promise.all(written.map((o) => this.deps.objects.delete(o.bucket, o.name)));
+      throw new FacegateError('LIVENESS_SESSION_ENDED', `Session ${s.id} has expired`);
+    }
     this.deps.log?.info(
       { sessionId: s.id, status, confidence: v.confidence, reason, frames: scores.length },
       'liveness session judged',

@@ -3,9 +3,11 @@
 import type { Database } from 'better-sqlite3';
 import { migrate } from '../apps/sqlite.migrate.ts';
 import type { FrameScore } from './liveness.challenge.ts';
-import { frameValues, imagesJson, OPEN, swept, toFrame, toSession, type Row } from './liveness.rows.ts';
+import { erased, frameValues, imagesJson, OPEN, swept, toFrame, toSession, type Row } from './liveness.rows.ts';
 import type {
   AddFrameOutcome,
+  Erased,
+  LinkOutcome,
   LivenessStore,
   NewSession,
   SessionRow,
@@ -31,6 +33,9 @@ const MIGRATIONS = [
    CREATE TABLE liveness_failures (
      key TEXT NOT NULL, session_id TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, session_id));
    CREATE INDEX liveness_failures_by_key ON liveness_failures (key, at);`,
+  // The person a session is for (liveness.subjects.ts): export and erasure find their sessions by it.
+  `ALTER TABLE liveness_sessions ADD COLUMN subject_id TEXT;
+   CREATE INDEX liveness_sessions_by_subject ON liveness_sessions (subject_id) WHERE subject_id IS NOT NULL;`,
 ];
 
 export class SqliteLivenessStore implements LivenessStore {
@@ -41,7 +46,8 @@ export class SqliteLivenessStore implements LivenessStore {
   create(s: NewSession): Promise<string> {
     const insert = this.db.prepare(
       `INSERT INTO liveness_sessions (id, creator, client_token, created_at, audit_images_limit, output_bucket,
-         output_prefix, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'CREATED') ON CONFLICT (creator, client_token) DO NOTHING`,
+         output_prefix, subject_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'CREATED')
+       ON CONFLICT (creator, client_token) DO NOTHING`,
     );
     const known = this.db.prepare<[string, string], { id: string }>(
       `SELECT id FROM liveness_sessions WHERE creator = ? AND client_token = ?`,
@@ -55,6 +61,7 @@ export class SqliteLivenessStore implements LivenessStore {
         s.auditImagesLimit,
         s.output?.bucket ?? null,
         s.output?.keyPrefix ?? null,
+        s.subjectId,
       );
       return s.clientToken === null ? s.id : known.get(s.creator, s.clientToken)!.id;
     });
@@ -187,6 +194,46 @@ export class SqliteLivenessStore implements LivenessStore {
   pruneFailures(before: number): Promise<void> {
     this.db.prepare(`DELETE FROM liveness_failures WHERE at < ?`).run(before);
     return Promise.resolve();
+  }
+
+  link(id: string, subjectId: string): Promise<LinkOutcome> {
+    const run = this.db.transaction((): LinkOutcome => {
+      const r = this.db
+        .prepare(`UPDATE liveness_sessions SET subject_id = ? WHERE id = ? AND (subject_id IS NULL OR subject_id = ?)`)
+        .run(subjectId, id, subjectId);
+      if (r.changes === 1) return 'linked';
+      return this.db.prepare(`SELECT 1 FROM liveness_sessions WHERE id = ?`).get(id) ? 'taken' : 'missing';
+    });
+    return Promise.resolve(run.immediate());
+  }
+
+  forSubject(subjectId: string): Promise<SessionRow[]> {
+    const rows = this.db
+      .prepare(`SELECT * FROM liveness_sessions WHERE subject_id = ? ORDER BY created_at, id`)
+      .all(subjectId) as Row[];
+    return Promise.resolve(rows.map(toSession));
+  }
+
+  removeSubject(subjectId: string): Promise<Erased[]> {
+    const run = this.db.transaction((): Erased[] => {
+      const ids = this.db
+        .prepare<[string], { id: string }>(`SELECT id FROM liveness_sessions WHERE subject_id = ?`)
+        .all(subjectId)
+        .map((r) => r.id);
+      const frames = this.dropFrames(ids);
+      const keys = this.db.prepare(`DELETE FROM liveness_session_keys WHERE session_id = ?`);
+      const del = this.db.prepare<[string], { images: string | null }>(
+        `DELETE FROM liveness_sessions WHERE id = ? RETURNING images`,
+      );
+      const images = new Map(
+        ids.map((id) => {
+          keys.run(id);
+          return [id, del.get(id)?.images ?? null];
+        }),
+      );
+      return erased(ids, frames, images);
+    });
+    return Promise.resolve(run.immediate());
   }
 
   private dropFrames(ids: readonly string[]): { session_id: string; object_key: string | null }[] {

@@ -29,6 +29,11 @@ export interface NewSession {
   createdAt: number;
   auditImagesLimit: number;
   output: { bucket: string; keyPrefix: string } | null;
+  /**
+   * The person the session is for (a people-app person id), or null: a linked session is exported and erased with
+   * the person (liveness.subjects.ts). Sessions created through the Rekognition protocol are unlinked.
+   */
+  subjectId: string | null;
 }
 
 export interface SessionRow extends Omit<NewSession, 'clientToken'> {
@@ -38,6 +43,8 @@ export interface SessionRow extends Omit<NewSession, 'clientToken'> {
   reason: string | null;
   reference: StoredImage | null;
   audits: StoredImage[];
+  /** When it was judged (null while open or when it expired unjudged). */
+  finishedAt: number | null;
 }
 
 export interface StoredFrame {
@@ -68,6 +75,14 @@ export interface Swept {
   id: string;
   objectKeys: string[];
 }
+
+/** A subject's session as erased: the liveness-bucket objects its rows named, and the output-bucket ones. */
+export interface Erased extends Swept {
+  outputs: { bucket: string; name: string }[];
+}
+
+/** Why a link was refused: no such session, or it is linked to another person already. */
+export type LinkOutcome = 'linked' | 'missing' | 'taken';
 
 export interface LivenessStore {
   /** Inserts the session, or returns the id of the creator's session with the same client token. */
@@ -101,4 +116,10 @@ export interface LivenessStore {
   remove(before: number, limit: number): Promise<Swept[]>;
   /** Forgets failures recorded before `before`. */
   pruneFailures(before: number): Promise<void>;
+  /** Links an unlinked session (or one linked to the same subject already) to `subjectId`. */
+  link(id: string, subjectId: string): Promise<LinkOutcome>;
+  /** The sessions linked to `subjectId`, oldest first. */
+  forSubject(subjectId: string): Promise<SessionRow[]>;
+  /** Deletes the sessions linked to `subjectId` with their frames and keys, in one transaction. */
+  removeSubject(subjectId: string): Promise<Erased[]>;
 }

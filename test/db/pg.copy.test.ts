@@ -31,6 +31,7 @@ import { pgBucketQuotaStore } from '../../src/storage/quota/bucket-quota.pg.ts';
 import { sqliteBucketQuotaStore } from '../../src/storage/quota/bucket-quota.sqlite.ts';
 import { sqliteProcessorStore } from '../../src/streams/processors/processor.sqlite.ts';
 import { faceRow } from '../contract/metadata.contract.ts';
+import { assertLivenessCopied, fillLiveness } from './pg.copy.liveness.ts';
 import { freshPgSchema } from '../helpers/services.ts';
 
 async function fill(dataDir: string): Promise<void> {
@@ -127,6 +128,7 @@ async function fill(dataDir: string): Promise<void> {
   );
   await notify.addSms({ to: '+1', body: 'hi', eventId: null });
   await fillApps(d.db);
+  await fillLiveness(d.db);
   d.close();
 }
 
@@ -229,6 +231,11 @@ test(
       const one = ['doors', 'door_visitors', 'door_passcodes', 'door_pending', 'door_denials', 'door_attempts'];
       for (const t of [...one, 'cameras', 'bucket_usage', 'bucket_limits']) assert.equal(rows[t], 1, t);
       assert.deepEqual([rows.camera_visits, rows.stream_processors, rows.audit_log, rows.consents], [1, 1, 3, 1]);
+      const liveness = ['liveness_sessions', 'liveness_frames', 'liveness_session_keys', 'liveness_failures'];
+      assert.deepEqual(
+        liveness.map((t) => rows[t]),
+        [2, 1, 3, 1],
+      );
 
       // Run again (as after an interruption): nothing is duplicated, everything still matches.
       const again = await copyToPg(d.db, pg.pool, pg.schema);
@@ -271,6 +278,8 @@ test(
         await pgGov.consent.get('people', 'p1'),
         await sqliteGovernanceStores(d.db).consent.get('people', 'p1'),
       );
+
+      await assertLivenessCopied(d.db, pg.pool, pg.schema);
 
       // --check sees a change on either side.
       await pg.pool.query(`UPDATE "${pg.schema}".people SET email = 'changed@x'`);

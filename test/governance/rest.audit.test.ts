@@ -152,8 +152,8 @@ describe('REST audit', async () => {
 
   test('every audited route but the pipeline upload was exercised above', () => {
     // uploadToPipeline is wired the same way (the pipeline needs its job queue); the governance routes are checked
-    // through the server: exportPerson and deletePerson in erasure.e2e, putConsent in consent.rekognition; the door's
-    // routes need the door part and are not exercised here.
+    // through the server: exportPerson and deletePerson in erasure.e2e, putConsent in consent.rekognition,
+    // linkLivenessSession in liveness.erasure.e2e; the door's routes need the door part and are not exercised here.
     const expected = Object.keys(describers).filter(
       (op) =>
         ![
@@ -161,6 +161,7 @@ describe('REST audit', async () => {
           'exportPerson',
           'withdrawConsent',
           'putConsent',
+          'linkLivenessSession',
           'approveDoorVisitor',
           'denyDoorVisitor',
           'deleteDoorVisitor',

@@ -23,6 +23,8 @@ export function livenessResults(r: SessionResults) {
   };
 }
 
+// The protocol names no person: these sessions are unlinked (outside a person's export and erasure, deleted after an
+// hour) until an application links one through REST (PUT /v1/liveness/sessions/{id}/subject).
 export const CreateFaceLivenessSession = operation(schemas.CreateFaceLivenessSession, async (req, ctx) => {
   const svc = await ctx.container.get('liveness');
   const out = req.Settings?.OutputConfig;

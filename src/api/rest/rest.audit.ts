@@ -42,6 +42,12 @@ export function restAuditDescribers(c: {
       personIds: [str(params.personId)],
       decision: outcome(r, 'exported'),
     }),
+    // A liveness session linked to a person: the entry names them (and is redacted with their erasure).
+    linkLivenessSession: ({ params }, r) => ({
+      collectionId: c.verify,
+      personIds: [str(r?.personId)],
+      decision: outcome(r, `liveness session ${str(params.sessionId) ?? ''} linked`),
+    }),
     putConsent: ({ params }, r) => ({
       collectionId: str(params.collectionId),
       externalImageIds: [str(params.subjectId)],

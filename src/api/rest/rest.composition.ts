@@ -101,7 +101,11 @@ export function restApi(container: Container, options: { noAuth: boolean }): Fas
           ...camerasRoutes(() => container.get('cameras'), max),
           ...auditRoutes(async () => (await container.get('governance')).audit),
           ...retentionRoutes(() => container.get('retention')),
-          ...livenessRestRoutes(() => container.get('liveness')),
+          ...livenessRestRoutes({
+            liveness: () => container.get('liveness'),
+            person: async (id) => (await apps()).verify.get(id),
+            peopleCollection: config.apps.verifyCollection,
+          }),
         ],
       }),
     );
