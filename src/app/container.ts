@@ -310,9 +310,18 @@ const LOADERS: { [K in PartName]: Loader<K> } = {
     return { value: opened.manager, close: () => opened.close() };
   },
   // Sessions, frames and lockout failures on the deployment's database; frames in the object store.
-  liveness: async ({ config, logger, get }) => {
+  liveness: async ({ config, logger, dataDir, get }) => {
     const [engine, objects, database] = [await get('engine'), await get('objects'), await get('database')];
-    const opened = await openLiveness({ config, logger, engine, objects, database, uuid: randomUUID });
+    const descriptorCipher = descriptorCipherOf(config, dataDir);
+    const opened = await openLiveness({
+      config,
+      logger,
+      engine,
+      objects,
+      database,
+      uuid: randomUUID,
+      ...(descriptorCipher ? { descriptorCipher } : {}),
+    });
     return { value: opened.service, close: () => opened.close() };
   },
   processors: async ({ config, logger, get }) => {

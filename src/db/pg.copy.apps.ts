@@ -1,5 +1,6 @@
 // The tables of the door, the cameras, liveness, governance and bucket quotas for `facegate migrate` (see pg.copy.tables.ts).
 import { doorDescriptorAad, type DoorDescriptorTable } from '../apps/door/door.descriptors.ts';
+import { frameDescriptorAad } from '../liveness/liveness.rows.ts';
 import { col as c, type Column, type TableCopy } from './pg.copy.types.ts';
 
 /** An unknown visitor's descriptor, sealed at rest with encryption on (door.descriptors.ts). */
@@ -125,7 +126,7 @@ export const LIVENESS: TableCopy[] = [
       c('yaw', 'real'),
       c('liveness', 'real'),
       c('box', 'text'),
-      c('descriptor', 'blob'),
+      { ...c('descriptor', 'blob'), sealedBy: (r) => frameDescriptorAad(String(r.session_id)) },
       c('object_key', 'text'),
     ],
   },

@@ -1,6 +1,7 @@
 // The liveness part, wired: its store on the deployment's database (Postgres when FACEGATE_DATABASE_URL is set, else
 // the SQLite file), the service over the engine and the object store, and the sweep that expires open sessions and
 // deletes old ones with their images (every process runs it; the store makes concurrent sweeps safe).
+import type { BlobCipher } from '../collections/metadata.port.ts';
 import type { Config } from '../config/config.schema.ts';
 import type { StateDatabase } from '../db/state.database.ts';
 import type { Logger } from '../logger.ts';
@@ -20,11 +21,13 @@ export async function openLiveness(deps: {
   objects: ObjectStore;
   database: StateDatabase;
   uuid: () => string;
+  /** Seals the frames' descriptors at rest (encryption on). */
+  descriptorCipher?: BlobCipher;
 }): Promise<{ service: LivenessService; close(): Promise<void> }> {
   const pg = deps.database.pg;
   const store: LivenessStore = pg
-    ? await openPgLivenessStore(pg.pool, pg.schema)
-    : new SqliteLivenessStore(deps.database.sqlite.db);
+    ? await openPgLivenessStore(pg.pool, pg.schema, deps.descriptorCipher)
+    : new SqliteLivenessStore(deps.database.sqlite.db, deps.descriptorCipher);
   const service = new LivenessService({
     engine: deps.engine,
     objects: deps.objects,

@@ -6,6 +6,7 @@ import type { Pool, PoolClient } from 'pg';
 import { withPgTransaction } from '../db/pg.database.ts';
 import { migratePg, pgIdent } from '../db/pg.migrate.ts';
 import type { FrameScore } from './liveness.challenge.ts';
+import type { BlobCipher } from '../collections/metadata.port.ts';
 import { erased, frameValues, imagesJson, OPEN, swept, toFrame, toSession, type Row } from './liveness.rows.ts';
 import type {
   AddFrameOutcome,
@@ -43,9 +44,14 @@ const MIGRATIONS = [
      WHERE subject_id IS NOT NULL;`,
 ];
 
-export async function openPgLivenessStore(pool: Pool, schema = 'public'): Promise<PgLivenessStore> {
+/** `cipher`: seals the frames' descriptors at rest (encryption on); without it they are float32 bytes. */
+export async function openPgLivenessStore(
+  pool: Pool,
+  schema = 'public',
+  cipher?: BlobCipher,
+): Promise<PgLivenessStore> {
   await migratePg(pool, 'liveness', MIGRATIONS, schema);
-  return new PgLivenessStore(pool, schema);
+  return new PgLivenessStore(pool, schema, cipher);
 }
 
 export class PgLivenessStore implements LivenessStore {
@@ -54,6 +60,7 @@ export class PgLivenessStore implements LivenessStore {
   constructor(
     private readonly pool: Pool,
     schema: string,
+    private readonly cipher?: BlobCipher,
   ) {
     this.t = pgIdent(schema);
   }
@@ -112,7 +119,7 @@ export class PgLivenessStore implements LivenessStore {
       await c.query(
         `INSERT INTO ${this.t}.liveness_frames (session_id, seq, faces, yaw, liveness, box, descriptor, object_key)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [id, taken, ...frameValues(frame)],
+        [id, taken, ...frameValues(id, frame, this.cipher)],
       );
       if (keys.length > 0) {
         await c.query(
@@ -135,7 +142,7 @@ export class PgLivenessStore implements LivenessStore {
       `SELECT * FROM ${this.t}.liveness_frames WHERE session_id = $1 ORDER BY seq`,
       [id],
     );
-    return rows.map(toFrame);
+    return rows.map((r) => toFrame(r, this.cipher));
   }
 
   async claim(id: string, openSince: number): Promise<boolean> {

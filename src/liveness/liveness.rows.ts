@@ -1,5 +1,8 @@
 // Rows of the liveness tables ↔ the port's records, the same for both drivers: times are Unix milliseconds, boxes
-// and images JSON text, descriptors raw float32 bytes.
+// and images JSON text, descriptors raw float32 bytes, sealed with the deployment's descriptor cipher when
+// encryption at rest is on (bound to `liveness_frames:<session id>`, so a sealed value does not open in another
+// session or table; values written before encryption carry no marker and read as they are).
+import type { BlobCipher } from '../collections/metadata.port.ts';
 import type { Box } from '../vision/vision.types.ts';
 import type { FrameScore } from './liveness.challenge.ts';
 import type { Erased, SessionRow, StoredFrame, StoredImage, StoredStatus, Swept } from './liveness.store.port.ts';
@@ -11,9 +14,12 @@ export const OPEN = `('CREATED', 'IN_PROGRESS')`;
 
 export const descriptorBytes = (d: Float32Array): Buffer => Buffer.from(d.buffer, d.byteOffset, d.byteLength);
 
-function descriptor(v: unknown): Float32Array | undefined {
+/** The associated data a frame's descriptor is sealed with. */
+export const frameDescriptorAad = (sessionId: string): string => `liveness_frames:${sessionId}`;
+
+function descriptor(v: unknown, sessionId: string, cipher?: BlobCipher): Float32Array | undefined {
   if (v === null || v === undefined) return undefined;
-  const b = v as Uint8Array;
+  const b = cipher ? cipher.open(Buffer.from(v as Uint8Array), frameDescriptorAad(sessionId)) : (v as Uint8Array);
   // Copy: the driver's Buffer may be a slice of a pooled, unaligned ArrayBuffer.
   const copy = new Uint8Array(b.byteLength);
   copy.set(b);
@@ -88,8 +94,8 @@ export function toSession(r: Row): SessionRow {
   };
 }
 
-export function toFrame(r: Row): StoredFrame {
-  const d = descriptor(r.descriptor);
+export function toFrame(r: Row, cipher?: BlobCipher): StoredFrame {
+  const d = descriptor(r.descriptor, String(r.session_id), cipher);
   const score: FrameScore = {
     faces: num(r.faces),
     yaw: num(r.yaw),
@@ -101,11 +107,18 @@ export function toFrame(r: Row): StoredFrame {
 }
 
 /** The frame's columns after (session_id, seq): faces, yaw, liveness, box, descriptor, object_key. */
-export const frameValues = (f: { score: FrameScore; objectKey: string | null }): unknown[] => [
-  f.score.faces,
-  f.score.yaw,
-  f.score.liveness,
-  f.score.box ? JSON.stringify(f.score.box) : null,
-  f.score.descriptor ? descriptorBytes(f.score.descriptor) : null,
-  f.objectKey,
-];
+export const frameValues = (
+  sessionId: string,
+  f: { score: FrameScore; objectKey: string | null },
+  cipher?: BlobCipher,
+): unknown[] => {
+  const d = f.score.descriptor ? descriptorBytes(f.score.descriptor) : null;
+  return [
+    f.score.faces,
+    f.score.yaw,
+    f.score.liveness,
+    f.score.box ? JSON.stringify(f.score.box) : null,
+    d && cipher ? cipher.seal(d, frameDescriptorAad(sessionId)) : d,
+    f.objectKey,
+  ];
+};

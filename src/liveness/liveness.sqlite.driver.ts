@@ -3,6 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import { migrate } from '../apps/sqlite.migrate.ts';
 import type { FrameScore } from './liveness.challenge.ts';
+import type { BlobCipher } from '../collections/metadata.port.ts';
 import { erased, frameValues, imagesJson, OPEN, swept, toFrame, toSession, type Row } from './liveness.rows.ts';
 import type {
   AddFrameOutcome,
@@ -39,7 +40,11 @@ const MIGRATIONS = [
 ];
 
 export class SqliteLivenessStore implements LivenessStore {
-  constructor(private readonly db: Database) {
+  /** `cipher`: seals the frames' descriptors at rest (encryption on); without it they are float32 bytes. */
+  constructor(
+    private readonly db: Database,
+    private readonly cipher?: BlobCipher,
+  ) {
     migrate(db, 'liveness', MIGRATIONS);
   }
 
@@ -102,7 +107,7 @@ export class SqliteLivenessStore implements LivenessStore {
     const run = this.db.transaction((): AddFrameOutcome => {
       const taken = take.get(id, bounds.openSince, bounds.maxFrames);
       if (!taken) return { refused: this.whyRefused(id, bounds) };
-      insert.run(id, taken.frame_count, ...frameValues(frame));
+      insert.run(id, taken.frame_count, ...frameValues(id, frame, this.cipher));
       for (const k of keys) key.run(id, k);
       return { seq: taken.frame_count };
     });
@@ -111,7 +116,7 @@ export class SqliteLivenessStore implements LivenessStore {
 
   frames(id: string): Promise<StoredFrame[]> {
     const rows = this.db.prepare(`SELECT * FROM liveness_frames WHERE session_id = ? ORDER BY seq`).all(id) as Row[];
-    return Promise.resolve(rows.map(toFrame));
+    return Promise.resolve(rows.map((r) => toFrame(r, this.cipher)));
   }
 
   claim(id: string, openSince: number): Promise<boolean> {
