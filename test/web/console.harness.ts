@@ -66,7 +66,9 @@ export async function startConsole(cameraPhoto: string, options: { camera?: stri
     while (undo.length) await undo.pop()?.();
   };
   try {
-    const container = createContainer(loadConfig({}, { dataDir }), createLogger('silent'));
+    // The cameras page's file camera decodes with the ffmpeg the tests found (the packaged one where the system has none).
+    const config = loadConfig({}, { dataDir, streams: { ffmpegPath: ffmpegPath() } });
+    const container = createContainer(config, createLogger('silent'));
     undo.push(() => container.close());
     // The Rekognition protocol is not used here; a ring with one throwaway key keeps SigV4 on.
     const keys = { find: () => undefined, ids: ['AKCONSOLETEST0000000'], source: 'config' as const };
