@@ -1,6 +1,7 @@
 // Attribute accuracy on LFW (signals cached by bench/attributes.lfw.ts): Gender against lfw/gender.csv, per class,
-// with the decision threshold on faceres' male probability chosen on the choose persons (LFW folds 1–3) for balanced
-// accuracy and confirmed on folds 4–5; sunglasses / eyeglasses against bench/sunglasses.list.csv.
+// for faceres' and face-api's male probabilities alone and fused, each rule's threshold (and fusion weight) chosen on
+// the choose persons (LFW folds 1–3) for balanced accuracy and scored once on folds 4–5; sunglasses / eyeglasses
+// against bench/sunglasses.list.csv.
 // Run: node --import tsx bench/attributes.eval.ts [--dataset ../shared/datasets/lfw]
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -9,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { parsePairs } from '../src/vision/eval/lfw.pairs.ts';
 import { lfwPersonParts, pathPart, type SplitPart } from '../src/vision/eval/trust.split.ts';
 import { sunglassesFlag, type AppearanceFeatures } from '../src/vision/attributes/appearance.attributes.ts';
-import { GENDER_THRESHOLD } from '../src/vision/attributes/model.attributes.ts';
+import { GENDER_RULE, genderMargin } from '../src/vision/attributes/gender.rule.ts';
 
 const { values: args } = parseArgs({ options: { dataset: { type: 'string' } } });
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,6 +22,8 @@ if (!existsSync(join(lfwDir, 'gender.csv')) || !existsSync(cacheFile)) {
 }
 interface Signals {
   male: [number, number];
+  /** face-api's male probability, crop and mirror (attributes/faceapi.gender.ts). */
+  fa?: [number, number];
   eyeDarkness: number;
   frameEdges: number;
 }
@@ -36,12 +39,18 @@ const rows = readFileSync(join(lfwDir, 'gender.csv'), 'utf8')
     return { key, male: gender.trim() === 'Male', part: persons.get(key.split('/')[0]!) as SplitPart | undefined };
   })
   .filter((r) => r.part && signals[r.key]);
+const withFaceApi = rows.every((r) => signals[r.key]!.fa);
+const keyOf = new Map(rows.map((r) => [signals[r.key]!, r.key]));
 
 type Score = (s: Signals) => number;
 const scores: Record<string, Score> = {
   'faceres gender head': (s) => s.male[0],
   'faceres gender head, mean with mirrored chip': (s) => (s.male[0] + s.male[1]) / 2,
 };
+if (withFaceApi) {
+  scores['face-api gender'] = (s) => s.fa![0];
+  scores['face-api gender, mean with mirrored crop'] = (s) => (s.fa![0] + s.fa![1]) / 2;
+}
 function rates(part: SplitPart, score: Score, t: number) {
   const mine = rows.filter((r) => r.part === part);
   const m = mine.filter((r) => r.male);
@@ -72,22 +81,60 @@ for (const [name, score] of Object.entries(scores)) {
   }
 }
 
-// Reliability of the chosen rule (plain head, threshold GENDER_THRESHOLD): accuracy by distance from the threshold,
-// the table the Gender confidence is read from (src/vision/attributes/model.attributes.ts).
-const T = GENDER_THRESHOLD;
-const bins = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 1];
-for (const part of ['choose', 'confirm'] as const) {
+// Fusions of the two gender models: Male when w·logit(faceres) + (1 − w)·logit(face-api) > t, with w (grid of 0.05)
+// and t (grid of 0.05 on the logit scale) chosen together for balanced accuracy on the choose persons.
+const logit = (p: number) => {
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
+  return Math.log(q / (1 - q));
+};
+const fusions: Record<string, [Score, Score]> = withFaceApi
+  ? {
+      'fusion faceres + face-api': [(s) => s.male[0], (s) => s.fa![0]],
+      'fusion faceres + face-api mean with mirror': [(s) => s.male[0], (s) => (s.fa![0] + s.fa![1]) / 2],
+      'fusion faceres + face-api, each mean with mirror': [
+        (s) => (s.male[0] + s.male[1]) / 2,
+        (s) => (s.fa![0] + s.fa![1]) / 2,
+      ],
+    }
+  : {};
+const fusionBest: Record<string, { w: number; t: number; b: number }> = {};
+for (const [name, [a, b]] of Object.entries(fusions)) {
+  const la = new Map(rows.map((r) => [r.key, logit(a(signals[r.key]!))]));
+  const lb = new Map(rows.map((r) => [r.key, logit(b(signals[r.key]!))]));
+  let best = { w: 1, t: 0, b: 0 };
+  for (let i = 0; i <= 20; i++) {
+    const w = i / 20;
+    const z: Score = (s) => w * la.get(keyOf.get(s)!)! + (1 - w) * lb.get(keyOf.get(s)!)!;
+    for (let j = -80; j <= 80; j++) {
+      const bal = rates('choose', z, j / 20).balanced;
+      if (bal > best.b + 1e-12) best = { w, t: j / 20, b: bal };
+    }
+  }
+  fusionBest[name] = best;
+  const z: Score = (s) => best.w * la.get(keyOf.get(s)!)! + (1 - best.w) * lb.get(keyOf.get(s)!)!;
+  for (const part of ['choose', 'confirm'] as const) {
+    const r = rates(part, z, best.t);
+    console.log(
+      `${name} | w ${best.w.toFixed(2)}, t ${best.t.toFixed(2)} (chosen) | ${part} | male ${pct(r.male)} of ${r.nMale} | female ${pct(r.female)} of ${r.nFemale} | balanced ${pct(r.balanced)}`,
+    );
+  }
+}
+
+// Reliability of the shipped rule (attributes/gender.rule.ts): accuracy by distance from its decision line, the
+// table the Gender confidence is read from.
+const bins = [0, 0.5, 1, 1.5, 2, 3, 5, Infinity];
+for (const part of withFaceApi ? (['choose', 'confirm'] as const) : []) {
   const line: string[] = [];
   for (let i = 0; i + 1 < bins.length; i++) {
     const inBin = rows.filter((r) => {
       if (r.part !== part) return false;
-      const m = Math.abs(signals[r.key]!.male[0] - T);
+      const m = Math.abs(genderMargin(signals[r.key]!.male, signals[r.key]!.fa!));
       return m >= bins[i]! && m < bins[i + 1]!;
     });
-    const right = inBin.filter((r) => signals[r.key]!.male[0] > T === r.male).length;
+    const right = inBin.filter((r) => genderMargin(signals[r.key]!.male, signals[r.key]!.fa!) > 0 === r.male).length;
     line.push(`[${bins[i]}, ${bins[i + 1]}): ${inBin.length ? pct(right / inBin.length) : '—'} of ${inBin.length}`);
   }
-  console.log(`gender reliability, ${part}: ${line.join(' | ')}`);
+  console.log(`gender reliability (w ${GENDER_RULE.weight}, t ${GENDER_RULE.threshold}), ${part}: ${line.join(' | ')}`);
 }
 
 // Sunglasses on bench/sunglasses.list.csv (the 96 LFW faces with the darkest eye region, labelled by inspection;

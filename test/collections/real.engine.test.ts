@@ -16,6 +16,7 @@ const MODELS = [
   'blazeface',
   'facemesh',
   'faceres',
+  'faceapi-agegender',
   'emotion',
   'iris',
   'antispoof',

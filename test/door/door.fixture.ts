@@ -26,7 +26,17 @@ import type { Visit, VisitVerdict } from '../../src/streams/visit.types.ts';
 import { createFaceEngine, type LocalFaceEngine } from '../../src/vision/face.engine.ts';
 import { fixtureBytes, visionRuntime } from '../vision/vision.helper.ts';
 
-const MODELS = ['blazeface', 'facemesh', 'faceres', 'emotion', 'iris', 'antispoof', 'liveness', 'deeptree-antispoof'];
+const MODELS = [
+  'blazeface',
+  'facemesh',
+  'faceres',
+  'faceapi-agegender',
+  'emotion',
+  'iris',
+  'antispoof',
+  'liveness',
+  'deeptree-antispoof',
+];
 export const T0 = new Date('2026-12-01T18:00:00Z');
 
 export const SETTINGS: DoorSettings = {

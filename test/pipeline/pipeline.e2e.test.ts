@@ -20,7 +20,19 @@ import { verifyWebhook } from '../../src/notify/webhook.notifier.ts';
 import { composedGroupPhoto, fixtureBytes, visionRuntime } from '../vision/vision.helper.ts';
 import { httpReceiver, MQTT_URL, mqttProbe, smtpReceiver } from '../notify/servers.ts';
 
-const MODELS = ['blazeface', 'facemesh', 'faceres', 'emotion', 'iris', 'antispoof', 'liveness', 'deeptree-antispoof', 'centernet', 'nsfw'];
+const MODELS = [
+  'blazeface',
+  'facemesh',
+  'faceres',
+  'faceapi-agegender',
+  'emotion',
+  'iris',
+  'antispoof',
+  'liveness',
+  'deeptree-antispoof',
+  'centernet',
+  'nsfw',
+];
 const logger = createLogger('silent');
 
 describe('upload pipeline end to end (real engine, collections, notifications)', () => {

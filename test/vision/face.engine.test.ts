@@ -12,6 +12,7 @@ const MODELS = [
   'blazeface',
   'facemesh',
   'faceres',
+  'faceapi-agegender',
   'mobilefacenet',
   'emotion',
   'iris',

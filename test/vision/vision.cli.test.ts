@@ -17,7 +17,16 @@ function facegate(...args: string[]) {
 before(async () => {
   // The CLI reads the same default model cache; prepare it here so that the commands do not fail on a fresh clone.
   await (
-    await visionRuntime(['blazeface', 'facemesh', 'faceres', 'mobilefacenet', 'emotion', 'iris', 'centernet'])
+    await visionRuntime([
+      'blazeface',
+      'facemesh',
+      'faceres',
+      'faceapi-agegender',
+      'mobilefacenet',
+      'emotion',
+      'iris',
+      'centernet',
+    ])
   ).close();
 });
 

@@ -13,7 +13,7 @@ import { appearance, appearanceFeatures } from './appearance.attributes.ts';
 import { uprightCrop } from './face.crops.ts';
 import { headPose } from '../quality/pose.quality.ts';
 
-export const ATTRIBUTE_MODELS = ['emotion', 'faceres', 'iris'] as const;
+export const ATTRIBUTE_MODELS = ['emotion', 'faceres', 'iris', 'faceapi-agegender'] as const;
 export { LIVENESS_MODELS } from './liveness.attributes.ts';
 
 export interface AttributeResult {
@@ -27,12 +27,12 @@ export async function faceAttributes(
   image: RgbImage,
   face: MeshFace,
 ): Promise<AttributeResult> {
-  const [emotionS, faceresS, irisS] = await Promise.all(ATTRIBUTE_MODELS.map((m) => runtime.session(m)));
+  const [emotionS, faceresS, irisS, faceApiS] = await Promise.all(ATTRIBUTE_MODELS.map((m) => runtime.session(m)));
   const geometry = { box: face.rect, points5: face.points5, mesh: face.mesh };
-  // Three independent models: run together, so that ONNX Runtime can use another core for each.
+  // Independent models: run together, so that ONNX Runtime can use another core for each.
   const [emo, ag, iris] = await Promise.all([
     emotions(emotionS!, image, face.roi),
-    ageGender(faceresS!, image, geometry),
+    ageGender(faceresS!, faceApiS!, image, geometry),
     irisAndGaze(irisS!, image, face.mesh),
   ]);
   const happy = (emo.find((e) => e.type === 'HAPPY')?.confidence ?? 0) / 100;

@@ -1,5 +1,5 @@
-// Attributes that come from trained models: emotion (FER-2013 mini-Xception, 7 classes), age and gender (faceres'
-// heads). Each function runs one model on one face; the presentation-attack scores are in liveness.attributes.ts.
+// Attributes that come from trained models: emotion (FER-2013 mini-Xception, 7 classes), age (faceres' head) and
+// gender (faceres' head fused with face-api's age/gender net). Each function runs one model on one face; the presentation-attack scores are in liveness.attributes.ts.
 import type { InferenceSession } from '../runtime/inference.port.ts';
 import type { EmotionType } from '../vision.types.ts';
 import type { RgbImage, FaceGeometry } from '../embed/embedder.port.ts';
@@ -7,6 +7,9 @@ import { FACERES } from '../embed/descriptor.models.ts';
 import { toTensor } from '../geometry/affine.warp.ts';
 import type { FaceRoi } from '../detect/facemesh.refiner.ts';
 import { uprightCrop } from './face.crops.ts';
+import { mirrored } from '../embed/face.align.ts';
+import { faceApiMale } from './faceapi.gender.ts';
+import { genderOf } from './gender.rule.ts';
 
 const first = async (session: InferenceSession, data: Float32Array, dims: number[]) => {
   const out = await session.run({ [session.inputNames[0]!]: { data, dims } });
@@ -48,14 +51,27 @@ export interface AgeGender {
 
 /**
  * faceres' age (softmax over 0–99 years) and gender (sigmoid, > 0.5 = male) heads, on the same chip and
- * normalisation as its descriptor (the FACERES spec in embed/). The range is the 20th–80th percentile of the age distribution,
- * widened to at least 6 years (Rekognition's ranges are of that order).
+ * normalisation as its descriptor (the FACERES spec in embed/), run on the chip and its mirror in one batch; the age
+ * is the chip's. Gender fuses faceres' and face-api's male probabilities (gender.rule.ts). The range is the
+ * 20th–80th percentile of the age distribution, widened to at least 6 years (Rekognition's ranges are of that order).
  */
-export async function ageGender(session: InferenceSession, image: RgbImage, face: FaceGeometry): Promise<AgeGender> {
+export async function ageGender(
+  faceres: InferenceSession,
+  faceApi: InferenceSession,
+  image: RgbImage,
+  face: FaceGeometry & { mesh: Float32Array },
+): Promise<AgeGender> {
   const chip = FACERES.chip(image, face);
-  const out = await first(session, toTensor(chip, FACERES.normalise), [1, 224, 224, 3]);
-  const ageT = Object.values(out).find((t) => t.data.length === 100)?.data as Float32Array | undefined;
-  const genderT = Object.values(out).find((t) => t.data.length === 1)?.data as Float32Array | undefined;
+  const px = chip.width * chip.height * 3;
+  const input = new Float32Array(2 * px);
+  toTensor(chip, FACERES.normalise, input.subarray(0, px));
+  toTensor(mirrored(chip), FACERES.normalise, input.subarray(px));
+  const [out, fa] = await Promise.all([
+    first(faceres, input, [2, chip.height, chip.width, 3]),
+    faceApiMale(faceApi, image, face.mesh),
+  ]);
+  const ageT = Object.values(out).find((t) => t.data.length === 200)?.data as Float32Array | undefined;
+  const genderT = Object.values(out).find((t) => t.data.length === 2)?.data as Float32Array | undefined;
   if (!ageT || !genderT) throw new Error('faceres age/gender outputs are missing');
   let total = 0;
   let mean = 0;
@@ -79,39 +95,9 @@ export async function ageGender(session: InferenceSession, image: RgbImage, face
     low = Math.max(0, Math.floor(mid - 3));
     high = low + 6;
   }
-  const g = genderT[0]!;
   return {
     age: Math.round(mean * 10) / 10,
     ageRange: { low, high },
-    gender: { value: g > GENDER_THRESHOLD ? 'Male' : 'Female', confidence: genderConfidence(g) },
+    gender: genderOf([genderT[0]!, genderT[1]!], fa),
   };
-}
-
-/**
- * faceres' male probability above which a face is Male. 0.5 called 8.6% of women men on LFW (the head leans male);
- * 0.695 is the best balanced accuracy on the LFW choose persons (folds 1–3, bench/attributes.eval.ts): 98.5% there,
- * 97.7% on folds 4–5 (male 97.9%, female 97.5%).
- */
-export const GENDER_THRESHOLD = 0.695;
-
-/** Accuracy measured on the LFW choose persons by distance from the threshold (bench/attributes.eval.ts). */
-const GENDER_RELIABILITY: [number, number][] = [
-  [0, 55],
-  [0.05, 75],
-  [0.1, 85],
-  [0.15, 92],
-  [0.2, 97],
-  [0.25, 99.3],
-  [1, 99.6],
-];
-
-/** Gender confidence 0–100: the measured accuracy of faces this far from the threshold (interpolated). */
-export function genderConfidence(male: number): number {
-  const m = Math.min(1, Math.abs(male - GENDER_THRESHOLD));
-  for (let i = 1; i < GENDER_RELIABILITY.length; i++) {
-    const [m1, c1] = GENDER_RELIABILITY[i]!;
-    const [m0, c0] = GENDER_RELIABILITY[i - 1]!;
-    if (m <= m1) return Math.round((c0 + ((m - m0) / (m1 - m0)) * (c1 - c0)) * 10) / 10;
-  }
-  return 99.6;
 }

@@ -1,6 +1,7 @@
 // Catalogue entry for face-api's age and gender net (weights only; the graph is rebuilt by
 // faceapi-agegender.converter.ts), verified at prepare time against face-api itself on tfjs. A second gender model
-// next to faceres' head: the two are fused for the Gender attribute (attributes/model.attributes.ts).
+// next to faceres' head: the two are fused for the Gender attribute (attributes/gender.rule.ts, run by
+// attributes/model.attributes.ts on the crop of attributes/faceapi.gender.ts).
 import { join } from 'node:path';
 import { convertFaceApiAgeGender } from '../convert/faceapi-agegender.converter.ts';
 import type { ModelEntry } from './model.entry.ts';

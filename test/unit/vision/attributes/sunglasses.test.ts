@@ -2,7 +2,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appearance, SUNGLASSES_BAR, sunglassesFlag } from '../../../../src/vision/attributes/appearance.attributes.ts';
-import { GENDER_THRESHOLD, genderConfidence } from '../../../../src/vision/attributes/model.attributes.ts';
 
 const base = { frameEdges: 20, chinDarkness: 1, chinTexture: 1, lipDarkness: 1, lipTexture: 1 };
 
@@ -30,18 +29,5 @@ describe('sunglasses', () => {
     const near = sunglassesFlag({ eyeDarkness: SUNGLASSES_BAR + 0.01, eyeToForehead: 0 }).confidence;
     const far = sunglassesFlag({ eyeDarkness: 0.9, eyeToForehead: 0.9 }).confidence;
     assert.ok(near >= 60 && near < far && far <= 95, `${near} ${far}`);
-  });
-});
-
-describe('gender confidence', () => {
-  test('is the measured accuracy by distance from the threshold: 55 at it, ≥ 99 far from it, monotone', () => {
-    assert.equal(genderConfidence(GENDER_THRESHOLD), 55);
-    assert.ok(genderConfidence(0.01) >= 99 && genderConfidence(0.999) >= 99);
-    let prev = 0;
-    for (let m = GENDER_THRESHOLD; m <= 1; m += 0.01) {
-      const c = genderConfidence(m);
-      assert.ok(c >= prev);
-      prev = c;
-    }
   });
 });
