@@ -48,12 +48,15 @@ const fromB64 = (s: string) => new Float32Array(new Uint8Array(Buffer.from(s, 'b
 const cacheFile = join(repo, `.cache/openset/desc-${DEFAULT_FACE_MODEL_VERSION}.json`);
 mkdirSync(dirname(cacheFile), { recursive: true });
 const cache: Record<string, string | null> = existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
-if (rows.some((r) => !(r.path in cache))) {
+// Each face's detected width in pixels, so that the stranger pairs accepted can be told apart by face size.
+const widthFile = join(repo, `.cache/openset/width-${DEFAULT_FACE_MODEL_VERSION}.json`);
+const widths: Record<string, number | null> = existsSync(widthFile) ? JSON.parse(readFileSync(widthFile, 'utf8')) : {};
+if (rows.some((r) => !(r.path in cache) || !(r.path in widths))) {
   const config = loadConfig();
   const runtime = createModelRuntime(config);
   const detector = await createFaceDetector(runtime);
   const embedder = createDefaultEmbedder(runtime);
-  for (const r of rows.filter((x) => !(x.path in cache))) {
+  for (const r of rows.filter((x) => !(x.path in cache) || !(x.path in widths))) {
     const { rgb } = await decodeImage(new Uint8Array(readFileSync(join(datasets, r.path))), config.images, {
       source: 'object',
     });
@@ -64,8 +67,10 @@ if (rows.some((r) => !(r.path in cache))) {
     cache[r.path] = face
       ? toB64(await embedder.embed(rgb, { box: face.rect, points5: face.points5, mesh: face.mesh }))
       : null;
+    widths[r.path] = face ? Math.round(face.rect.width * 10) / 10 : null;
   }
   writeFileSync(cacheFile, JSON.stringify(cache));
+  writeFileSync(widthFile, JSON.stringify(widths));
   await runtime.close();
 }
 const faces = rows.filter((r) => cache[r.path]).map((r) => ({ ...r, d: fromB64(cache[r.path]!) }));
@@ -85,16 +90,17 @@ if (existsSync(lfwCache) && existsSync(join(datasets, 'lfw/pairs-dev.txt'))) {
   for (const [k, v] of Object.entries(c)) if (parts.get(k) === 'confirm' && !v.miss) lfwStrangers.push(fromB64(v.d));
 }
 
-type Gallery = { identity: string; ds: Float32Array[] }[];
+type Gallery = { identity: string; ds: Float32Array[]; paths?: string[] }[];
 const best = (g: Gallery, q: Float32Array) => {
-  let top = { identity: '', s: -1 };
+  let top = { identity: '', s: -1, path: '' };
   for (const u of g)
-    for (const d of u.ds) {
+    u.ds.forEach((d, i) => {
       const s = defaultSimilarity(q, d);
-      if (s > top.s) top = { identity: u.identity, s };
-    }
+      if (s > top.s) top = { identity: u.identity, s, path: u.paths?.[i] ?? '' };
+    });
   return top;
 };
+const px = (path: string) => `${widths[path] ?? '?'} px`;
 function report(name: string, gallery: Gallery, probes: { identity: string; d: Float32Array }[]) {
   const size = gallery.reduce((s, u) => s + u.ds.length, 0);
   const T = collectionThreshold(size);
@@ -109,10 +115,13 @@ function report(name: string, gallery: Gallery, probes: { identity: string; d: F
   }
   // Leave-one-identity-out strangers: each probe searched against the gallery without its own identity.
   const loo = { n: 0, 80: 0, [T]: 0 } as Record<string | number, number>;
+  const accepted: string[] = [];
   for (const u of gallery) {
     const others = gallery.filter((x) => x.identity !== u.identity);
     for (const p of faces.filter((f) => f.identity === u.identity)) {
-      const s = best(others, p.d).s;
+      const top = best(others, p.d);
+      const s = top.s;
+      if (s >= 80) accepted.push(`${s} ${p.path} (${px(p.path)}) ~ ${top.path} (${px(top.path)})`);
       loo.n!++;
       for (const t of [80, T]) if (s >= t) loo[t]!++;
     }
@@ -129,24 +138,29 @@ function report(name: string, gallery: Gallery, probes: { identity: string; d: F
       `strangers (identity left out) accepted at 80 ${pc(loo[80]!, loo.n!)}, at ${T} ${pc(loo[T]!, loo.n!)} | ` +
       `LFW strangers accepted at 80 ${pc(lfw[80]!, lfwStrangers.length)}, at ${T} ${pc(lfw[T]!, lfwStrangers.length)}`,
   );
+  for (const a of accepted) console.log(`  stranger accepted at 80: ${a}`);
 }
 console.log(
   `${DEFAULT_FACE_MODEL_VERSION}: ${faces.length} faces of ${rows.length} photos, ${enrolled.length} identities with ≥ 2; ${lfwStrangers.length} LFW strangers`,
 );
 report(
   'one photo per identity',
-  enrolled.map(([identity, fs]) => ({ identity, ds: [fs[0]!.d] })),
+  enrolled.map(([identity, fs]) => ({ identity, ds: [fs[0]!.d], paths: [fs[0]!.path] })),
   enrolled.flatMap(([, fs]) => fs.slice(1)),
 );
 const rich = enrolled.filter(([, fs]) => fs.length >= 4);
 const probes = rich.flatMap(([, fs]) => fs.slice(3));
 report(
   'identities with ≥ 4 photos, one face each',
-  rich.map(([identity, fs]) => ({ identity, ds: [fs[0]!.d] })),
+  rich.map(([identity, fs]) => ({ identity, ds: [fs[0]!.d], paths: [fs[0]!.path] })),
   probes,
 );
 report(
   'the same, users of 3 faces (best over the user)',
-  rich.map(([identity, fs]) => ({ identity, ds: fs.slice(0, 3).map((f) => f.d) })),
+  rich.map(([identity, fs]) => ({
+    identity,
+    ds: fs.slice(0, 3).map((f) => f.d),
+    paths: fs.slice(0, 3).map((f) => f.path),
+  })),
   probes,
 );
