@@ -9,22 +9,10 @@ import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openCollections, type OpenedCollections } from '../../src/collections/collection.factory.ts';
 import { createFaceEngine, type LocalFaceEngine } from '../../src/vision/face.engine.ts';
-import { fixtureBytes, visionRuntime } from '../vision/vision.helper.ts';
+import { fixtureBytes, visionRuntime, FACE_MODELS } from '../vision/vision.helper.ts';
 import { withCode } from './harness.ts';
 
-const MODELS = [
-  'blazeface',
-  'facemesh',
-  'faceres',
-  'faceapi-agegender',
-  'emotion',
-  'iris',
-  'antispoof',
-  'liveness',
-  'deeptree-antispoof',
-  'faceapi-ssd',
-  'faceapi-landmarks',
-];
+const MODELS = [...FACE_MODELS, 'faceapi-ssd', 'faceapi-landmarks'];
 let engine: LocalFaceEngine;
 let store: OpenedCollections;
 let dir: string;

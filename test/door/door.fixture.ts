@@ -24,19 +24,8 @@ import type { Channel, Notifier } from '../../src/notify/notify.types.ts';
 import { LocalObjectStore } from '../../src/storage/local.object-store.driver.ts';
 import type { Visit, VisitVerdict } from '../../src/streams/visit.types.ts';
 import { createFaceEngine, type LocalFaceEngine } from '../../src/vision/face.engine.ts';
-import { fixtureBytes, visionRuntime } from '../vision/vision.helper.ts';
+import { fixtureBytes, visionRuntime, FACE_MODELS } from '../vision/vision.helper.ts';
 
-const MODELS = [
-  'blazeface',
-  'facemesh',
-  'faceres',
-  'faceapi-agegender',
-  'emotion',
-  'iris',
-  'antispoof',
-  'liveness',
-  'deeptree-antispoof',
-];
 export const T0 = new Date('2026-12-01T18:00:00Z');
 
 export const SETTINGS: DoorSettings = {
@@ -92,7 +81,7 @@ export async function doorFixture(
   options: { notifiers?: Partial<Record<Channel, Notifier>> } = {},
 ): Promise<DoorFixture> {
   const logger = createLogger('silent');
-  const runtime = await visionRuntime(MODELS);
+  const runtime = await visionRuntime(FACE_MODELS);
   const engine = await createFaceEngine(loadConfig({}), logger, { runtime });
   await engine.ready();
   const dir = await mkdtemp(join(tmpdir(), 'facegate-door-'));

@@ -17,22 +17,10 @@ import { openPipeline, type OpenedPipeline } from '../../src/apps/pipeline/pipel
 import { EnginePipelineFaces } from '../../src/apps/pipeline/faces.adapter.ts';
 import { SharpThumbnailer } from '../../src/apps/sharp.thumbnailer.ts';
 import { verifyWebhook } from '../../src/notify/webhook.notifier.ts';
-import { composedGroupPhoto, fixtureBytes, visionRuntime } from '../vision/vision.helper.ts';
+import { composedGroupPhoto, fixtureBytes, visionRuntime, FACE_MODELS } from '../vision/vision.helper.ts';
 import { httpReceiver, MQTT_URL, mqttProbe, smtpReceiver } from '../notify/servers.ts';
 
-const MODELS = [
-  'blazeface',
-  'facemesh',
-  'faceres',
-  'faceapi-agegender',
-  'emotion',
-  'iris',
-  'antispoof',
-  'liveness',
-  'deeptree-antispoof',
-  'centernet',
-  'nsfw',
-];
+const MODELS = [...FACE_MODELS, 'centernet', 'nsfw'];
 const logger = createLogger('silent');
 
 describe('upload pipeline end to end (real engine, collections, notifications)', () => {

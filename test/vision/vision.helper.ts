@@ -3,10 +3,15 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { loadConfig } from '../../src/config/config.ts';
+import { ATTRIBUTE_MODELS } from '../../src/vision/attributes/face.attributes.ts';
+import { LIVENESS_MODELS } from '../../src/vision/attributes/liveness.attributes.ts';
 import { CATALOG } from '../../src/vision/models/model.catalog.ts';
 import { ModelCache, modelCacheDir } from '../../src/vision/models/model.cache.ts';
 import { prepareModels } from '../../src/vision/models/model.prepare.ts';
 import { OnnxRuntime } from '../../src/vision/runtime/onnx.runtime.ts';
+
+/** What a face engine loads to detect, describe attributes and score liveness: tests add the models of their own paths. */
+export const FACE_MODELS: string[] = ['blazeface', 'facemesh', ...ATTRIBUTE_MODELS, ...LIVENESS_MODELS];
 
 export const fixtureBytes = (name: string) => readFile(new URL(`../fixtures/images/${name}`, import.meta.url));
 
