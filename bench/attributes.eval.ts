@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { parsePairs } from '../src/vision/eval/lfw.pairs.ts';
 import { lfwPersonParts, pathPart, type SplitPart } from '../src/vision/eval/trust.split.ts';
 import { sunglassesFlag, type AppearanceFeatures } from '../src/vision/attributes/appearance.attributes.ts';
-import { GENDER_RULE, genderMargin } from '../src/vision/attributes/gender.rule.ts';
+import { GENDER_RULE, genderMargin, logit } from '../src/vision/attributes/gender.rule.ts';
 
 const { values: args } = parseArgs({ options: { dataset: { type: 'string' } } });
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -83,10 +83,6 @@ for (const [name, score] of Object.entries(scores)) {
 
 // Fusions of the two gender models: Male when w·logit(faceres) + (1 − w)·logit(face-api) > t, with w (grid of 0.05)
 // and t (grid of 0.05 on the logit scale) chosen together for balanced accuracy on the choose persons.
-const logit = (p: number) => {
-  const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
-  return Math.log(q / (1 - q));
-};
 const fusions: Record<string, [Score, Score]> = withFaceApi
   ? {
       'fusion faceres + face-api': [(s) => s.male[0], (s) => s.fa![0]],

@@ -12,14 +12,12 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/config.ts';
 import { decodeImage } from '../src/vision/image/decode.ts';
 import { createModelRuntime } from '../src/vision/models/model.runtime.ts';
-import { FACERES } from '../src/vision/embed/descriptor.models.ts';
-import { mirrored } from '../src/vision/embed/face.align.ts';
-import { toTensor } from '../src/vision/geometry/affine.warp.ts';
 import { roiFromMesh } from '../src/vision/detect/face.detector.ts';
 import { uprightCrop } from '../src/vision/attributes/face.crops.ts';
 import { appearanceFeatures } from '../src/vision/attributes/appearance.attributes.ts';
 import { eyesOpen, mouthOpen } from '../src/vision/attributes/mesh.attributes.ts';
 import { faceApiMale } from '../src/vision/attributes/faceapi.gender.ts';
+import { faceresPairInput } from '../src/vision/attributes/model.attributes.ts';
 
 const { values: args } = parseArgs({ options: { dataset: { type: 'string' } } });
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,12 +49,7 @@ for (const [key, f] of Object.entries(faces)) {
   if (cache[key]) cache[key].fa = await faceApiMale(faceapi, rgb, mesh);
   else {
     const geometry = { box: f.box, points5: f.points5, mesh };
-    const chip = FACERES.chip(rgb, geometry);
-    const px = chip.width * chip.height * 3;
-    const input = new Float32Array(2 * px);
-    toTensor(chip, FACERES.normalise, input.subarray(0, px));
-    toTensor(mirrored(chip), FACERES.normalise, input.subarray(px));
-    const res = await faceres.run({ [faceres.inputNames[0]!]: { data: input, dims: [2, 224, 224, 3] } });
+    const res = await faceres.run({ [faceres.inputNames[0]!]: faceresPairInput(rgb, geometry) });
     const g = Object.values(res).find((t) => t.data.length === 2)!.data as Float32Array;
     const look = appearanceFeatures(uprightCrop(rgb, roiFromMesh(mesh), 128), mesh);
     cache[key] = {

@@ -18,10 +18,10 @@ import { MOBILEFACENET } from '../src/vision/embed/descriptor.models.ts';
 import { l2normalise } from '../src/vision/embed/onnx.embedder.ts';
 import type { FaceGeometry } from '../src/vision/embed/embedder.port.ts';
 import { parsePairs, pairImages } from '../src/vision/eval/lfw.pairs.ts';
-import { lfwCentreGeometry, scorePairs } from '../src/vision/eval/lfw.eval.ts';
+import { fromB64, lfwCentreGeometry, scorePairs, toB64 } from '../src/vision/eval/lfw.eval.ts';
 import { lfwImageParts, lfwFoldPart, type SplitPart } from '../src/vision/eval/trust.split.ts';
 import { partPairs } from '../src/vision/eval/similarity.scale.ts';
-import { splitAccuracy } from '../src/vision/eval/lfw.metrics.ts';
+import { splitAccuracy, tarAtFarScores } from '../src/vision/eval/lfw.metrics.ts';
 import { MESH, eyeCentre, pt } from '../src/vision/detect/mesh.landmarks.ts';
 
 /** Which mesh points stand for the template's eyes, nose tip and mouth corners. */
@@ -90,11 +90,6 @@ const faces = JSON.parse(readFileSync(facesFile, 'utf8')) as Record<
   { box: FaceGeometry['box']; mesh: number[] } | null
 >;
 
-const b64 = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-const unb64 = (s: string) => {
-  const b = Buffer.from(s, 'base64');
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
 const file = (n: string) => join(cacheDir, `align-${n}.json`);
 const caches = new Map(
   names.map((n) => [
@@ -130,7 +125,7 @@ if (todo.length > 0) {
       const a = l2normalise(data.subarray(2 * i * 192, (2 * i + 1) * 192));
       const b = l2normalise(data.subarray((2 * i + 1) * 192, (2 * i + 2) * 192));
       for (let j = 0; j < 192; j++) a[j]! += b[j]!;
-      caches.get(n)![key] = b64(l2normalise(a));
+      caches.get(n)![key] = toB64(l2normalise(a));
     });
     if (++done % 250 === 0) {
       for (const n of names) writeFileSync(file(n), JSON.stringify(caches.get(n)));
@@ -142,19 +137,14 @@ if (todo.length > 0) {
 }
 
 /** TAR (%) at the strictest threshold that accepts at most far × impostors impostor pairs. */
-function tarAt(impostor: Float32Array, genuine: Float32Array, far: number): number {
-  const imp = Float32Array.from(impostor).sort().reverse();
-  const t = imp[Math.floor(far * imp.length)]!;
-  let n = 0;
-  for (const g of genuine) if (g > t) n++;
-  return (100 * n) / genuine.length;
-}
+const tarAt = (impostor: Float32Array, genuine: Float32Array, far: number) =>
+  100 * tarAtFarScores(impostor, genuine, far).tar;
 
 console.log(`part ${part}: ${images.length} images`);
 console.log('variant | impostor | genuine | TAR@1e-3 | TAR@1e-4 | TAR@1e-5 | View-2 choose 1–3 | View-2 confirm 4–5');
 for (const n of names) {
   const cache = caches.get(n)!;
-  const desc = new Map(Object.entries(cache).map(([k, s]) => [k, unb64(s)]));
+  const desc = new Map(Object.entries(cache).map(([k, s]) => [k, fromB64(s)]));
   const all = partPairs(desc, parts, part, 5_000_000);
   const listed = pairs.filter((p) => desc.has(p.a) && desc.has(p.b));
   const acc = splitAccuracy(scorePairs(listed, desc), (f) => lfwFoldPart(f) === 'choose');

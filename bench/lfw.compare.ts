@@ -18,6 +18,7 @@ import { parsePairs } from '../src/vision/eval/lfw.pairs.ts';
 import { accuracyAt, bestThreshold, type ScoredPair } from '../src/vision/eval/lfw.metrics.ts';
 import { lfwFoldPart } from '../src/vision/eval/trust.split.ts';
 import { centralFace } from '../src/vision/eval/lfw.locators.ts';
+import { fromB64 } from '../src/vision/eval/lfw.eval.ts';
 
 const { values: args } = parseArgs({ options: { dataset: { type: 'string' } } });
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,7 +29,6 @@ if (!existsSync(join(lfwDir, 'pairs-dev.txt')) || !existsSync(descFile)) {
   console.log(`SKIPPED: needs ${lfwDir}/pairs-dev.txt and ${descFile}`);
   process.exit(0);
 }
-const fromB64 = (s: string) => new Float32Array(new Uint8Array(Buffer.from(s, 'base64')).buffer);
 const faces = JSON.parse(readFileSync(facesFile, 'utf8')) as Record<string, { faces: unknown[] } | null>;
 const central = new Map(
   Object.entries(JSON.parse(readFileSync(descFile, 'utf8')) as Record<string, { d: string }>).map(([k, v]) => [

@@ -14,7 +14,13 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { loadConfig } from '../src/config/config.ts';
 import { createFaceDetector } from '../src/vision/detect/detector.factory.ts';
-import { createDefaultEmbedder, DEFAULT_FACE_MODEL_VERSION } from '../src/vision/embed/default.embedder.ts';
+import {
+  createDefaultEmbedder,
+  DEFAULT_CALIBRATION,
+  DEFAULT_FACE_MODEL_VERSION,
+} from '../src/vision/embed/default.embedder.ts';
+import { cosineForSimilarity } from '../src/vision/embed/similarity.ts';
+import { cosine, fromB64, toB64 } from '../src/vision/eval/lfw.eval.ts';
 import { createModelRuntime } from '../src/vision/models/model.runtime.ts';
 import { centralFace } from '../src/vision/eval/lfw.locators.ts';
 import { parsePairs } from '../src/vision/eval/lfw.pairs.ts';
@@ -47,8 +53,6 @@ const keys = [...parts].filter(([k, p]) => p === part && original[k]).map(([k]) 
 
 /** One described face: descriptor, detected box width and inter-ocular distance in the image described. */
 type Entry = { d: string; w: number; iod: number } | null;
-const toB64 = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-const fromB64 = (s: string) => new Float32Array(new Uint8Array(Buffer.from(s, 'base64')).buffer);
 const cacheDir = join(repo, '.cache/lfw-facesize');
 mkdirSync(cacheDir, { recursive: true });
 const cacheFile = (w: number) =>
@@ -126,13 +130,8 @@ const load = (w: number): (Face | null)[] =>
     const e = caches.get(w)![key];
     return e ? { key, person: person(key), d: fromB64(e.d), w: e.w, iod: e.iod } : null;
   });
-const dot = (a: Float32Array, b: Float32Array) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-};
-const COS70 = 0.4504;
-const COS80 = 0.5276;
+const COS70 = cosineForSimilarity(70, DEFAULT_CALIBRATION.knots);
+const COS80 = cosineForSimilarity(80, DEFAULT_CALIBRATION.knots);
 /** Optional correction under test: {"knots": [[width, cosine shift], ...]} on the pair's smaller box width. */
 const correction = args.correction ? (JSON.parse(args.correction) as { knots: [number, number][] }) : null;
 const shift = (w: number) => {
@@ -154,7 +153,7 @@ function pairs(xs: (Face | null)[], ys: (Face | null)[], symmetric: boolean) {
     for (let j = symmetric ? i + 1 : 0; j < ys.length; j++) {
       const b = ys[j];
       if (!b || i === j) continue;
-      const c = dot(a.d, b.d) - shift(Math.min(a.w, b.w));
+      const c = cosine(a.d, b.d) - shift(Math.min(a.w, b.w));
       if (a.person === b.person) gen.push(c);
       else imp.push(c);
       minW.push(Math.min(a.w, b.w));

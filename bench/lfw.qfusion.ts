@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parsePairs, pairImages } from '../src/vision/eval/lfw.pairs.ts';
 import { lfwImageParts, lfwFoldPart, type SplitPart } from '../src/vision/eval/trust.split.ts';
-import { splitAccuracy, type ScoredPair } from '../src/vision/eval/lfw.metrics.ts';
-import { cosine } from '../src/vision/eval/lfw.eval.ts';
+import { splitAccuracy, tarAtFarScores, type ScoredPair } from '../src/vision/eval/lfw.metrics.ts';
+import { cosine, fromB64 } from '../src/vision/eval/lfw.eval.ts';
 import { MESH, pt } from '../src/vision/detect/mesh.landmarks.ts';
 
 const arg = (name: string, d: string) => {
@@ -20,10 +20,6 @@ const arg = (name: string, d: string) => {
 const flip = process.argv.includes('--flip');
 const lfwDir = resolve(arg('--dataset', '../shared/datasets/lfw'));
 const cache = resolve('.cache/lfw');
-const unb64 = (s: string) => {
-  const b = Buffer.from(s, 'base64');
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-};
 const pairs = parsePairs(readFileSync(join(lfwDir, 'pairs-dev.txt'), 'utf8')).pairs;
 const parts = lfwImageParts(pairs);
 const images = pairImages(pairs);
@@ -34,8 +30,8 @@ const faces = JSON.parse(readFileSync(join(cache, 'faces-detector.json'), 'utf8'
   string,
   { mesh: number[]; score: number } | null
 >;
-const mfn = new Map(images.map((k) => [k, unb64(mfnRaw[k]!)]));
-const fa = new Map(images.map((k) => [k, unb64(faRaw[k]!.d)]));
+const mfn = new Map(images.map((k) => [k, fromB64(mfnRaw[k]!)]));
+const fa = new Map(images.map((k) => [k, fromB64(faRaw[k]!.d)]));
 
 /** |yaw| proxy: the nose tip's offset from the middle of the two upper jaw points, over their distance. */
 function yaw(k: string): number {
@@ -111,11 +107,7 @@ function tars(scores: Float32Array, same: Uint8Array): [number, number, number] 
   const imp: number[] = [];
   const gen: number[] = [];
   scores.forEach((v, i) => (same[i] ? gen : imp).push(v));
-  const sorted = Float32Array.from(imp).sort().reverse();
-  return [1e-3, 1e-4, 1e-5].map((far) => {
-    const t = sorted[Math.floor(far * sorted.length)]!;
-    return (100 * gen.filter((g) => g > t).length) / gen.length;
-  }) as [number, number, number];
+  return [1e-3, 1e-4, 1e-5].map((far) => 100 * tarAtFarScores(imp, gen, far).tar) as [number, number, number];
 }
 
 const choose = allPairs('choose');

@@ -19,7 +19,7 @@ import type { Embedder } from '../src/vision/embed/embedder.port.ts';
 import { createDescriptor, type DescriptorChoice } from '../src/vision/embed/fusion.descriptor.ts';
 import { FusionEmbedder } from '../src/vision/embed/fusion.embedder.ts';
 import { collectionThreshold } from '../src/vision/embed/similarity.ts';
-import { lfwCentreGeometry } from '../src/vision/eval/lfw.eval.ts';
+import { fromB64, lfwCentreGeometry, toB64 } from '../src/vision/eval/lfw.eval.ts';
 import { cachedFacesLocator } from '../src/vision/eval/lfw.locators.ts';
 import { decodeImage } from '../src/vision/image/decode.ts';
 import { createModelRuntime } from '../src/vision/models/model.runtime.ts';
@@ -70,8 +70,6 @@ const loadEngine = () => {
 };
 
 const safe = (s: string) => s.replace(/[^a-zA-Z0-9._+-]+/g, '_').slice(0, 180);
-const toB64 = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-const fromB64 = (s: string) => new Float32Array(new Uint8Array(Buffer.from(s, 'base64')).buffer);
 // Keyed by descriptor version (the default's file name is unchanged: its version has no unsafe characters).
 const cacheFile = join(repo, `.cache/openset/desc-${safe(version)}.json`);
 mkdirSync(dirname(cacheFile), { recursive: true });

@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openCollections, type OpenedCollections } from '../../src/collections/collection.factory.ts';
 import { createFaceEngine, type LocalFaceEngine } from '../../src/vision/face.engine.ts';
-import { fixtureBytes, visionRuntime, FACE_MODELS } from '../vision/vision.helper.ts';
+import { FACE_MODELS, fixtureBytes, visionRuntime } from '../vision/vision.helper.ts';
 import { withCode } from './harness.ts';
 
 const MODELS = [...FACE_MODELS, 'faceapi-ssd', 'faceapi-landmarks'];

@@ -24,7 +24,7 @@ import type { Channel, Notifier } from '../../src/notify/notify.types.ts';
 import { LocalObjectStore } from '../../src/storage/local.object-store.driver.ts';
 import type { Visit, VisitVerdict } from '../../src/streams/visit.types.ts';
 import { createFaceEngine, type LocalFaceEngine } from '../../src/vision/face.engine.ts';
-import { fixtureBytes, visionRuntime, FACE_MODELS } from '../vision/vision.helper.ts';
+import { FACE_MODELS, fixtureBytes, visionRuntime } from '../vision/vision.helper.ts';
 
 export const T0 = new Date('2026-12-01T18:00:00Z');
 

@@ -17,7 +17,7 @@ import { openPipeline, type OpenedPipeline } from '../../src/apps/pipeline/pipel
 import { EnginePipelineFaces } from '../../src/apps/pipeline/faces.adapter.ts';
 import { SharpThumbnailer } from '../../src/apps/sharp.thumbnailer.ts';
 import { verifyWebhook } from '../../src/notify/webhook.notifier.ts';
-import { composedGroupPhoto, fixtureBytes, visionRuntime, FACE_MODELS } from '../vision/vision.helper.ts';
+import { composedGroupPhoto, FACE_MODELS, fixtureBytes, visionRuntime } from '../vision/vision.helper.ts';
 import { httpReceiver, MQTT_URL, mqttProbe, smtpReceiver } from '../notify/servers.ts';
 
 const MODELS = [...FACE_MODELS, 'centernet', 'nsfw'];

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger.ts';
 import { FacegateError } from '../../src/errors.ts';
 import { createFaceEngine, type LocalFaceEngine } from '../../src/vision/face.engine.ts';
 import type { DetectedFace, EmotionType } from '../../src/vision/vision.types.ts';
-import { GROUP_PORTRAITS, composedGroupPhoto, fixtureBytes, visionRuntime, FACE_MODELS } from './vision.helper.ts';
+import { GROUP_PORTRAITS, composedGroupPhoto, FACE_MODELS, fixtureBytes, visionRuntime } from './vision.helper.ts';
 
 const MODELS = [...FACE_MODELS, 'mobilefacenet', 'centernet', 'nsfw', 'faceapi-ssd', 'faceapi-landmarks'];
 let engine: LocalFaceEngine;

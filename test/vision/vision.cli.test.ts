@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { visionRuntime } from './vision.helper.ts';
+import { FACE_MODELS, visionRuntime } from './vision.helper.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/facegate.js', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/images/${name}`, import.meta.url));
@@ -16,18 +16,7 @@ function facegate(...args: string[]) {
 
 before(async () => {
   // The CLI reads the same default model cache; prepare it here so that the commands do not fail on a fresh clone.
-  await (
-    await visionRuntime([
-      'blazeface',
-      'facemesh',
-      'faceres',
-      'faceapi-agegender',
-      'mobilefacenet',
-      'emotion',
-      'iris',
-      'centernet',
-    ])
-  ).close();
+  await (await visionRuntime([...FACE_MODELS, 'mobilefacenet', 'centernet'])).close();
 });
 
 describe('vision CLI', () => {

@@ -9,7 +9,8 @@
  */
 export const GENDER_RULE = { weight: 0.6, threshold: 0.85 } as const;
 
-const logit = (p: number) => {
+/** log(p / (1 − p)), with p kept 1e-6 from 0 and 1 so that sure models give finite margins. */
+export const logit = (p: number) => {
   const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
   return Math.log(q / (1 - q));
 };

@@ -1,5 +1,6 @@
 // Attributes that come from trained models: emotion (FER-2013 mini-Xception, 7 classes), age (faceres' head) and
-// gender (faceres' head fused with face-api's age/gender net). Each function runs one model on one face; the presentation-attack scores are in liveness.attributes.ts.
+// gender (faceres' head fused with face-api's age/gender net). The presentation-attack scores are in
+// liveness.attributes.ts.
 import type { InferenceSession } from '../runtime/inference.port.ts';
 import type { EmotionType } from '../vision.types.ts';
 import type { RgbImage, FaceGeometry } from '../embed/embedder.port.ts';
@@ -55,21 +56,24 @@ export interface AgeGender {
  * is the chip's. Gender fuses faceres' and face-api's male probabilities (gender.rule.ts). The range is the
  * 20th–80th percentile of the age distribution, widened to at least 6 years (Rekognition's ranges are of that order).
  */
+/** faceres' input for a face: its chip and the chip's mirror, one batch of two. */
+export function faceresPairInput(image: RgbImage, face: FaceGeometry): { data: Float32Array; dims: number[] } {
+  const chip = FACERES.chip(image, face);
+  const px = chip.width * chip.height * 3;
+  const data = new Float32Array(2 * px);
+  toTensor(chip, FACERES.normalise, data.subarray(0, px));
+  toTensor(mirrored(chip), FACERES.normalise, data.subarray(px));
+  return { data, dims: [2, chip.height, chip.width, 3] };
+}
+
 export async function ageGender(
   faceres: InferenceSession,
   faceApi: InferenceSession,
   image: RgbImage,
   face: FaceGeometry & { mesh: Float32Array },
 ): Promise<AgeGender> {
-  const chip = FACERES.chip(image, face);
-  const px = chip.width * chip.height * 3;
-  const input = new Float32Array(2 * px);
-  toTensor(chip, FACERES.normalise, input.subarray(0, px));
-  toTensor(mirrored(chip), FACERES.normalise, input.subarray(px));
-  const [out, fa] = await Promise.all([
-    first(faceres, input, [2, chip.height, chip.width, 3]),
-    faceApiMale(faceApi, image, face.mesh),
-  ]);
+  const { data, dims } = faceresPairInput(image, face);
+  const [out, fa] = await Promise.all([first(faceres, data, dims), faceApiMale(faceApi, image, face.mesh)]);
   const ageT = Object.values(out).find((t) => t.data.length === 200)?.data as Float32Array | undefined;
   const genderT = Object.values(out).find((t) => t.data.length === 2)?.data as Float32Array | undefined;
   if (!ageT || !genderT) throw new Error('faceres age/gender outputs are missing');

@@ -77,8 +77,9 @@ interface CacheEntry {
 }
 
 const safe = (s: string) => s.replace(/[^a-zA-Z0-9._+-]+/g, '_').slice(0, 180);
-const toB64 = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-const fromB64 = (s: string) => {
+/** A descriptor as the caches store it: its float32 bytes in base64 (evaluation caches and the benches share it). */
+export const toB64 = (v: Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+export const fromB64 = (s: string) => {
   const b = Buffer.from(s, 'base64');
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 };

@@ -104,19 +104,28 @@ export interface TarAtFar {
  * allows one false accept: the figure is coarse on LFW-sized sets and should be read as such.
  */
 export function tarAtFar(pairs: readonly ScoredPair[], far: number): TarAtFar {
-  const impostors = pairs
-    .filter((p) => !p.same)
-    .map((p) => p.score)
-    .sort((a, b) => b - a);
+  const impostors = pairs.filter((p) => !p.same).map((p) => p.score);
   const genuine = pairs.filter((p) => p.same).map((p) => p.score);
-  if (impostors.length === 0 || genuine.length === 0)
+  return tarAtFarScores(impostors, genuine, far);
+}
+
+/** The same from the two score lists (all within-part pairs run to millions: no pair objects). */
+export function tarAtFarScores(
+  impostorScores: ArrayLike<number>,
+  genuineScores: ArrayLike<number>,
+  far: number,
+): TarAtFar {
+  if (impostorScores.length === 0 || genuineScores.length === 0)
     return { tar: Number.NaN, threshold: Number.NaN, far: Number.NaN };
+  const impostors = Float64Array.from(impostorScores).sort().reverse();
   const allowed = Math.floor(far * impostors.length);
   // Accept scores > threshold; the threshold sits on the (allowed+1)-th highest impostor score.
   const threshold = impostors[allowed] ?? impostors[impostors.length - 1]! - 1;
-  const falseAccepts = impostors.filter((s) => s > threshold).length;
-  const tar = genuine.filter((s) => s > threshold).length / genuine.length;
-  return { tar, threshold, far: falseAccepts / impostors.length };
+  let falseAccepts = 0;
+  for (const s of impostors) if (s > threshold) falseAccepts++;
+  let accepted = 0;
+  for (let i = 0; i < genuineScores.length; i++) if (genuineScores[i]! > threshold) accepted++;
+  return { tar: accepted / genuineScores.length, threshold, far: falseAccepts / impostors.length };
 }
 
 /** False- and true-accept rates of "same if score >= threshold". */
